@@ -1,0 +1,129 @@
+import type { Credentials } from '../config/resolve-options';
+import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
+import { errorFromResponse, parseJson, type UpstreamSend } from './http';
+
+/** Gives the current worker access token, and a fresh one when PingOne refused it. */
+export interface AccessTokenProvider {
+  get(): Promise<string>;
+  /**
+   * Drops `refused` and gets a new token, or returns `undefined` when the token cannot change
+   * (a static string), so the refused call is not retried.
+   */
+  renew(refused: string): Promise<string> | undefined;
+}
+
+export interface TokenEndpoint {
+  authPath: string;
+  environmentId: string;
+  timeoutMs: number;
+  send: UpstreamSend;
+}
+
+/** Renew this long before PingOne's `expires_in` ends, so no call leaves with a dying token. */
+const EXPIRY_MARGIN_MS = 60_000;
+const OPERATION = 'POST as/token';
+
+export function createAccessTokenProvider(
+  credentials: Credentials,
+  endpoint: TokenEndpoint,
+): AccessTokenProvider {
+  switch (credentials.kind) {
+    case 'static': {
+      const token = Promise.resolve(credentials.accessToken);
+      return { get: () => token, renew: () => undefined };
+    }
+    case 'function': {
+      // Called for every PingOne call: the function owns its caching, and may rotate tokens.
+      const fetchToken = async () => credentials.accessToken();
+      return { get: fetchToken, renew: fetchToken };
+    }
+    case 'client':
+      return cached(() => requestClientCredentialsToken(credentials, endpoint));
+  }
+}
+
+interface IssuedToken {
+  token: string;
+  expiresAt: number;
+}
+
+/**
+ * Keeps one token until shortly before it expires, and shares one request for a new token among
+ * every caller that needs it at the same moment.
+ */
+function cached(issue: () => Promise<IssuedToken>): AccessTokenProvider {
+  let current: IssuedToken | undefined;
+  let pending: Promise<string> | undefined;
+
+  const refresh = (): Promise<string> => {
+    pending ??= issue().then(
+      (issued) => {
+        current = issued;
+        pending = undefined;
+        return issued.token;
+      },
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+
+  return {
+    get: () =>
+      current !== undefined && Date.now() < current.expiresAt
+        ? Promise.resolve(current.token)
+        : refresh(),
+    renew(refused) {
+      if (current?.token === refused) current = undefined;
+      return current === undefined ? refresh() : Promise.resolve(current.token);
+    },
+  };
+}
+
+async function requestClientCredentialsToken(
+  credentials: Extract<Credentials, { kind: 'client' }>,
+  endpoint: TokenEndpoint,
+): Promise<IssuedToken> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
+  if (credentials.authMethod === 'client_secret_post') {
+    form.set('client_id', credentials.clientId);
+    form.set('client_secret', credentials.clientSecret);
+  } else {
+    // RFC 6749 section 2.3.1: each part is form-encoded before the Basic encoding.
+    const pair = `${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`;
+    headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  }
+
+  const startedAt = Date.now();
+  const response = await endpoint.send({
+    operation: OPERATION,
+    method: 'POST',
+    url: `${endpoint.authPath}/${endpoint.environmentId}/as/token`,
+    headers,
+    body: form.toString(),
+    timeoutMs: endpoint.timeoutMs,
+  });
+  if (response.status !== 200) throw errorFromResponse(OPERATION, response);
+
+  const body = parseJson(response.body) as { access_token?: unknown; expires_in?: unknown };
+  if (typeof body?.access_token !== 'string' || body.access_token === '') {
+    throw new PingOneError({
+      operation: OPERATION,
+      status: response.status,
+      code: TRANSPORT_ERROR_CODES.badResponse,
+    });
+  }
+  const lifetimeMs = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 0;
+  const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10);
+  return { token: body.access_token, expiresAt: startedAt + lifetimeMs - margin };
+}
+
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+');
+}

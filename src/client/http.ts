@@ -1,0 +1,95 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import { PingOneError, TRANSPORT_ERROR_CODES, type PingOneErrorDetail } from '../errors';
+
+export interface UpstreamRequest {
+  /** Names the call in errors, for example `GET sessions/me`. */
+  operation: string;
+  method: Method;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: AxiosResponse['headers'];
+  body: string;
+}
+
+/**
+ * The one place that sends bytes to PingOne. Every answer comes back as text with its status
+ * (callers decide what a status means); every failure to get an answer becomes a
+ * {@link PingOneError} whose message holds no header value, so no token.
+ */
+export type UpstreamSend = (request: UpstreamRequest) => Promise<UpstreamResponse>;
+
+export function createUpstream(): UpstreamSend {
+  const client: AxiosInstance = axios.create({
+    // Keep-alive saves a TLS handshake per session read.
+    httpAgent: new http.Agent({ keepAlive: true }),
+    httpsAgent: new https.Agent({ keepAlive: true }),
+    maxRedirects: 0,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    headers: { 'User-Agent': 'express-pingone-session' },
+  });
+  // Each call names every header it sends; axios's default Accept would be one more.
+  client.defaults.headers.common = {};
+
+  return async function send(request) {
+    const signal = AbortSignal.timeout(request.timeoutMs);
+    try {
+      const response = await client.request<string>({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        data: request.body,
+        signal,
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: typeof response.data === 'string' ? response.data : '',
+      };
+    } catch {
+      // The axios error holds the request config, headers included: it must not escape.
+      throw new PingOneError({
+        operation: request.operation,
+        code: signal.aborted ? TRANSPORT_ERROR_CODES.timeout : TRANSPORT_ERROR_CODES.network,
+      });
+    }
+  };
+}
+
+/** Parses a JSON body, or `undefined` when it is not JSON. */
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The {@link PingOneError} for an error answer, with PingOne's code, id and details when sent. */
+export function errorFromResponse(operation: string, response: UpstreamResponse): PingOneError {
+  const body = parseJson(response.body);
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const retryAfter = response.headers['retry-after'];
+  return new PingOneError({
+    operation,
+    status: response.status,
+    code:
+      typeof fields.code === 'string'
+        ? fields.code
+        : typeof fields.error === 'string'
+          ? fields.error
+          : TRANSPORT_ERROR_CODES.httpStatus,
+    id: typeof fields.id === 'string' ? fields.id : undefined,
+    details: Array.isArray(fields.details) ? (fields.details as PingOneErrorDetail[]) : undefined,
+    retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+  });
+}

@@ -1,0 +1,113 @@
+import type { ResolvedOptions } from '../config/resolve-options';
+import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
+import type { PingSession } from '../session';
+import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
+import {
+  createUpstream,
+  errorFromResponse,
+  parseJson,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './http';
+
+/** The two PingOne calls the product makes. Session tokens go in, never out. */
+export interface PingOneClient {
+  /** The session, or `null` when PingOne has no valid session for this token. */
+  readSession(sessionToken: string): Promise<PingSession | null>;
+  /** Resets (signs out) the session. Resolves when PingOne has no session for the token any more. */
+  resetSession(sessionToken: string): Promise<void>;
+}
+
+const READ = 'GET sessions/me';
+const RESET = 'POST sessions/me';
+export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
+
+export function createPingOneClient(
+  options: Pick<ResolvedOptions, 'apiPath' | 'authPath' | 'environmentId' | 'credentials' | 'timeoutMs'>,
+): PingOneClient {
+  const send = createUpstream();
+  const tokens = createAccessTokenProvider(options.credentials, {
+    authPath: options.authPath,
+    environmentId: options.environmentId,
+    timeoutMs: options.timeoutMs,
+    send,
+  });
+  const url = `${options.apiPath}/environments/${options.environmentId}/sessions/me`;
+
+  /**
+   * PingOne wants the token as its own `ST` cookie whatever the app calls it locally, and nothing
+   * else from the browser: no other cookie or header is forwarded.
+   */
+  const call = (
+    request: Pick<UpstreamRequest, 'operation' | 'method' | 'headers' | 'body'>,
+    sessionToken: string,
+  ) =>
+    withAccessToken(tokens, (accessToken) =>
+      send({
+        ...request,
+        url,
+        headers: {
+          ...request.headers,
+          Authorization: `Bearer ${accessToken}`,
+          Cookie: `ST=${sessionToken}`,
+        },
+        timeoutMs: options.timeoutMs,
+      }),
+    );
+
+  return {
+    async readSession(sessionToken) {
+      const response = await call(
+        { operation: READ, method: 'GET', headers: { Accept: 'application/json' } },
+        sessionToken,
+      );
+      if (response.status === 200) return parseSession(response);
+      // 404: no such session, or it ended. The only input of ours that can make this request bad
+      // is the session token, so a 400 is about the session too.
+      if (response.status === 404 || response.status === 400) return null;
+      throw errorFromResponse(READ, response);
+    },
+    async resetSession(sessionToken) {
+      const response = await call(
+        {
+          operation: RESET,
+          method: 'POST',
+          headers: { 'Content-Type': LOGOUT_CONTENT_TYPE },
+          body: '',
+        },
+        sessionToken,
+      );
+      if (response.status === 204 || response.status === 404) return;
+      throw errorFromResponse(RESET, response);
+    },
+  };
+}
+
+/** Sends with the current access token; when PingOne refuses it, renews it and tries once more. */
+async function withAccessToken(
+  tokens: AccessTokenProvider,
+  send: (accessToken: string) => Promise<UpstreamResponse>,
+): Promise<UpstreamResponse> {
+  const accessToken = await tokens.get();
+  const response = await send(accessToken);
+  if (response.status !== 401) return response;
+  const renewed = tokens.renew(accessToken);
+  return renewed === undefined ? response : send(await renewed);
+}
+
+function parseSession(response: UpstreamResponse): PingSession {
+  const body = parseJson(response.body) as Partial<PingSession> | undefined;
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof body.id !== 'string' ||
+    typeof body.user?.id !== 'string'
+  ) {
+    throw new PingOneError({
+      operation: READ,
+      status: response.status,
+      code: TRANSPORT_ERROR_CODES.badResponse,
+    });
+  }
+  return body as PingSession;
+}

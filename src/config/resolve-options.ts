@@ -1,0 +1,195 @@
+import { ConfigError } from '../errors';
+import {
+  DEFAULTS,
+  ENVIRONMENT_VARIABLES,
+  type AccessTokenSource,
+  type LogoutOptions,
+  type PingSessionOptions,
+} from '../options';
+import { REGIONS } from './regions';
+import {
+  checkBaseUrl,
+  checkCookieDomain,
+  checkCookieName,
+  checkEnvironmentId,
+  checkKnownKeys,
+  checkOneOf,
+  checkRegion,
+  checkReturnTo,
+  checkSitePath,
+  checkTimeoutMs,
+} from './validations';
+
+/** How the server-held access token is obtained. Holds secrets: never log or serialize it. */
+export type Credentials =
+  | { kind: 'static'; accessToken: string }
+  | { kind: 'function'; accessToken: () => string | Promise<string> }
+  | {
+      kind: 'client';
+      clientId: string;
+      clientSecret: string;
+      authMethod: 'client_secret_basic' | 'client_secret_post';
+    };
+
+export interface ResolvedLogout {
+  path: string;
+  returnTo: string;
+  clearCookies: string[];
+}
+
+export interface ResolvedOptions {
+  environmentId: string;
+  apiPath: string;
+  authPath: string;
+  credentials: Credentials;
+  cookieName: string;
+  cookieDomain: string | undefined;
+  cookiePath: string;
+  timeoutMs: number;
+  onUpstreamError: 'fail-closed' | 'fail-open';
+  logout: ResolvedLogout | false;
+}
+
+const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
+  'environmentId',
+  'region',
+  'apiPath',
+  'authPath',
+  'accessToken',
+  'clientId',
+  'clientSecret',
+  'tokenEndpointAuthMethod',
+  'cookieName',
+  'cookieDomain',
+  'cookiePath',
+  'timeoutMs',
+  'onUpstreamError',
+  'logout',
+];
+const LOGOUT_OPTION_NAMES: readonly (keyof LogoutOptions)[] = ['path', 'returnTo', 'clearCookies'];
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Turns what the user gave (options first, then `PINGONE_*` environment variables, then
+ * {@link DEFAULTS}) into checked settings, once, at start-up.
+ */
+export function resolveOptions(
+  options: PingSessionOptions = {},
+  env: Env = process.env,
+): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('ERR_PINGONE_UNKNOWN_OPTION', 'pingSession() takes an options object.');
+  }
+  checkKnownKeys('pingSession()', options, OPTION_NAMES);
+  const fromEnv = (name: keyof typeof ENVIRONMENT_VARIABLES) =>
+    options[name] ?? emptyToUndefined(env[ENVIRONMENT_VARIABLES[name]]);
+
+  const region = checkRegion(fromEnv('region') ?? DEFAULTS.region);
+  return {
+    environmentId: checkEnvironmentId(fromEnv('environmentId')),
+    apiPath: checkBaseUrl(
+      'apiPath',
+      ENVIRONMENT_VARIABLES.apiPath,
+      fromEnv('apiPath') ?? REGIONS[region].apiPath,
+    ),
+    authPath: checkBaseUrl(
+      'authPath',
+      ENVIRONMENT_VARIABLES.authPath,
+      fromEnv('authPath') ?? REGIONS[region].authPath,
+    ),
+    credentials: resolveCredentials(options, env),
+    cookieName: checkCookieName('cookieName', options.cookieName ?? DEFAULTS.cookieName),
+    cookieDomain: checkCookieDomain(options.cookieDomain),
+    cookiePath: checkSitePath(
+      'cookiePath',
+      options.cookiePath ?? DEFAULTS.cookiePath,
+      'ERR_PINGONE_COOKIE_ATTRIBUTES',
+    ),
+    timeoutMs: checkTimeoutMs(options.timeoutMs ?? DEFAULTS.timeoutMs),
+    onUpstreamError: checkOneOf(
+      'onUpstreamError',
+      options.onUpstreamError ?? DEFAULTS.onUpstreamError,
+      ['fail-closed', 'fail-open'],
+      'ERR_PINGONE_ON_UPSTREAM_ERROR',
+    ),
+    logout: resolveLogout(options.logout),
+  };
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+/**
+ * Credentials given as options are taken as a whole: the environment is read only when no
+ * credential option was given, so a `PINGONE_CLIENT_ID` left in the shell cannot mix with an
+ * `accessToken` passed in code.
+ */
+function resolveCredentials(options: PingSessionOptions, env: Env): Credentials {
+  const given =
+    options.accessToken !== undefined ||
+    options.clientId !== undefined ||
+    options.clientSecret !== undefined;
+  const accessToken: AccessTokenSource | undefined = given
+    ? options.accessToken
+    : emptyToUndefined(env[ENVIRONMENT_VARIABLES.accessToken]);
+  const clientId = given ? options.clientId : emptyToUndefined(env[ENVIRONMENT_VARIABLES.clientId]);
+  const clientSecret = given
+    ? options.clientSecret
+    : emptyToUndefined(env[ENVIRONMENT_VARIABLES.clientSecret]);
+  const authMethod = checkOneOf(
+    'tokenEndpointAuthMethod',
+    options.tokenEndpointAuthMethod ?? DEFAULTS.tokenEndpointAuthMethod,
+    ['client_secret_basic', 'client_secret_post'],
+    'ERR_PINGONE_TOKEN_ENDPOINT_AUTH_METHOD',
+  );
+
+  const hasClient = clientId !== undefined || clientSecret !== undefined;
+  if (accessToken !== undefined && hasClient) {
+    throw new ConfigError(
+      'ERR_PINGONE_CREDENTIALS',
+      'Give either accessToken or clientId + clientSecret, not both.',
+    );
+  }
+  if (typeof accessToken === 'function') return { kind: 'function', accessToken };
+  if (accessToken !== undefined) {
+    if (typeof accessToken !== 'string' || accessToken.trim() === '') {
+      throw new ConfigError(
+        'ERR_PINGONE_CREDENTIALS',
+        'accessToken must be a non-empty string or a function that returns one.',
+      );
+    }
+    return { kind: 'static', accessToken };
+  }
+  if (typeof clientId === 'string' && clientId && typeof clientSecret === 'string' && clientSecret) {
+    return { kind: 'client', clientId, clientSecret, authMethod };
+  }
+  throw new ConfigError(
+    'ERR_PINGONE_CREDENTIALS',
+    hasClient
+      ? 'clientId and clientSecret go together: give both (or PINGONE_CLIENT_ID and PINGONE_CLIENT_SECRET).'
+      : 'No PingOne credentials: give clientId + clientSecret of a worker application ' +
+          '(or PINGONE_CLIENT_ID and PINGONE_CLIENT_SECRET), or accessToken (or PINGONE_ACCESS_TOKEN).',
+  );
+}
+
+function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | false {
+  if (logout === false) return false;
+  if (logout === undefined) return { ...DEFAULTS.logout, clearCookies: [] };
+  if (typeof logout !== 'object' || logout === null) {
+    throw new ConfigError('ERR_PINGONE_LOGOUT', 'logout must be an options object, or false.');
+  }
+  checkKnownKeys('logout', logout, LOGOUT_OPTION_NAMES, 'ERR_PINGONE_LOGOUT');
+  const clearCookies = logout.clearCookies ?? DEFAULTS.logout.clearCookies;
+  if (!Array.isArray(clearCookies)) {
+    throw new ConfigError('ERR_PINGONE_LOGOUT', 'logout.clearCookies must be an array of names.');
+  }
+  return {
+    path: checkSitePath('logout.path', logout.path ?? DEFAULTS.logout.path, 'ERR_PINGONE_LOGOUT'),
+    returnTo: checkReturnTo(logout.returnTo ?? DEFAULTS.logout.returnTo),
+    clearCookies: clearCookies.map((name, i) =>
+      checkCookieName(`logout.clearCookies[${i}]`, name),
+    ),
+  };
+}

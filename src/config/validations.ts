@@ -1,0 +1,152 @@
+import { ConfigError } from '../errors';
+import { isLoopbackHostname } from '../http/loopback';
+import { toSafeRelativePath } from '../http/return-to';
+import { isRegion, REGIONS } from './regions';
+
+/*
+ * One named check per misconfiguration. Each throws a ConfigError whose code names the option and
+ * whose message says what to do. Option values are never echoed: some of them are secrets.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** RFC 6265 cookie-name: an RFC 7230 token. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/** A path on this site: one leading slash not followed by another slash, then printable ASCII. */
+const SITE_PATH = /^\/(?![/\\])[!-~]*$/;
+
+export function checkKnownKeys(
+  where: string,
+  value: object,
+  known: readonly string[],
+  code: ConstructorParameters<typeof ConfigError>[0] = 'ERR_PINGONE_UNKNOWN_OPTION',
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(
+        code,
+        `${where}: unknown option "${key}". Known options: ${known.join(', ')}.`,
+      );
+    }
+  }
+}
+
+export function checkEnvironmentId(value: unknown): string {
+  if (typeof value !== 'string' || !UUID.test(value)) {
+    throw new ConfigError(
+      'ERR_PINGONE_ENVIRONMENT_ID',
+      'environmentId (or PINGONE_ENVIRONMENT_ID) must be the UUID of your PingOne environment, ' +
+        'as shown under Environment > Properties in the PingOne console.',
+    );
+  }
+  return value.toLowerCase();
+}
+
+export function checkRegion(value: unknown): keyof typeof REGIONS {
+  if (!isRegion(value)) {
+    throw new ConfigError(
+      'ERR_PINGONE_REGION',
+      `region (or PINGONE_REGION) must be one of ${Object.keys(REGIONS).join(', ')}.`,
+    );
+  }
+  return value;
+}
+
+/** Returns the base URL without a trailing slash. */
+export function checkBaseUrl(
+  option: 'apiPath' | 'authPath',
+  envVar: string,
+  value: unknown,
+): string {
+  const code = option === 'apiPath' ? 'ERR_PINGONE_API_PATH' : 'ERR_PINGONE_AUTH_PATH';
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new ConfigError(code, `${option} (or ${envVar}) must be an absolute URL.`);
+  }
+  const secure =
+    url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHostname(url.hostname));
+  if (!secure) {
+    throw new ConfigError(
+      code,
+      `${option} (or ${envVar}) must use https: (plain http: is allowed only for localhost or ` +
+        '127.0.0.1, such as the emulator), because the access token travels on it.',
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(
+      code,
+      `${option} (or ${envVar}) must be a plain base URL, without credentials, query or fragment.`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+export function checkCookieName(option: string, value: unknown): string {
+  if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
+    throw new ConfigError(
+      'ERR_PINGONE_COOKIE_NAME',
+      `${option} must be a cookie name: letters, digits and !#$%&'*+-.^_\`|~ only.`,
+    );
+  }
+  return value;
+}
+
+export function checkCookieDomain(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !COOKIE_DOMAIN.test(value)) {
+    throw new ConfigError(
+      'ERR_PINGONE_COOKIE_ATTRIBUTES',
+      'cookieDomain must be a host name such as "example.com", or left out for a host-only cookie.',
+    );
+  }
+  return value;
+}
+
+export function checkSitePath(
+  option: string,
+  value: unknown,
+  code: ConstructorParameters<typeof ConfigError>[0],
+): string {
+  if (typeof value !== 'string' || !SITE_PATH.test(value) || /[;?#\\]/.test(value)) {
+    throw new ConfigError(
+      code,
+      `${option} must be a path on this site starting with a single "/", such as "/logout".`,
+    );
+  }
+  return value;
+}
+
+export function checkTimeoutMs(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 120_000) {
+    throw new ConfigError(
+      'ERR_PINGONE_TIMEOUT_MS',
+      'timeoutMs must be a whole number of milliseconds from 1 to 120000.',
+    );
+  }
+  return value;
+}
+
+export function checkOneOf<T extends string>(
+  option: string,
+  value: unknown,
+  allowed: readonly T[],
+  code: ConstructorParameters<typeof ConfigError>[0],
+): T {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(code, `${option} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}.`);
+  }
+  return value as T;
+}
+
+export function checkReturnTo(value: unknown): string {
+  const path = toSafeRelativePath(value);
+  if (path === undefined) {
+    throw new ConfigError(
+      'ERR_PINGONE_LOGOUT',
+      'logout.returnTo must be a path on this site starting with a single "/", such as "/" or "/?signed-out".',
+    );
+  }
+  return path;
+}

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+
+/** Worker access tokens the emulator has issued, with their expiry. */
+export class AccessTokens {
+  private readonly tokens = new Map<string, number>();
+
+  constructor(
+    private readonly now: () => number,
+    readonly lifetimeSeconds: number,
+  ) {}
+
+  issue(): string {
+    const token = randomBytes(24).toString('base64url');
+    this.tokens.set(token, this.now() + this.lifetimeSeconds * 1000);
+    return token;
+  }
+
+  isValid(token: string): boolean {
+    const expiresAt = this.tokens.get(token);
+    return expiresAt !== undefined && this.now() < expiresAt;
+  }
+
+  /** Invalidates every token issued so far, as a revoked worker secret would. */
+  revokeAll(): void {
+    this.tokens.clear();
+  }
+}

@@ -1,0 +1,6 @@
+export { startEmulator } from './start-emulator';
+export type { Emulator, EmulatorOptions } from './start-emulator';
+export type { CreatedSession, CreateSessionOptions, SessionState } from './session-store';
+export type { RecordedRequest } from './server';
+export { DEMO_USERS } from './demo-users';
+export type { DemoUser } from './demo-users';

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+
+/** Error bodies in PingOne's shape: `{ id, code, message, details? }`. */
+export const pingOneErrors = {
+  invalidToken: () => ({
+    status: 401,
+    body: {
+      id: randomUUID(),
+      code: 'ACCESS_FAILED',
+      message: 'The request could not be completed. You do not have access to this resource.',
+      details: [
+        {
+          code: 'INVALID_TOKEN',
+          message: 'The request could not be completed. The access token is invalid or expired.',
+        },
+      ],
+    },
+  }),
+  notFound: () => ({
+    status: 404,
+    body: {
+      id: randomUUID(),
+      code: 'NOT_FOUND',
+      message: 'The request could not be completed. The requested resource was not found.',
+    },
+  }),
+  missingSessionToken: () => ({
+    status: 400,
+    body: {
+      id: randomUUID(),
+      code: 'INVALID_REQUEST',
+      message: 'The request could not be completed. No session token cookie was sent.',
+      details: [{ code: 'REQUIRED_VALUE', target: 'ST', message: 'A session token is required.' }],
+    },
+  }),
+  unsupportedMediaType: () => ({
+    status: 415,
+    body: {
+      id: randomUUID(),
+      code: 'INVALID_REQUEST',
+      message: 'The request could not be completed. The Content-Type is not supported.',
+    },
+  }),
+  methodNotAllowed: () => ({
+    status: 405,
+    body: {
+      id: randomUUID(),
+      code: 'METHOD_NOT_ALLOWED',
+      message: 'The request could not be completed. The method is not allowed.',
+    },
+  }),
+};
+
+export type EmulatorAnswer = { status: number; body: unknown };

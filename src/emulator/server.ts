@@ -1,0 +1,195 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { isLoopbackHostname } from '../http/loopback';
+import type { AccessTokens } from './access-tokens';
+import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
+import type { SessionStore } from './session-store';
+import { renderSignOnPage } from './signon-page';
+
+/** One request as the emulator received it, for tests that check the exact contract. */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface EmulatorContext {
+  environmentId: string;
+  clientId: string;
+  clientSecret: string;
+  sessions: SessionStore;
+  accessTokens: AccessTokens;
+  requests: RecordedRequest[];
+}
+
+const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createRequestHandler(ctx: EmulatorContext) {
+  const sessionsPath = `/v1/environments/${ctx.environmentId}/sessions/me`;
+  const tokenPath = `/${ctx.environmentId}/as/token`;
+  const signOnPath = `/${ctx.environmentId}/signon`;
+
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    readBody(req).then(
+      (body) => {
+        ctx.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+        switch (url.pathname) {
+          case sessionsPath:
+            return sendJson(res, sessionsMe(ctx, req));
+          case tokenPath:
+            return sendJson(res, token(ctx, req, body));
+          case signOnPath:
+            return signOn(ctx, req, res, url, body);
+          default:
+            return sendJson(res, pingOneErrors.notFound());
+        }
+      },
+      () => {
+        res.writeHead(413).end();
+        req.destroy();
+      },
+    );
+  };
+}
+
+function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer {
+  if (req.method !== 'GET' && req.method !== 'POST') return pingOneErrors.methodNotAllowed();
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer === undefined || !ctx.accessTokens.isValid(bearer)) return pingOneErrors.invalidToken();
+  if (req.method === 'POST' && req.headers['content-type'] !== LOGOUT_CONTENT_TYPE) {
+    return pingOneErrors.unsupportedMediaType();
+  }
+  const sessionToken = readCookie(req.headers.cookie, 'ST');
+  if (sessionToken === undefined) return pingOneErrors.missingSessionToken();
+  if (req.method === 'GET') {
+    const session = ctx.sessions.find(sessionToken);
+    return session ? { status: 200, body: session } : pingOneErrors.notFound();
+  }
+  return ctx.sessions.reset(sessionToken) ? { status: 204, body: undefined } : pingOneErrors.notFound();
+}
+
+function token(ctx: EmulatorContext, req: IncomingMessage, body: string): EmulatorAnswer {
+  if (req.method !== 'POST') return pingOneErrors.methodNotAllowed();
+  const form = new URLSearchParams(body);
+  if (form.get('grant_type') !== 'client_credentials') {
+    return oauthError(400, 'unsupported_grant_type', 'Only client_credentials is supported here.');
+  }
+  const client = readBasicAuth(req.headers.authorization) ?? {
+    id: form.get('client_id') ?? '',
+    secret: form.get('client_secret') ?? '',
+  };
+  if (!sameSecret(client.id, ctx.clientId) || !sameSecret(client.secret, ctx.clientSecret)) {
+    return oauthError(401, 'invalid_client', 'Request denied: invalid client credentials.');
+  }
+  return {
+    status: 200,
+    body: {
+      access_token: ctx.accessTokens.issue(),
+      token_type: 'Bearer',
+      expires_in: ctx.accessTokens.lifetimeSeconds,
+    },
+  };
+}
+
+function signOn(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: string,
+): void {
+  const params = req.method === 'POST' ? new URLSearchParams(body) : url.searchParams;
+  const returnTo = params.get('returnTo') ?? '';
+  if (!isLocalUrl(returnTo)) {
+    res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('returnTo must be an http(s) URL on this machine (localhost or 127.0.0.1).');
+    return;
+  }
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(renderSignOnPage(url.pathname, returnTo));
+    return;
+  }
+  if (req.method !== 'POST') return sendJson(res, pingOneErrors.methodNotAllowed());
+  const { token } = ctx.sessions.create({
+    user: params.get('user') ?? undefined,
+    userAgent: req.headers['user-agent'],
+    remoteIp: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+  });
+  // Path=/ stands in for PingOne served on a custom domain of the app's own site: the browser
+  // then sends ST to the app, whatever the port.
+  res.writeHead(303, {
+    Location: returnTo,
+    'Set-Cookie': `ST=${token}; Path=/; HttpOnly; SameSite=Lax`,
+    'Cache-Control': 'no-store',
+  });
+  res.end();
+}
+
+function sendJson(res: ServerResponse, answer: EmulatorAnswer): void {
+  if (answer.body === undefined) {
+    res.writeHead(answer.status).end();
+    return;
+  }
+  res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(answer.body));
+}
+
+function oauthError(status: number, error: string, description: string): EmulatorAnswer {
+  return { status, body: { error, error_description: description } };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) reject(new Error('body too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function readBasicAuth(header: string | undefined): { id: string; secret: string } | undefined {
+  const encoded = /^Basic (\S+)$/.exec(header ?? '')?.[1];
+  if (encoded === undefined) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const formDecode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function isLocalUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHostname(url.hostname);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,130 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { PingSession, PingSessionLocation } from '../session';
+import { DEMO_USERS, type DemoUser } from './demo-users';
+import { parseUserAgent } from './user-agent';
+
+export interface CreateSessionOptions {
+  /** A demo user's username or ID, or any user ID. Default: the first demo user. */
+  user?: string;
+  userAgent?: string;
+  remoteIp?: string;
+  idleTimeoutInMinutes?: number;
+}
+
+export interface CreatedSession {
+  /** The session token, as PingOne would set it in the `ST` cookie. */
+  token: string;
+  session: PingSession;
+}
+
+export type SessionState = 'active' | 'reset' | 'expired' | 'unknown';
+
+const DEFAULT_USER_AGENT =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:103.0) Gecko/20100101 Firefox/103.0';
+const POLICY = { id: '874d5c7d-5e1c-4e73-b2b5-dfe1453b02f5', type: 'PINGONE' };
+/** PingOne keeps the last five locations of a session. */
+const MAX_LOCATIONS = 5;
+
+interface StoredSession {
+  session: PingSession;
+  reset: boolean;
+}
+
+/** The emulator's sessions, by token. Time comes from `now` so tests can move it. */
+export class SessionStore {
+  private readonly sessions = new Map<string, StoredSession>();
+
+  constructor(
+    private readonly environmentId: string,
+    private readonly apiPath: string,
+    private readonly now: () => number,
+    private readonly defaultIdleTimeoutInMinutes: number,
+  ) {}
+
+  create(options: CreateSessionOptions = {}): CreatedSession {
+    const token = randomBytes(32).toString('base64url');
+    const at = new Date(this.now()).toISOString();
+    const user = findDemoUser(options.user);
+    const userId = user?.id ?? options.user ?? DEMO_USERS[0]!.id;
+    const remoteIp = options.remoteIp ?? '127.0.0.1';
+    const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    const id = randomUUID();
+    const environment = `${this.apiPath}/environments/${this.environmentId}`;
+    const location: PingSessionLocation = { at, remoteIp, ...user?.location };
+    const session: PingSession = {
+      _links: {
+        self: { href: `${environment}/sessions/${id}` },
+        environment: { href: environment },
+        user: { href: `${environment}/users/${userId}` },
+      },
+      id,
+      environment: { id: this.environmentId },
+      user: { id: userId },
+      createdAt: at,
+      activeAt: at,
+      idleTimeoutInMinutes: options.idleTimeoutInMinutes ?? this.defaultIdleTimeoutInMinutes,
+      userAgent,
+      ...parseUserAgent(userAgent),
+      locations: [location],
+      lastSignOn: {
+        remoteIp,
+        authenticators: ['pwd'],
+        withAuthenticator: { pwd: { policy: POLICY, at } },
+        policy: POLICY,
+        at,
+      },
+      expiresAt: '',
+    };
+    session.expiresAt = expiryOf(session);
+    this.sessions.set(token, { session, reset: false });
+    return { token, session: structuredClone(session) };
+  }
+
+  /** The session behind a token, while it is neither reset nor expired. */
+  find(token: string): PingSession | undefined {
+    const stored = this.sessions.get(token);
+    return stored && this.stateOf(stored) === 'active' ? structuredClone(stored.session) : undefined;
+  }
+
+  /** Marks the session as used now from `remoteIp`, as a sign-on to another app would. */
+  touch(token: string, remoteIp = '127.0.0.1'): PingSession | undefined {
+    const stored = this.sessions.get(token);
+    if (!stored || this.stateOf(stored) !== 'active') return undefined;
+    const { session } = stored;
+    session.activeAt = new Date(this.now()).toISOString();
+    session.expiresAt = expiryOf(session);
+    const last = session.locations[0];
+    session.locations.unshift({ ...last, at: session.activeAt, remoteIp });
+    session.locations.length = Math.min(session.locations.length, MAX_LOCATIONS);
+    return structuredClone(session);
+  }
+
+  /** Ends an active session; false when there was none to end. */
+  reset(token: string): boolean {
+    const stored = this.sessions.get(token);
+    if (!stored || this.stateOf(stored) !== 'active') return false;
+    stored.reset = true;
+    return true;
+  }
+
+  state(token: string): SessionState {
+    const stored = this.sessions.get(token);
+    return stored ? this.stateOf(stored) : 'unknown';
+  }
+
+  private stateOf(stored: StoredSession): SessionState {
+    if (stored.reset) return 'reset';
+    return this.now() >= Date.parse(stored.session.expiresAt) ? 'expired' : 'active';
+  }
+}
+
+function findDemoUser(user: string | undefined): DemoUser | undefined {
+  if (user === undefined) return DEMO_USERS[0];
+  return DEMO_USERS.find((demo) => demo.username === user || demo.id === user);
+}
+
+function expiryOf(session: PingSession): string {
+  return new Date(
+    Date.parse(session.activeAt) + session.idleTimeoutInMinutes * 60_000,
+  ).toISOString();
+}

@@ -1,0 +1,103 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccessTokens } from './access-tokens';
+import { createRequestHandler, type RecordedRequest } from './server';
+import {
+  SessionStore,
+  type CreatedSession,
+  type CreateSessionOptions,
+  type SessionState,
+} from './session-store';
+
+export interface EmulatorOptions {
+  /** Port to listen on. Default: `0`, a free port. */
+  port?: number;
+  /** Address to listen on. Default: `'127.0.0.1'`: the emulator is for this machine only. */
+  listenHost?: string;
+  /** Environment ID. Default: a random UUID. */
+  environmentId?: string;
+  /** Worker client ID. Default: a random UUID. */
+  clientId?: string;
+  /** Worker client secret. Default: random. */
+  clientSecret?: string;
+  /** Idle timeout of new sessions, in minutes. Default: `30`. */
+  idleTimeoutInMinutes?: number;
+  /** Lifetime of access tokens, in seconds (`expires_in`). Default: `3600`, as PingOne. */
+  accessTokenLifetimeSeconds?: number;
+  /** The clock, in epoch milliseconds, for tests that move time. Default: `Date.now`. */
+  now?: () => number;
+}
+
+export interface Emulator {
+  /** Base URL, `http://localhost:<port>`. */
+  url: string;
+  /** Pass as `apiPath`. */
+  apiPath: string;
+  /** Pass as `authPath`. */
+  authPath: string;
+  /** The sign-on page; add `?returnTo=<url>`. */
+  signOnUrl: string;
+  environmentId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Every request received, oldest first. */
+  requests: RecordedRequest[];
+  /** Creates a session as a sign-on would, and returns its token. */
+  createSession(options?: CreateSessionOptions): CreatedSession;
+  /** Where a session token stands: `active`, `reset`, `expired` or `unknown`. */
+  sessionState(token: string): SessionState;
+  /** Records activity on a session now, which moves its `activeAt` and `expiresAt`. */
+  touchSession(token: string): void;
+  /** Issues a worker access token without the token endpoint. */
+  issueAccessToken(): string;
+  /** Makes every access token issued so far invalid. */
+  revokeAccessTokens(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a PingOne emulator on this machine for tests, scripts and `npm start`. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? Date.now;
+  const environmentId = options.environmentId ?? randomUUID();
+  const clientId = options.clientId ?? randomUUID();
+  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const accessTokens = new AccessTokens(now, options.accessTokenLifetimeSeconds ?? 3600);
+  const requests: RecordedRequest[] = [];
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.listenHost ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  // Session links name the API URL, which needs the port: requests are taken from here on (no
+  // I/O callback can run before this synchronous continuation of the listen).
+  const store = new SessionStore(environmentId, `${url}/v1`, now, options.idleTimeoutInMinutes ?? 30);
+  server.on(
+    'request',
+    createRequestHandler({ environmentId, clientId, clientSecret, sessions: store, accessTokens, requests }),
+  );
+
+  return {
+    url,
+    apiPath: `${url}/v1`,
+    authPath: url,
+    signOnUrl: `${url}/${environmentId}/signon`,
+    environmentId,
+    clientId,
+    clientSecret,
+    requests,
+    createSession: (sessionOptions) => store.create(sessionOptions),
+    sessionState: (token) => store.state(token),
+    touchSession: (token) => void store.touch(token),
+    issueAccessToken: () => accessTokens.issue(),
+    revokeAccessTokens: () => accessTokens.revokeAll(),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Codes a {@link ConfigError} can carry. Each names the option that is wrong; the message says how
+ * to fix it. Branch on the code, never on the message text.
+ */
+export type ConfigErrorCode =
+  | 'ERR_PINGONE_UNKNOWN_OPTION'
+  | 'ERR_PINGONE_ENVIRONMENT_ID'
+  | 'ERR_PINGONE_REGION'
+  | 'ERR_PINGONE_API_PATH'
+  | 'ERR_PINGONE_AUTH_PATH'
+  | 'ERR_PINGONE_CREDENTIALS'
+  | 'ERR_PINGONE_TOKEN_ENDPOINT_AUTH_METHOD'
+  | 'ERR_PINGONE_COOKIE_NAME'
+  | 'ERR_PINGONE_COOKIE_ATTRIBUTES'
+  | 'ERR_PINGONE_TIMEOUT_MS'
+  | 'ERR_PINGONE_ON_UPSTREAM_ERROR'
+  | 'ERR_PINGONE_LOGOUT'
+  | 'ERR_PINGONE_LOGIN_URL';
+
+/** Thrown at start-up by a factory given options it cannot work with. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    readonly code: ConfigErrorCode,
+    message: string,
+  ) {
+    super(`${message} [${code}]`);
+  }
+}
+
+/**
+ * Codes of failures where PingOne gave no error body of its own. When PingOne did answer with an
+ * error body, {@link PingOneError.code} is PingOne's code instead (`NOT_FOUND`, `ACCESS_FAILED`,
+ * `REQUEST_LIMITED`, `UNEXPECTED_ERROR`...).
+ */
+export const TRANSPORT_ERROR_CODES = {
+  /** No answer within `timeoutMs`. */
+  timeout: 'ERR_PINGONE_TIMEOUT',
+  /** The connection failed (refused, reset, DNS). */
+  network: 'ERR_PINGONE_NETWORK',
+  /** An error status with no PingOne error body (a proxy's HTML page, for example). */
+  httpStatus: 'ERR_PINGONE_HTTP_STATUS',
+  /** An answer that is not what PingOne sends: HTML, broken JSON, a session without an `id`. */
+  badResponse: 'ERR_PINGONE_BAD_RESPONSE',
+} as const;
+
+/** One entry of PingOne's error `details`. */
+export interface PingOneErrorDetail {
+  code?: string;
+  target?: string;
+  message?: string;
+  innerError?: Record<string, unknown>;
+}
+
+export interface PingOneErrorInit {
+  /** Which call failed, for example `GET sessions/me`. Never holds a token. */
+  operation: string;
+  code: string;
+  status?: number;
+  id?: string;
+  details?: PingOneErrorDetail[];
+  retryAfter?: string;
+}
+
+/**
+ * A call to PingOne failed. Carries what PingOne said (HTTP `status`, its error `code`, the error
+ * `id` its support asks for, and `details`) and never any token.
+ */
+export class PingOneError extends Error {
+  override readonly name = 'PingOneError';
+  readonly operation: string;
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly id: string | undefined;
+  readonly details: PingOneErrorDetail[];
+  readonly retryAfter: string | undefined;
+
+  constructor(init: PingOneErrorInit) {
+    const status = init.status === undefined ? '' : ` ${init.status}`;
+    super(`PingOne ${init.operation} failed:${status} ${init.code}`);
+    this.operation = init.operation;
+    this.code = init.code;
+    this.status = init.status;
+    this.id = init.id;
+    this.details = init.details ?? [];
+    this.retryAfter = init.retryAfter;
+  }
+}

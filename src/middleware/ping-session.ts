@@ -1,0 +1,57 @@
+import type { RequestHandler } from 'express';
+import { createPingOneClient } from '../client/pingone-client';
+import { resolveOptions } from '../config/resolve-options';
+import { sendError } from '../http/send-error';
+import { readSessionToken } from '../http/session-token';
+import { createLogoutHandler, isLogoutPath } from '../logout/logout-handler';
+import type { PingSessionOptions } from '../options';
+import type { PingSession } from '../session';
+
+declare global {
+  // Declaration merging is how Express lets libraries type what they add to a request.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /**
+       * The PingOne session of the request's `ST` cookie, set by `pingSession()`; `undefined`
+       * when there is no cookie or PingOne has no valid session for it.
+       */
+      pingSession?: PingSession;
+    }
+  }
+}
+
+/** Set on every request `pingSession()` looked at, so `requireSession()` can tell it ran. */
+export const SESSION_CHECKED = Symbol('express-pingone-session.checked');
+
+/**
+ * Reads the browser's PingOne session token cookie, asks PingOne for its session with the
+ * server-held access token, and sets `req.pingSession`. Also answers the logout route.
+ * Options are checked now: bad ones throw a {@link ConfigError}.
+ */
+export function pingSession(options?: PingSessionOptions): RequestHandler {
+  const resolved = resolveOptions(options);
+  const client = createPingOneClient(resolved);
+  const { logout, cookieName, onUpstreamError } = resolved;
+  const logoutHandler = logout && createLogoutHandler(resolved, logout, client);
+
+  return function pingSessionMiddleware(req, res, next) {
+    (req as unknown as Record<symbol, boolean>)[SESSION_CHECKED] = true;
+    if (logout && logoutHandler && isLogoutPath(logout, req.path)) {
+      logoutHandler(req, res).catch(next);
+      return;
+    }
+    const sessionToken = readSessionToken(req, cookieName);
+    if (sessionToken === undefined) return next();
+    client.readSession(sessionToken).then(
+      (session) => {
+        if (session !== null) req.pingSession = session;
+        next();
+      },
+      () => {
+        if (onUpstreamError === 'fail-open') return next();
+        sendError(res, 503, 'pingone_unavailable');
+      },
+    );
+  };
+}

@@ -1,0 +1,49 @@
+import type { RequestHandler } from 'express';
+import { ConfigError } from '../errors';
+import { isBrowserNavigation } from '../http/navigation';
+import { toSafeRelativePath } from '../http/return-to';
+import { sendError } from '../http/send-error';
+import { checkKnownKeys } from '../config/validations';
+import type { RequireSessionOptions } from '../options';
+import { SESSION_CHECKED } from './ping-session';
+
+/**
+ * Lets a request through only with a valid PingOne session. Without one: browser navigations go
+ * to `loginUrl` (when set) with `returnTo`, everything else gets `401 {"error":"unauthenticated"}`.
+ * Mount it after `pingSession()`.
+ */
+export function requireSession(options: RequireSessionOptions = {}): RequestHandler {
+  checkKnownKeys('requireSession()', options, ['loginUrl']);
+  const loginUrl = options.loginUrl === undefined ? undefined : checkLoginUrl(options.loginUrl);
+  const separator = loginUrl?.includes('?') ? '&' : '?';
+
+  return function requireSessionMiddleware(req, res, next) {
+    if (req.pingSession !== undefined) return next();
+    if (!(req as unknown as Record<symbol, unknown>)[SESSION_CHECKED]) {
+      return next(new Error('requireSession() needs pingSession() mounted before it.'));
+    }
+    res.set('Cache-Control', 'no-store');
+    if (loginUrl !== undefined && isBrowserNavigation(req)) {
+      // Only a path on this site goes into returnTo, so the sign-in page cannot be made to send
+      // the user elsewhere afterwards.
+      const returnTo = toSafeRelativePath(req.originalUrl) ?? '/';
+      return res.redirect(302, `${loginUrl}${separator}returnTo=${encodeURIComponent(returnTo)}`);
+    }
+    sendError(res, 401, 'unauthenticated');
+  };
+}
+
+function checkLoginUrl(value: unknown): string {
+  const path = toSafeRelativePath(value);
+  if (path !== undefined) return path;
+  try {
+    const url = new URL(String(value));
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.hash) return url.href;
+  } catch {
+    // Reported below with the fix.
+  }
+  throw new ConfigError(
+    'ERR_PINGONE_LOGIN_URL',
+    'requireSession(): loginUrl must be a path on this site such as "/login", or an absolute http(s) URL without a fragment.',
+  );
+}

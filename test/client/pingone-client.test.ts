@@ -1,0 +1,265 @@
+import { PingOneError, type PingSessionOptions } from '../../src';
+import { createPingOneClient } from '../../src/client/pingone-client';
+import { resolveOptions } from '../../src/config/resolve-options';
+import { startEmulator, type Emulator } from '../../src/emulator';
+import { emulatorOptions } from '../helpers/test-bed';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
+
+let emulator: Emulator;
+beforeEach(async () => {
+  emulator = await startEmulator();
+});
+afterEach(() => emulator.close());
+
+const clientFor = (overrides: PingSessionOptions = {}) =>
+  createPingOneClient(resolveOptions({ ...emulatorOptions(emulator), ...overrides }, {}));
+const sessionCalls = () => emulator.requests.filter((r) => r.url.endsWith('/sessions/me'));
+const tokenCalls = () => emulator.requests.filter((r) => r.url.endsWith('/as/token'));
+
+/** Header names any HTTP client adds for the connection itself, not taken from the browser. */
+const TRANSPORT_HEADERS = ['host', 'connection', 'accept-encoding', 'user-agent'];
+
+describe('the read call', () => {
+  it('sends GET sessions/me with exactly a bearer token, Cookie ST=<token> and Accept JSON', async () => {
+    const { token } = emulator.createSession();
+    await clientFor().readSession(token);
+
+    const [read] = sessionCalls();
+    expect(read?.method).toBe('GET');
+    expect(read?.url).toBe(`/v1/environments/${emulator.environmentId}/sessions/me`);
+    expect(read?.headers.authorization).toMatch(/^Bearer \S+$/);
+    expect(read?.headers.cookie).toBe(`ST=${token}`);
+    expect(read?.headers.accept).toBe('application/json');
+    expect(read?.body).toBe('');
+    expect(Object.keys(read!.headers).sort()).toEqual(
+      ['accept', 'authorization', 'cookie', ...TRANSPORT_HEADERS].sort(),
+    );
+  });
+
+  it('returns the session PingOne holds for the token', async () => {
+    const { token, session } = emulator.createSession({ user: 'grace' });
+    expect(await clientFor().readSession(token)).toEqual(session);
+  });
+
+  it('returns null for a token PingOne does not know', async () => {
+    expect(await clientFor().readSession('unknown-token')).toBeNull();
+  });
+
+  it('treats a 400 from PingOne as no session', async () => {
+    const upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: 'e1', code: 'INVALID_DATA', message: 'bad session token' }));
+    });
+    try {
+      const client = clientFor({ apiPath: `${upstream.url}/v1`, clientId: undefined, clientSecret: undefined, accessToken: 'static' });
+      expect(await client.readSession('some-token')).toBeNull();
+    } finally {
+      await upstream.close();
+    }
+  });
+});
+
+describe('the reset call', () => {
+  it('sends POST sessions/me with the logout Content-Type, Cookie ST=<token>, a bearer token and an empty body', async () => {
+    const { token } = emulator.createSession();
+    await clientFor().resetSession(token);
+
+    const [reset] = sessionCalls();
+    expect(reset?.method).toBe('POST');
+    expect(reset?.url).toBe(`/v1/environments/${emulator.environmentId}/sessions/me`);
+    expect(reset?.headers['content-type']).toBe('application/vnd.pingidentity.sso.session.logout');
+    expect(reset?.headers.cookie).toBe(`ST=${token}`);
+    expect(reset?.headers.authorization).toMatch(/^Bearer \S+$/);
+    expect(reset?.headers['content-length']).toBe('0');
+    expect(reset?.body).toBe('');
+    expect(Object.keys(reset!.headers).sort()).toEqual(
+      ['authorization', 'content-length', 'content-type', 'cookie', ...TRANSPORT_HEADERS].sort(),
+    );
+    expect(emulator.sessionState(token)).toBe('reset');
+  });
+
+  it('resolves when PingOne has no such session (404)', async () => {
+    await expect(clientFor().resetSession('unknown-token')).resolves.toBeUndefined();
+  });
+
+  it('rejects with a PingOneError carrying PingOne status, code and id', async () => {
+    const upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: 'err-42', code: 'UNEXPECTED_ERROR', message: 'boom' }));
+    });
+    try {
+      const client = clientFor({ apiPath: `${upstream.url}/v1`, clientId: undefined, clientSecret: undefined, accessToken: 'static' });
+      await expect(client.resetSession('tok')).rejects.toMatchObject({
+        name: 'PingOneError',
+        status: 500,
+        code: 'UNEXPECTED_ERROR',
+        id: 'err-42',
+      });
+    } finally {
+      await upstream.close();
+    }
+  });
+});
+
+describe('access tokens from client credentials', () => {
+  it('are requested with HTTP Basic by default', async () => {
+    await clientFor().readSession('t');
+    const [call] = tokenCalls();
+    expect(call?.method).toBe('POST');
+    expect(call?.url).toBe(`/${emulator.environmentId}/as/token`);
+    expect(call?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(call?.body).toBe('grant_type=client_credentials');
+    const basic = Buffer.from(`${emulator.clientId}:${emulator.clientSecret}`).toString('base64');
+    expect(call?.headers.authorization).toBe(`Basic ${basic}`);
+  });
+
+  it('are requested with the secret in the body for client_secret_post', async () => {
+    await clientFor({ tokenEndpointAuthMethod: 'client_secret_post' }).readSession('t');
+    const [call] = tokenCalls();
+    expect(call?.headers.authorization).toBeUndefined();
+    expect(new URLSearchParams(call?.body)).toEqual(
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: emulator.clientId,
+        client_secret: emulator.clientSecret,
+      }),
+    );
+  });
+
+  it('are reused until shortly before they expire', async () => {
+    const client = clientFor();
+    await Promise.all([client.readSession('a'), client.readSession('b')]);
+    await client.readSession('c');
+    expect(tokenCalls()).toHaveLength(1);
+    expect(sessionCalls()).toHaveLength(3);
+  });
+
+  it('are requested anew once expires_in has run out', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ accessTokenLifetimeSeconds: 0 });
+    const client = clientFor();
+    await client.readSession('a');
+    await client.readSession('b');
+    expect(tokenCalls()).toHaveLength(2);
+  });
+
+  it('are renewed once when PingOne refuses them, and the call is retried', async () => {
+    const { token, session } = emulator.createSession();
+    const client = clientFor();
+    await client.readSession(token);
+    emulator.revokeAccessTokens();
+
+    expect(await client.readSession(token)).toEqual(session);
+    expect(tokenCalls()).toHaveLength(2);
+    expect(sessionCalls().map((c) => c.headers.authorization)).toHaveLength(3);
+  });
+
+  it('fail with invalid_client and no secret in the error when the secret is wrong', async () => {
+    const client = clientFor({ clientSecret: 'wrong-secret-value' });
+    const error = await client.readSession('t').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PingOneError);
+    expect(error).toMatchObject({ status: 401, code: 'invalid_client' });
+    const text = `${(error as Error).message} ${JSON.stringify(error)}`;
+    expect(text).not.toContain('wrong-secret-value');
+  });
+});
+
+describe('a static access token', () => {
+  it('is sent as given', async () => {
+    const accessToken = emulator.issueAccessToken();
+    await clientFor({ clientId: undefined, clientSecret: undefined, accessToken }).readSession('t');
+    expect(sessionCalls()[0]?.headers.authorization).toBe(`Bearer ${accessToken}`);
+    expect(tokenCalls()).toHaveLength(0);
+  });
+
+  it('is not retried when refused, since it cannot change', async () => {
+    const client = clientFor({ clientId: undefined, clientSecret: undefined, accessToken: 'revoked' });
+    await expect(client.readSession('t')).rejects.toMatchObject({
+      status: 401,
+      code: 'ACCESS_FAILED',
+      details: [expect.objectContaining({ code: 'INVALID_TOKEN' })],
+    });
+    expect(sessionCalls()).toHaveLength(1);
+  });
+});
+
+describe('an access token function', () => {
+  it('is asked again when PingOne refuses its token, and the call is retried once', async () => {
+    const { token, session } = emulator.createSession();
+    const given = ['stale-token', emulator.issueAccessToken()];
+    const accessToken = jest.fn(() => given.shift() ?? 'none-left');
+    const client = clientFor({ clientId: undefined, clientSecret: undefined, accessToken });
+
+    expect(await client.readSession(token)).toEqual(session);
+    expect(accessToken).toHaveBeenCalledTimes(2);
+    expect(sessionCalls()).toHaveLength(2);
+  });
+});
+
+describe('failures without an answer from PingOne', () => {
+  let upstream: UpstreamServer;
+  afterEach(() => upstream?.close());
+
+  const staticClient = (apiPath: string, timeoutMs = 5000) =>
+    clientFor({ apiPath, clientId: undefined, clientSecret: undefined, accessToken: 'static-access-token', timeoutMs });
+
+  it('time out after timeoutMs with ERR_PINGONE_TIMEOUT', async () => {
+    upstream = await startUpstreamServer(() => undefined);
+    const started = Date.now();
+    await expect(staticClient(`${upstream.url}/v1`, 200).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_TIMEOUT',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('report a refused connection as ERR_PINGONE_NETWORK', async () => {
+    upstream = await startUpstreamServer(() => undefined);
+    const apiPath = `${upstream.url}/v1`;
+    await upstream.close();
+    await expect(staticClient(apiPath).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_NETWORK',
+    });
+  });
+
+  it('report an HTML page with status 200 as ERR_PINGONE_BAD_RESPONSE', async () => {
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html>maintenance</html>');
+    });
+    await expect(staticClient(`${upstream.url}/v1`).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_BAD_RESPONSE',
+      status: 200,
+    });
+  });
+
+  it('report a JSON answer without a session id as ERR_PINGONE_BAD_RESPONSE', async () => {
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"user":{"id":"u"}}');
+    });
+    await expect(staticClient(`${upstream.url}/v1`).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_BAD_RESPONSE',
+    });
+  });
+
+  it('report an error status without a PingOne body as ERR_PINGONE_HTTP_STATUS', async () => {
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(502);
+      res.end('Bad gateway');
+    });
+    await expect(staticClient(`${upstream.url}/v1`).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_HTTP_STATUS',
+      status: 502,
+    });
+  });
+
+  it('never carry the session or access token in the error', async () => {
+    upstream = await startUpstreamServer(() => undefined);
+    const error = await staticClient(`${upstream.url}/v1`, 100)
+      .readSession('session-token-secret')
+      .catch((e: unknown) => e as Error);
+    const text = `${error.message} ${error.stack} ${JSON.stringify(error)}`;
+    expect(text).not.toContain('session-token-secret');
+    expect(text).not.toContain('static-access-token');
+  });
+});

@@ -1,0 +1,179 @@
+import { ConfigError, pingSession, type PingSessionOptions } from '../../src';
+import { resolveOptions } from '../../src/config/resolve-options';
+
+const ENV_ID = 'abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6';
+const SECRET = 'worker-secret-do-not-print';
+const valid: PingSessionOptions = {
+  environmentId: ENV_ID,
+  clientId: 'client-1',
+  clientSecret: SECRET,
+};
+
+function configErrorOf(options: unknown, env: Record<string, string> = {}): ConfigError {
+  try {
+    resolveOptions(options as PingSessionOptions, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defaults', () => {
+  it('targets the North America hosts when no region is given', () => {
+    const resolved = resolveOptions(valid, {});
+    expect(resolved.apiPath).toBe('https://api.pingone.com/v1');
+    expect(resolved.authPath).toBe('https://auth.pingone.com');
+  });
+
+  it('uses the ST cookie, a 5 second timeout, fail-closed and POST /logout back to /', () => {
+    const resolved = resolveOptions(valid, {});
+    expect(resolved).toMatchObject({
+      cookieName: 'ST',
+      cookiePath: '/',
+      cookieDomain: undefined,
+      timeoutMs: 5000,
+      onUpstreamError: 'fail-closed',
+      logout: { path: '/logout', returnTo: '/', clearCookies: [] },
+    });
+  });
+
+  it('picks the hosts of the region given', () => {
+    expect(resolveOptions({ ...valid, region: 'EU' }, {}).apiPath).toBe('https://api.pingone.eu/v1');
+    expect(resolveOptions({ ...valid, region: 'AU' }, {}).authPath).toBe(
+      'https://auth.pingone.com.au',
+    );
+  });
+
+  it('drops a trailing slash from apiPath', () => {
+    expect(resolveOptions({ ...valid, apiPath: 'https://api.example.com/v1/' }, {}).apiPath).toBe(
+      'https://api.example.com/v1',
+    );
+  });
+});
+
+describe('environment variables', () => {
+  const env = {
+    PINGONE_ENVIRONMENT_ID: ENV_ID,
+    PINGONE_REGION: 'CA',
+    PINGONE_CLIENT_ID: 'env-client',
+    PINGONE_CLIENT_SECRET: SECRET,
+  };
+
+  it('fill in every option that was not given', () => {
+    const resolved = resolveOptions(undefined, env);
+    expect(resolved.environmentId).toBe(ENV_ID);
+    expect(resolved.apiPath).toBe('https://api.pingone.ca/v1');
+    expect(resolved.credentials).toEqual({
+      kind: 'client',
+      clientId: 'env-client',
+      clientSecret: SECRET,
+      authMethod: 'client_secret_basic',
+    });
+  });
+
+  it('give way to options passed in code', () => {
+    const resolved = resolveOptions({ region: 'SG' }, env);
+    expect(resolved.apiPath).toBe('https://api.pingone.sg/v1');
+  });
+
+  it('override the region hosts with PINGONE_API_PATH and PINGONE_AUTH_PATH', () => {
+    const resolved = resolveOptions(undefined, {
+      ...env,
+      PINGONE_API_PATH: 'http://127.0.0.1:9000/v1',
+      PINGONE_AUTH_PATH: 'http://localhost:9000',
+    });
+    expect(resolved.apiPath).toBe('http://127.0.0.1:9000/v1');
+    expect(resolved.authPath).toBe('http://localhost:9000');
+  });
+
+  it('are not mixed with credentials passed in code', () => {
+    const resolved = resolveOptions({ accessToken: 'from-code' }, env);
+    expect(resolved.credentials).toEqual({ kind: 'static', accessToken: 'from-code' });
+  });
+
+  it('give a static access token through PINGONE_ACCESS_TOKEN', () => {
+    const resolved = resolveOptions(undefined, {
+      PINGONE_ENVIRONMENT_ID: ENV_ID,
+      PINGONE_ACCESS_TOKEN: 'env-token',
+    });
+    expect(resolved.credentials).toEqual({ kind: 'static', accessToken: 'env-token' });
+  });
+
+  it('are read by pingSession() called with no argument', () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env, { PINGONE_REGION: 'XX' });
+    try {
+      expect(() => pingSession()).toThrow(expect.objectContaining({ code: 'ERR_PINGONE_REGION' }));
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe('credentials', () => {
+  it('accept a function that returns an access token', () => {
+    const accessToken = () => 'fresh';
+    expect(resolveOptions({ environmentId: ENV_ID, accessToken }, {}).credentials).toEqual({
+      kind: 'function',
+      accessToken,
+    });
+  });
+
+  it('take client_secret_post when asked', () => {
+    const resolved = resolveOptions({ ...valid, tokenEndpointAuthMethod: 'client_secret_post' }, {});
+    expect(resolved.credentials).toMatchObject({ authMethod: 'client_secret_post' });
+  });
+});
+
+describe('misconfiguration throws a ConfigError that names the option and the fix', () => {
+  it.each([
+    ['no environment ID', { ...valid, environmentId: undefined }, 'ERR_PINGONE_ENVIRONMENT_ID'],
+    ['an environment ID that is not a UUID', { ...valid, environmentId: '../admin' }, 'ERR_PINGONE_ENVIRONMENT_ID'],
+    ['an unknown region', { ...valid, region: 'MARS' }, 'ERR_PINGONE_REGION'],
+    ['an apiPath that is not a URL', { ...valid, apiPath: 'api.pingone.com' }, 'ERR_PINGONE_API_PATH'],
+    ['a plain-http apiPath off this machine', { ...valid, apiPath: 'http://api.example.com/v1' }, 'ERR_PINGONE_API_PATH'],
+    ['an apiPath with a query', { ...valid, apiPath: 'https://api.example.com/v1?x=1' }, 'ERR_PINGONE_API_PATH'],
+    ['an apiPath with credentials in it', { ...valid, apiPath: 'https://u:p@api.example.com/v1' }, 'ERR_PINGONE_API_PATH'],
+    ['a plain-http authPath off this machine', { ...valid, authPath: 'http://auth.example.com' }, 'ERR_PINGONE_AUTH_PATH'],
+    ['no credentials at all', { environmentId: ENV_ID }, 'ERR_PINGONE_CREDENTIALS'],
+    ['a client ID without its secret', { environmentId: ENV_ID, clientId: 'c' }, 'ERR_PINGONE_CREDENTIALS'],
+    ['an access token and client credentials', { ...valid, accessToken: 't' }, 'ERR_PINGONE_CREDENTIALS'],
+    ['an empty access token', { environmentId: ENV_ID, accessToken: ' ' }, 'ERR_PINGONE_CREDENTIALS'],
+    ['an unknown token endpoint auth method', { ...valid, tokenEndpointAuthMethod: 'private_key_jwt' }, 'ERR_PINGONE_TOKEN_ENDPOINT_AUTH_METHOD'],
+    ['a cookie name with a space', { ...valid, cookieName: 'S T' }, 'ERR_PINGONE_COOKIE_NAME'],
+    ['a cookie domain with a path', { ...valid, cookieDomain: 'example.com/x' }, 'ERR_PINGONE_COOKIE_ATTRIBUTES'],
+    ['a cookie path without a leading slash', { ...valid, cookiePath: 'app' }, 'ERR_PINGONE_COOKIE_ATTRIBUTES'],
+    ['a zero timeout', { ...valid, timeoutMs: 0 }, 'ERR_PINGONE_TIMEOUT_MS'],
+    ['a fractional timeout', { ...valid, timeoutMs: 1.5 }, 'ERR_PINGONE_TIMEOUT_MS'],
+    ['an unknown upstream error policy', { ...valid, onUpstreamError: 'ignore' }, 'ERR_PINGONE_ON_UPSTREAM_ERROR'],
+    ['a logout path without a leading slash', { ...valid, logout: { path: 'logout' } }, 'ERR_PINGONE_LOGOUT'],
+    ['a logout returnTo on another site', { ...valid, logout: { returnTo: '//evil.example' } }, 'ERR_PINGONE_LOGOUT'],
+    ['a logout returnTo with a scheme', { ...valid, logout: { returnTo: 'javascript:alert(1)' } }, 'ERR_PINGONE_LOGOUT'],
+    ['a bad name in logout.clearCookies', { ...valid, logout: { clearCookies: ['a;b'] } }, 'ERR_PINGONE_COOKIE_NAME'],
+    ['logout.clearCookies that is not an array', { ...valid, logout: { clearCookies: 'sid' } }, 'ERR_PINGONE_LOGOUT'],
+    ['logout set to true', { ...valid, logout: true }, 'ERR_PINGONE_LOGOUT'],
+    ['an unknown logout option', { ...valid, logout: { redirect: '/' } }, 'ERR_PINGONE_LOGOUT'],
+    ['a misspelt option', { ...valid, enviromentId: ENV_ID }, 'ERR_PINGONE_UNKNOWN_OPTION'],
+  ])('for %s', (_case, options, code) => {
+    const error = configErrorOf(options);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(`[${code}]`);
+  });
+
+  it('never puts a secret in the message', () => {
+    const error = configErrorOf({ ...valid, accessToken: 'static-token-do-not-print' });
+    expect(error.message).not.toContain(SECRET);
+    expect(error.message).not.toContain('static-token-do-not-print');
+  });
+
+  it('names the environment variable beside the option', () => {
+    expect(configErrorOf({ ...valid, environmentId: 'x' }).message).toContain(
+      'PINGONE_ENVIRONMENT_ID',
+    );
+  });
+
+  it('is thrown by pingSession() itself, at start-up', () => {
+    expect(() => pingSession({ ...valid, timeoutMs: -1 })).toThrow(ConfigError);
+  });
+});

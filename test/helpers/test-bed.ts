@@ -1,0 +1,42 @@
+import express, { type Express } from 'express';
+import { pingSession, requireSession, type PingSessionOptions } from '../../src';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
+
+export interface TestBed {
+  emulator: Emulator;
+  app: Express;
+  /** Requests the emulator received for `sessions/me` (reads and resets), oldest first. */
+  sessionCalls(): Emulator['requests'];
+  close(): Promise<void>;
+}
+
+/** The options that point `pingSession()` at an emulator with its worker application. */
+export function emulatorOptions(emulator: Emulator): PingSessionOptions {
+  return {
+    environmentId: emulator.environmentId,
+    apiPath: emulator.apiPath,
+    authPath: emulator.authPath,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+  };
+}
+
+/**
+ * A listening emulator and an app using `pingSession()` against it, with `GET /me` (the session or
+ * `null`) and `GET /private` behind `requireSession()`.
+ */
+export async function startTestBed(
+  options: { pingSession?: PingSessionOptions; emulator?: EmulatorOptions } = {},
+): Promise<TestBed> {
+  const emulator = await startEmulator(options.emulator);
+  const app = express();
+  app.use(pingSession({ ...emulatorOptions(emulator), ...options.pingSession }));
+  app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+  app.get('/private', requireSession(), (req, res) => res.json({ user: req.pingSession?.user.id }));
+  return {
+    emulator,
+    app,
+    sessionCalls: () => emulator.requests.filter((r) => r.url.endsWith('/sessions/me')),
+    close: () => emulator.close(),
+  };
+}

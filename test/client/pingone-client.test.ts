@@ -134,13 +134,19 @@ describe('access tokens from client credentials', () => {
     expect(sessionCalls()).toHaveLength(3);
   });
 
-  it('are requested anew once expires_in has run out', async () => {
-    await emulator.close();
-    emulator = await startEmulator({ accessTokenLifetimeSeconds: 0 });
-    const client = clientFor();
-    await client.readSession('a');
-    await client.readSession('b');
-    expect(tokenCalls()).toHaveLength(2);
+  it('are requested anew before expires_in runs out, without a refused call', async () => {
+    // Only Date is faked: sockets and timers stay real.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      const client = clientFor();
+      await client.readSession('a');
+      jest.setSystemTime(Date.now() + 3600_000 - 30_000);
+      await client.readSession('b');
+      expect(tokenCalls()).toHaveLength(2);
+      expect(sessionCalls().map((c) => c.headers.authorization)).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('are renewed once when PingOne refuses them, and the call is retried', async () => {

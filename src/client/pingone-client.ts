@@ -23,7 +23,10 @@ const RESET = 'POST sessions/me';
 export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
 
 export function createPingOneClient(
-  options: Pick<ResolvedOptions, 'apiPath' | 'authPath' | 'environmentId' | 'credentials' | 'timeoutMs'>,
+  options: Pick<
+    ResolvedOptions,
+    'apiPath' | 'authPath' | 'environmentId' | 'credentials' | 'timeoutMs'
+  >,
 ): PingOneClient {
   const send = createUpstream();
   const tokens = createAccessTokenProvider(options.credentials, {

@@ -162,7 +162,12 @@ function resolveCredentials(options: PingSessionOptions, env: Env): Credentials 
     }
     return { kind: 'static', accessToken };
   }
-  if (typeof clientId === 'string' && clientId && typeof clientSecret === 'string' && clientSecret) {
+  if (
+    typeof clientId === 'string' &&
+    clientId &&
+    typeof clientSecret === 'string' &&
+    clientSecret
+  ) {
     return { kind: 'client', clientId, clientSecret, authMethod };
   }
   throw new ConfigError(
@@ -188,8 +193,6 @@ function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | f
   return {
     path: checkSitePath('logout.path', logout.path ?? DEFAULTS.logout.path, 'ERR_PINGONE_LOGOUT'),
     returnTo: checkReturnTo(logout.returnTo ?? DEFAULTS.logout.returnTo),
-    clearCookies: clearCookies.map((name, i) =>
-      checkCookieName(`logout.clearCookies[${i}]`, name),
-    ),
+    clearCookies: clearCookies.map((name, i) => checkCookieName(`logout.clearCookies[${i}]`, name)),
   };
 }

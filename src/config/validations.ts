@@ -11,7 +11,8 @@ import { isRegion, REGIONS } from './regions';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** RFC 6265 cookie-name: an RFC 7230 token. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const COOKIE_DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const COOKIE_DOMAIN =
+  /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 /** A path on this site: one leading slash not followed by another slash, then printable ASCII. */
 const SITE_PATH = /^\/(?![/\\])[!-~]*$/;
 
@@ -135,7 +136,10 @@ export function checkOneOf<T extends string>(
   code: ConstructorParameters<typeof ConfigError>[0],
 ): T {
   if (!allowed.includes(value as T)) {
-    throw new ConfigError(code, `${option} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}.`);
+    throw new ConfigError(
+      code,
+      `${option} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}.`,
+    );
   }
   return value as T;
 }

@@ -20,7 +20,12 @@ export const DEMO_USERS: readonly DemoUser[] = [
     id: '5b0d1c3e-2f4a-4c8e-9a61-7d2e3f4a5b6c',
     username: 'grace',
     name: 'Grace Hopper',
-    location: { city: 'arlington', state: 'virginia', region: 'east coast', country: 'united states' },
+    location: {
+      city: 'arlington',
+      state: 'virginia',
+      region: 'east coast',
+      country: 'united states',
+    },
   },
   {
     id: 'c9a8b7d6-e5f4-4a3b-8c2d-1e0f9a8b7c6d',

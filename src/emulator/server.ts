@@ -35,7 +35,12 @@ export function createRequestHandler(ctx: EmulatorContext) {
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     readBody(req).then(
       (body) => {
-        ctx.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        ctx.requests.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body,
+        });
         const url = new URL(req.url ?? '/', 'http://emulator.invalid');
         switch (url.pathname) {
           case sessionsPath:
@@ -59,7 +64,8 @@ export function createRequestHandler(ctx: EmulatorContext) {
 function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer {
   if (req.method !== 'GET' && req.method !== 'POST') return pingOneErrors.methodNotAllowed();
   const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-  if (bearer === undefined || !ctx.accessTokens.isValid(bearer)) return pingOneErrors.invalidToken();
+  if (bearer === undefined || !ctx.accessTokens.isValid(bearer))
+    return pingOneErrors.invalidToken();
   if (req.method === 'POST' && req.headers['content-type'] !== LOGOUT_CONTENT_TYPE) {
     return pingOneErrors.unsupportedMediaType();
   }
@@ -69,7 +75,9 @@ function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer 
     const session = ctx.sessions.find(sessionToken);
     return session ? { status: 200, body: session } : pingOneErrors.notFound();
   }
-  return ctx.sessions.reset(sessionToken) ? { status: 204, body: undefined } : pingOneErrors.notFound();
+  return ctx.sessions.reset(sessionToken)
+    ? { status: 204, body: undefined }
+    : pingOneErrors.notFound();
 }
 
 function token(ctx: EmulatorContext, req: IncomingMessage, body: string): EmulatorAnswer {
@@ -173,7 +181,10 @@ function readBasicAuth(header: string | undefined): { id: string; secret: string
   if (colon < 0) return undefined;
   const formDecode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
   try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    return {
+      id: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
+    };
   } catch {
     return undefined;
   }
@@ -188,7 +199,9 @@ function sameSecret(given: string, expected: string): boolean {
 function isLocalUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHostname(url.hostname);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHostname(url.hostname)
+    );
   } catch {
     return false;
   }

@@ -83,7 +83,9 @@ export class SessionStore {
   /** The session behind a token, while it is neither reset nor expired. */
   find(token: string): PingSession | undefined {
     const stored = this.sessions.get(token);
-    return stored && this.stateOf(stored) === 'active' ? structuredClone(stored.session) : undefined;
+    return stored && this.stateOf(stored) === 'active'
+      ? structuredClone(stored.session)
+      : undefined;
   }
 
   /** Marks the session as used now from `remoteIp`, as a sign-on to another app would. */

@@ -74,10 +74,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const url = `http://localhost:${port}`;
   // Session links name the API URL, which needs the port: requests are taken from here on (no
   // I/O callback can run before this synchronous continuation of the listen).
-  const store = new SessionStore(environmentId, `${url}/v1`, now, options.idleTimeoutInMinutes ?? 30);
+  const store = new SessionStore(
+    environmentId,
+    `${url}/v1`,
+    now,
+    options.idleTimeoutInMinutes ?? 30,
+  );
   server.on(
     'request',
-    createRequestHandler({ environmentId, clientId, clientSecret, sessions: store, accessTokens, requests }),
+    createRequestHandler({
+      environmentId,
+      clientId,
+      clientSecret,
+      sessions: store,
+      accessTokens,
+      requests,
+    }),
   );
 
   return {

@@ -1,8 +1,4 @@
-import type {
-  PingSessionBrowser,
-  PingSessionDevice,
-  PingSessionOperatingSystem,
-} from '../session';
+import type { PingSessionBrowser, PingSessionDevice, PingSessionOperatingSystem } from '../session';
 
 export interface ParsedUserAgent {
   browser: PingSessionBrowser;

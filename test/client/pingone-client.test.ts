@@ -51,7 +51,12 @@ describe('the read call', () => {
       res.end(JSON.stringify({ id: 'e1', code: 'INVALID_DATA', message: 'bad session token' }));
     });
     try {
-      const client = clientFor({ apiPath: `${upstream.url}/v1`, clientId: undefined, clientSecret: undefined, accessToken: 'static' });
+      const client = clientFor({
+        apiPath: `${upstream.url}/v1`,
+        clientId: undefined,
+        clientSecret: undefined,
+        accessToken: 'static',
+      });
       expect(await client.readSession('some-token')).toBeNull();
     } finally {
       await upstream.close();
@@ -88,7 +93,12 @@ describe('the reset call', () => {
       res.end(JSON.stringify({ id: 'err-42', code: 'UNEXPECTED_ERROR', message: 'boom' }));
     });
     try {
-      const client = clientFor({ apiPath: `${upstream.url}/v1`, clientId: undefined, clientSecret: undefined, accessToken: 'static' });
+      const client = clientFor({
+        apiPath: `${upstream.url}/v1`,
+        clientId: undefined,
+        clientSecret: undefined,
+        accessToken: 'static',
+      });
       await expect(client.resetSession('tok')).rejects.toMatchObject({
         name: 'PingOneError',
         status: 500,
@@ -136,7 +146,19 @@ describe('access tokens from client credentials', () => {
 
   it('are requested anew before expires_in runs out, without a refused call', async () => {
     // Only Date is faked: sockets and timers stay real.
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'setInterval',
+        'clearTimeout',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     try {
       const client = clientFor();
       await client.readSession('a');
@@ -179,7 +201,11 @@ describe('a static access token', () => {
   });
 
   it('is not retried when refused, since it cannot change', async () => {
-    const client = clientFor({ clientId: undefined, clientSecret: undefined, accessToken: 'revoked' });
+    const client = clientFor({
+      clientId: undefined,
+      clientSecret: undefined,
+      accessToken: 'revoked',
+    });
     await expect(client.readSession('t')).rejects.toMatchObject({
       status: 401,
       code: 'ACCESS_FAILED',
@@ -207,7 +233,13 @@ describe('failures without an answer from PingOne', () => {
   afterEach(() => upstream?.close());
 
   const staticClient = (apiPath: string, timeoutMs = 5000) =>
-    clientFor({ apiPath, clientId: undefined, clientSecret: undefined, accessToken: 'static-access-token', timeoutMs });
+    clientFor({
+      apiPath,
+      clientId: undefined,
+      clientSecret: undefined,
+      accessToken: 'static-access-token',
+      timeoutMs,
+    });
 
   it('time out after timeoutMs with ERR_PINGONE_TIMEOUT', async () => {
     upstream = await startUpstreamServer(() => undefined);

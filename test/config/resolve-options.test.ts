@@ -39,7 +39,9 @@ describe('defaults', () => {
   });
 
   it('picks the hosts of the region given', () => {
-    expect(resolveOptions({ ...valid, region: 'EU' }, {}).apiPath).toBe('https://api.pingone.eu/v1');
+    expect(resolveOptions({ ...valid, region: 'EU' }, {}).apiPath).toBe(
+      'https://api.pingone.eu/v1',
+    );
     expect(resolveOptions({ ...valid, region: 'AU' }, {}).authPath).toBe(
       'https://auth.pingone.com.au',
     );
@@ -121,7 +123,10 @@ describe('credentials', () => {
   });
 
   it('take client_secret_post when asked', () => {
-    const resolved = resolveOptions({ ...valid, tokenEndpointAuthMethod: 'client_secret_post' }, {});
+    const resolved = resolveOptions(
+      { ...valid, tokenEndpointAuthMethod: 'client_secret_post' },
+      {},
+    );
     expect(resolved.credentials).toMatchObject({ authMethod: 'client_secret_post' });
   });
 });
@@ -129,29 +134,101 @@ describe('credentials', () => {
 describe('misconfiguration throws a ConfigError that names the option and the fix', () => {
   it.each([
     ['no environment ID', { ...valid, environmentId: undefined }, 'ERR_PINGONE_ENVIRONMENT_ID'],
-    ['an environment ID that is not a UUID', { ...valid, environmentId: '../admin' }, 'ERR_PINGONE_ENVIRONMENT_ID'],
+    [
+      'an environment ID that is not a UUID',
+      { ...valid, environmentId: '../admin' },
+      'ERR_PINGONE_ENVIRONMENT_ID',
+    ],
     ['an unknown region', { ...valid, region: 'MARS' }, 'ERR_PINGONE_REGION'],
-    ['an apiPath that is not a URL', { ...valid, apiPath: 'api.pingone.com' }, 'ERR_PINGONE_API_PATH'],
-    ['a plain-http apiPath off this machine', { ...valid, apiPath: 'http://api.example.com/v1' }, 'ERR_PINGONE_API_PATH'],
-    ['an apiPath with a query', { ...valid, apiPath: 'https://api.example.com/v1?x=1' }, 'ERR_PINGONE_API_PATH'],
-    ['an apiPath with credentials in it', { ...valid, apiPath: 'https://u:p@api.example.com/v1' }, 'ERR_PINGONE_API_PATH'],
-    ['a plain-http authPath off this machine', { ...valid, authPath: 'http://auth.example.com' }, 'ERR_PINGONE_AUTH_PATH'],
+    [
+      'an apiPath that is not a URL',
+      { ...valid, apiPath: 'api.pingone.com' },
+      'ERR_PINGONE_API_PATH',
+    ],
+    [
+      'a plain-http apiPath off this machine',
+      { ...valid, apiPath: 'http://api.example.com/v1' },
+      'ERR_PINGONE_API_PATH',
+    ],
+    [
+      'an apiPath with a query',
+      { ...valid, apiPath: 'https://api.example.com/v1?x=1' },
+      'ERR_PINGONE_API_PATH',
+    ],
+    [
+      'an apiPath with credentials in it',
+      { ...valid, apiPath: 'https://u:p@api.example.com/v1' },
+      'ERR_PINGONE_API_PATH',
+    ],
+    [
+      'a plain-http authPath off this machine',
+      { ...valid, authPath: 'http://auth.example.com' },
+      'ERR_PINGONE_AUTH_PATH',
+    ],
     ['no credentials at all', { environmentId: ENV_ID }, 'ERR_PINGONE_CREDENTIALS'],
-    ['a client ID without its secret', { environmentId: ENV_ID, clientId: 'c' }, 'ERR_PINGONE_CREDENTIALS'],
-    ['an access token and client credentials', { ...valid, accessToken: 't' }, 'ERR_PINGONE_CREDENTIALS'],
-    ['an empty access token', { environmentId: ENV_ID, accessToken: ' ' }, 'ERR_PINGONE_CREDENTIALS'],
-    ['an unknown token endpoint auth method', { ...valid, tokenEndpointAuthMethod: 'private_key_jwt' }, 'ERR_PINGONE_TOKEN_ENDPOINT_AUTH_METHOD'],
+    [
+      'a client ID without its secret',
+      { environmentId: ENV_ID, clientId: 'c' },
+      'ERR_PINGONE_CREDENTIALS',
+    ],
+    [
+      'an access token and client credentials',
+      { ...valid, accessToken: 't' },
+      'ERR_PINGONE_CREDENTIALS',
+    ],
+    [
+      'an empty access token',
+      { environmentId: ENV_ID, accessToken: ' ' },
+      'ERR_PINGONE_CREDENTIALS',
+    ],
+    [
+      'an unknown token endpoint auth method',
+      { ...valid, tokenEndpointAuthMethod: 'private_key_jwt' },
+      'ERR_PINGONE_TOKEN_ENDPOINT_AUTH_METHOD',
+    ],
     ['a cookie name with a space', { ...valid, cookieName: 'S T' }, 'ERR_PINGONE_COOKIE_NAME'],
-    ['a cookie domain with a path', { ...valid, cookieDomain: 'example.com/x' }, 'ERR_PINGONE_COOKIE_ATTRIBUTES'],
-    ['a cookie path without a leading slash', { ...valid, cookiePath: 'app' }, 'ERR_PINGONE_COOKIE_ATTRIBUTES'],
+    [
+      'a cookie domain with a path',
+      { ...valid, cookieDomain: 'example.com/x' },
+      'ERR_PINGONE_COOKIE_ATTRIBUTES',
+    ],
+    [
+      'a cookie path without a leading slash',
+      { ...valid, cookiePath: 'app' },
+      'ERR_PINGONE_COOKIE_ATTRIBUTES',
+    ],
     ['a zero timeout', { ...valid, timeoutMs: 0 }, 'ERR_PINGONE_TIMEOUT_MS'],
     ['a fractional timeout', { ...valid, timeoutMs: 1.5 }, 'ERR_PINGONE_TIMEOUT_MS'],
-    ['an unknown upstream error policy', { ...valid, onUpstreamError: 'ignore' }, 'ERR_PINGONE_ON_UPSTREAM_ERROR'],
-    ['a logout path without a leading slash', { ...valid, logout: { path: 'logout' } }, 'ERR_PINGONE_LOGOUT'],
-    ['a logout returnTo on another site', { ...valid, logout: { returnTo: '//evil.example' } }, 'ERR_PINGONE_LOGOUT'],
-    ['a logout returnTo with a scheme', { ...valid, logout: { returnTo: 'javascript:alert(1)' } }, 'ERR_PINGONE_LOGOUT'],
-    ['a bad name in logout.clearCookies', { ...valid, logout: { clearCookies: ['a;b'] } }, 'ERR_PINGONE_COOKIE_NAME'],
-    ['logout.clearCookies that is not an array', { ...valid, logout: { clearCookies: 'sid' } }, 'ERR_PINGONE_LOGOUT'],
+    [
+      'an unknown upstream error policy',
+      { ...valid, onUpstreamError: 'ignore' },
+      'ERR_PINGONE_ON_UPSTREAM_ERROR',
+    ],
+    [
+      'a logout path without a leading slash',
+      { ...valid, logout: { path: 'logout' } },
+      'ERR_PINGONE_LOGOUT',
+    ],
+    [
+      'a logout returnTo on another site',
+      { ...valid, logout: { returnTo: '//evil.example' } },
+      'ERR_PINGONE_LOGOUT',
+    ],
+    [
+      'a logout returnTo with a scheme',
+      { ...valid, logout: { returnTo: 'javascript:alert(1)' } },
+      'ERR_PINGONE_LOGOUT',
+    ],
+    [
+      'a bad name in logout.clearCookies',
+      { ...valid, logout: { clearCookies: ['a;b'] } },
+      'ERR_PINGONE_COOKIE_NAME',
+    ],
+    [
+      'logout.clearCookies that is not an array',
+      { ...valid, logout: { clearCookies: 'sid' } },
+      'ERR_PINGONE_LOGOUT',
+    ],
     ['logout set to true', { ...valid, logout: true }, 'ERR_PINGONE_LOGOUT'],
     ['an unknown logout option', { ...valid, logout: { redirect: '/' } }, 'ERR_PINGONE_LOGOUT'],
     ['a misspelt option', { ...valid, enviromentId: ENV_ID }, 'ERR_PINGONE_UNKNOWN_OPTION'],

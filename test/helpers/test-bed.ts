@@ -7,6 +7,7 @@ export interface TestBed {
   app: Express;
   /** Requests the emulator received for `sessions/me` (reads and resets), oldest first. */
   sessionCalls(): Emulator['requests'];
+  /** Stops the emulator; calling it again does nothing. */
   close(): Promise<void>;
 }
 
@@ -37,6 +38,12 @@ export async function startTestBed(
     emulator,
     app,
     sessionCalls: () => emulator.requests.filter((r) => r.url.endsWith('/sessions/me')),
-    close: () => emulator.close(),
+    close: once(() => emulator.close()),
   };
+}
+
+/** `fn` the first time, the same promise after: suites close their bed after every test. */
+export function once(fn: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= fn());
 }

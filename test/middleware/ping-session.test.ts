@@ -1,0 +1,162 @@
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import request from 'supertest';
+import { pingSession } from '../../src';
+import { startEmulator } from '../../src/emulator';
+import { emulatorOptions, once, startTestBed, type TestBed } from '../helpers/test-bed';
+import { startUpstreamServer } from '../helpers/upstream-server';
+
+let bed: TestBed;
+afterEach(() => bed.close());
+
+describe('pingSession() with a valid session token cookie', () => {
+  beforeEach(async () => {
+    bed = await startTestBed();
+  });
+
+  it('attaches the session PingOne returns to req.pingSession', async () => {
+    const { token, session } = bed.emulator.createSession({ user: 'ada' });
+    const res = await request(bed.app).get('/me').set('Cookie', `ST=${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(session);
+  });
+
+  it('forwards only the session token, never the other cookies or browser headers', async () => {
+    const { token } = bed.emulator.createSession();
+    await request(bed.app)
+      .get('/me')
+      .set('Cookie', `theme=dark; ST=${token}; app_sid=secret-app-cookie`)
+      .set('User-Agent', 'browser-agent/1.0')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .set('Authorization', 'Bearer browser-supplied');
+    const [read] = bed.sessionCalls();
+    expect(read?.headers.cookie).toBe(`ST=${token}`);
+    expect(read?.headers['user-agent']).not.toBe('browser-agent/1.0');
+    expect(read?.headers['x-forwarded-for']).toBeUndefined();
+    expect(read?.headers.authorization).not.toBe('Bearer browser-supplied');
+  });
+
+  it('reads the token from req.cookies when cookie-parser ran first', async () => {
+    const { token, session } = bed.emulator.createSession();
+    const app = express();
+    app.use(cookieParser());
+    app.use(pingSession(emulatorOptions(bed.emulator)));
+    app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    const res = await request(app).get('/me').set('Cookie', `ST=${token}`);
+    expect(res.body).toEqual(session);
+  });
+
+  it('makes no upstream call when cookie-parser decoded the token into a CRLF', async () => {
+    const app = express();
+    app.use(cookieParser());
+    app.use(pingSession(emulatorOptions(bed.emulator)));
+    app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    const res = await request(app).get('/me').set('Cookie', 'ST=abc%0d%0aX-Evil:%201');
+    expect(res.body).toBeNull();
+    expect(bed.sessionCalls()).toHaveLength(0);
+  });
+});
+
+describe('pingSession() without a usable session', () => {
+  beforeEach(async () => {
+    bed = await startTestBed();
+  });
+
+  it('leaves req.pingSession undefined and calls PingOne not at all when there is no cookie', async () => {
+    const res = await request(bed.app).get('/me');
+    expect(res.body).toBeNull();
+    expect(bed.emulator.requests).toHaveLength(0);
+  });
+
+  it('leaves req.pingSession undefined for a token PingOne does not know', async () => {
+    const res = await request(bed.app).get('/me').set('Cookie', 'ST=never-issued');
+    expect(res.body).toBeNull();
+    expect(bed.sessionCalls()).toHaveLength(1);
+  });
+
+  it('leaves req.pingSession undefined once the session was reset at PingOne', async () => {
+    const { token } = bed.emulator.createSession();
+    await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    const res = await request(bed.app).get('/me').set('Cookie', `ST=${token}`);
+    expect(res.body).toBeNull();
+  });
+
+  it.each([
+    ['too long', 'a'.repeat(4097)],
+    ['with a double quote', 'abc"def'],
+    ['with a backslash', 'abc\\def'],
+    ['with a comma', 'abc,def'],
+    ['with a space inside', 'abc def'],
+  ])('makes no upstream call for a token %s', async (_case, value) => {
+    const res = await request(bed.app).get('/me').set('Cookie', `ST=${value}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toBeNull();
+    expect(bed.sessionCalls()).toHaveLength(0);
+  });
+});
+
+describe('pingSession() and session expiry', () => {
+  it('drops a session once its idle timeout has passed', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    bed = await startTestBed({ emulator: { now: () => now, idleTimeoutInMinutes: 30 } });
+    const { token } = bed.emulator.createSession();
+    expect((await request(bed.app).get('/me').set('Cookie', `ST=${token}`)).body).not.toBeNull();
+    now += 30 * 60_000;
+    expect((await request(bed.app).get('/me').set('Cookie', `ST=${token}`)).body).toBeNull();
+  });
+});
+
+describe('pingSession() with a custom cookie name', () => {
+  it('reads that cookie and still sends it to PingOne as ST', async () => {
+    bed = await startTestBed({ pingSession: { cookieName: 'pingone_st' } });
+    const { token, session } = bed.emulator.createSession();
+    const res = await request(bed.app).get('/me').set('Cookie', `ST=other; pingone_st=${token}`);
+    expect(res.body).toEqual(session);
+    expect(bed.sessionCalls()[0]?.headers.cookie).toBe(`ST=${token}`);
+  });
+});
+
+describe('pingSession() when PingOne fails', () => {
+  async function appAgainstFailingPingOne(onUpstreamError?: 'fail-open' | 'fail-closed') {
+    const emulator = await startEmulator();
+    const upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end('{"id":"x","code":"UNEXPECTED_ERROR","message":"Internal error"}');
+    });
+    const app = express();
+    app.use(
+      pingSession({
+        ...emulatorOptions(emulator),
+        apiPath: `${upstream.url}/v1`,
+        onUpstreamError,
+      }),
+    );
+    app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    bed = {
+      emulator,
+      app,
+      sessionCalls: () => [],
+      close: once(async () => {
+        await upstream.close();
+        await emulator.close();
+      }),
+    };
+    return app;
+  }
+
+  it('answers 503 pingone_unavailable with no-store by default (fail-closed)', async () => {
+    const app = await appAgainstFailingPingOne();
+    const res = await request(app).get('/me').set('Cookie', 'ST=some-token');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'pingone_unavailable' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.text).not.toContain('some-token');
+  });
+
+  it('goes on with no session under fail-open', async () => {
+    const app = await appAgainstFailingPingOne('fail-open');
+    const res = await request(app).get('/me').set('Cookie', 'ST=some-token');
+    expect(res.status).toBe(200);
+    expect(res.body).toBeNull();
+  });
+});

@@ -4,6 +4,11 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The example app imports the package by name; in tests that is the source, not the build.
+  moduleNameMapper: {
+    '^express-pingone-session$': '<rootDir>/src',
+    '^express-pingone-session/emulator$': '<rootDir>/src/emulator',
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Suites start their own emulator and servers on free ports, so they can run side by side.
   maxWorkers: 2,

@@ -293,9 +293,9 @@ describe('failures without an answer from PingOne', () => {
 
   it('never carry the session or access token in the error', async () => {
     upstream = await startUpstreamServer(() => undefined);
-    const error = await staticClient(`${upstream.url}/v1`, 100)
+    const error = (await staticClient(`${upstream.url}/v1`, 100)
       .readSession('session-token-secret')
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e)) as Error;
     const text = `${error.message} ${error.stack} ${JSON.stringify(error)}`;
     expect(text).not.toContain('session-token-secret');
     expect(text).not.toContain('static-access-token');

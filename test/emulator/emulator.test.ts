@@ -30,14 +30,11 @@ describe('the token endpoint', () => {
   });
 
   it('issues a Bearer token for client_secret_post', async () => {
-    const res = await request(emulator.url)
-      .post(tokenPath())
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_id: emulator.clientId,
-        client_secret: emulator.clientSecret,
-      });
+    const res = await request(emulator.url).post(tokenPath()).type('form').send({
+      grant_type: 'client_credentials',
+      client_id: emulator.clientId,
+      client_secret: emulator.clientSecret,
+    });
     expect(res.status).toBe(200);
   });
 

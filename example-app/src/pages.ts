@@ -1,0 +1,121 @@
+import type { PingSession } from 'express-pingone-session';
+
+const escapeHtml = (value: unknown) =>
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** "12 minutes ago" / "in 3 hours", from now. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60],
+    ['second', 1],
+  ];
+  const [unit, size] = units.find(([, s]) => Math.abs(seconds) >= s) ?? ['second', 1];
+  return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(
+    Math.round(seconds / size),
+    unit,
+  );
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · express-pingone-session</title>
+<link rel="stylesheet" href="/style.css">
+</head>
+<body>
+<header><a class="brand" href="/">express-pingone-session</a><span>example app</span></header>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+const signOutForm = `<form method="post" action="/logout"><button class="secondary" type="submit">Sign out</button></form>`;
+
+export function homePage(session: PingSession | undefined): string {
+  const state = session
+    ? `<p class="status signed-in">Signed in as <code>${escapeHtml(session.user.id)}</code>.</p>
+  <div class="actions"><a class="button" href="/profile">View profile</a>${signOutForm}</div>`
+    : `<p class="status signed-out">You are signed out.</p>
+  <div class="actions"><a class="button" href="/login?returnTo=%2Fprofile">Sign in</a></div>`;
+  return layout(
+    'Home',
+    `<section class="card">
+  <h1>PingOne session demo</h1>
+  <p>This page is public. <a href="/profile">/profile</a> needs a valid PingOne session.</p>
+  ${state}
+</section>`,
+  );
+}
+
+export function profilePage(session: PingSession): string {
+  const locations = session.locations
+    .map(
+      (l) =>
+        `<li><span>${escapeHtml([l.city, l.country].filter(Boolean).join(', ') || 'unknown place')}</span>` +
+        `<span class="muted">${escapeHtml(l.remoteIp)} · <time datetime="${escapeHtml(l.at)}">${escapeHtml(relativeTime(l.at))}</time></span></li>`,
+    )
+    .join('');
+  const row = (label: string, value: string) => `<dt>${label}</dt><dd>${value}</dd>`;
+  const time = (iso: string) =>
+    `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(iso)}">${escapeHtml(relativeTime(iso))}</time>`;
+  return layout(
+    'Profile',
+    `<section class="card">
+  <h1>Your session</h1>
+  <dl>
+    ${row('User', `<code id="user-id">${escapeHtml(session.user.id)}</code>`)}
+    ${row('Browser', `<span id="browser">${escapeHtml(session.browser.name)} ${escapeHtml(session.browser.version)}</span>`)}
+    ${row('Operating system', `${escapeHtml(session.operatingSystem.name)} ${escapeHtml(session.operatingSystem.version)}`)}
+    ${row('Device', escapeHtml(session.device.type))}
+    ${row('Signed in', time(session.lastSignOn.at))}
+    ${row('Expires', `<span id="expires">${time(session.expiresAt)}</span>`)}
+  </dl>
+  <h2>Recent locations</h2>
+  <ul class="locations">${locations}</ul>
+  <div class="actions"><a class="button secondary" href="/">Home</a>${signOutForm}</div>
+</section>
+<details class="card">
+  <summary>Raw session JSON</summary>
+  <pre>${escapeHtml(JSON.stringify(session, null, 2))}</pre>
+</details>`,
+  );
+}
+
+export const STYLESHEET = `
+:root { --ink: #1d2433; --muted: #5b6478; --line: #e1e4ec; --accent: #b3282d; --bg: #f3f4f8; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
+header { display: flex; gap: .75rem; align-items: baseline; padding: 1rem max(1rem, calc(50vw - 22rem)); background: #fff; border-bottom: 1px solid var(--line); }
+header span, .muted { color: var(--muted); font-size: .9rem; }
+.brand { font-weight: 600; color: var(--ink); text-decoration: none; }
+main { max-width: 44rem; margin: 2rem auto; padding: 0 1rem; display: grid; gap: 1rem; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 12px; padding: 1.5rem; }
+h1 { font-size: 1.4rem; margin: 0 0 .75rem; }
+h2 { font-size: 1rem; margin: 1.5rem 0 .5rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1.5rem; margin: 0; }
+dt { color: var(--muted); }
+dd { margin: 0; overflow-wrap: anywhere; }
+code { font-size: .9em; }
+.locations { list-style: none; padding: 0; margin: 0; }
+.locations li { display: flex; justify-content: space-between; gap: 1rem; padding: .4rem 0; border-top: 1px solid var(--line); text-transform: capitalize; }
+.actions { display: flex; gap: .75rem; margin-top: 1.5rem; align-items: center; }
+.actions form { margin: 0; }
+.button, button { display: inline-block; padding: .55rem 1.1rem; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: #fff; font: inherit; text-decoration: none; cursor: pointer; }
+.secondary { background: #fff; color: var(--accent); }
+.status.signed-in::before { content: "● "; color: #2e7d32; }
+.status.signed-out::before { content: "○ "; color: var(--muted); }
+pre { overflow: auto; font-size: .8rem; background: var(--bg); padding: 1rem; border-radius: 8px; }
+summary { cursor: pointer; font-weight: 600; }
+@media (max-width: 30rem) { dl { grid-template-columns: 1fr; } dt { margin-top: .5rem; } }
+`;

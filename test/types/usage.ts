@@ -1,0 +1,44 @@
+// Compiled with `tsc --noEmit -p test/types` against the built package, as a user's code would be.
+import express from 'express';
+import {
+  ConfigError,
+  PingOneError,
+  pingSession,
+  requireSession,
+  type PingSession,
+  type PingSessionOptions,
+} from 'express-pingone-session';
+import { startEmulator } from 'express-pingone-session/emulator';
+
+const options: PingSessionOptions = {
+  region: 'EU',
+  accessToken: async () => 'token',
+  onUpstreamError: 'fail-open',
+  logout: { path: '/sign-out', clearCookies: ['sid'] },
+};
+
+const app = express();
+app.use(pingSession(options));
+app.get('/me', requireSession({ loginUrl: '/login' }), (req, res) => {
+  const userId: string = req.pingSession!.user.id;
+  const session: PingSession | undefined = req.pingSession;
+  res.json({ userId, expiresAt: session?.expiresAt, browser: session?.browser.name });
+});
+
+export function describeError(error: unknown): string {
+  if (error instanceof PingOneError) return `${error.code} ${error.status ?? ''} ${error.id ?? ''}`;
+  if (error instanceof ConfigError) return error.code;
+  return 'unknown';
+}
+
+export async function emulatorSettings(): Promise<string> {
+  const emulator = await startEmulator({ port: 0 });
+  const { token } = emulator.createSession({ user: 'ada' });
+  await emulator.close();
+  return `${emulator.apiPath} ${token.length}`;
+}
+
+// @ts-expect-error an unknown region is a type error
+pingSession({ region: 'MARS' });
+// @ts-expect-error the session's fields are typed
+export const wrong: number = ({} as PingSession).user.id;

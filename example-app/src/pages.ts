@@ -62,7 +62,7 @@ export function profilePage(session: PingSession): string {
   const locations = session.locations
     .map(
       (l) =>
-        `<li><span>${escapeHtml([l.city, l.country].filter(Boolean).join(', ') || 'unknown place')}</span>` +
+        `<li><span class="place">${escapeHtml([l.city, l.country].filter(Boolean).join(', ') || 'unknown place')}</span>` +
         `<span class="muted">${escapeHtml(l.remoteIp)} · <time datetime="${escapeHtml(l.at)}">${escapeHtml(relativeTime(l.at))}</time></span></li>`,
     )
     .join('');
@@ -96,7 +96,7 @@ export const STYLESHEET = `
 :root { --ink: #1d2433; --muted: #5b6478; --line: #e1e4ec; --accent: #b3282d; --bg: #f3f4f8; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
-header { display: flex; gap: .75rem; align-items: baseline; padding: 1rem max(1rem, calc(50vw - 22rem)); background: #fff; border-bottom: 1px solid var(--line); }
+header { display: flex; gap: .75rem; align-items: baseline; padding: 1rem max(1rem, calc(50vw - 21rem)); background: #fff; border-bottom: 1px solid var(--line); }
 header span, .muted { color: var(--muted); font-size: .9rem; }
 .brand { font-weight: 600; color: var(--ink); text-decoration: none; }
 main { max-width: 44rem; margin: 2rem auto; padding: 0 1rem; display: grid; gap: 1rem; }
@@ -108,7 +108,8 @@ dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
 code { font-size: .9em; }
 .locations { list-style: none; padding: 0; margin: 0; }
-.locations li { display: flex; justify-content: space-between; gap: 1rem; padding: .4rem 0; border-top: 1px solid var(--line); text-transform: capitalize; }
+.locations li { display: flex; justify-content: space-between; gap: 1rem; padding: .4rem 0; border-top: 1px solid var(--line); }
+.locations .place { text-transform: capitalize; }
 .actions { display: flex; gap: .75rem; margin-top: 1.5rem; align-items: center; }
 .actions form { margin: 0; }
 .button, button { display: inline-block; padding: .55rem 1.1rem; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: #fff; font: inherit; text-decoration: none; cursor: pointer; }

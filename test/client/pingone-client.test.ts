@@ -16,6 +16,29 @@ const clientFor = (overrides: PingSessionOptions = {}) =>
 const sessionCalls = () => emulator.requests.filter((r) => r.url.endsWith('/sessions/me'));
 const tokenCalls = () => emulator.requests.filter((r) => r.url.endsWith('/as/token'));
 
+/** A client with a static access token against `upstream` instead of the emulator. */
+const staticClient = (upstream: UpstreamServer, timeoutMs = 5000) =>
+  clientFor({
+    apiPath: `${upstream.url}/v1`,
+    clientId: undefined,
+    clientSecret: undefined,
+    accessToken: 'static-access-token',
+    timeoutMs,
+  });
+
+/** A real server that answers every request with `status` and a PingOne error body. */
+const pingOneErrorServer = (status: number, body: object) =>
+  startUpstreamServer((_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+
+let upstream: UpstreamServer | undefined;
+afterEach(async () => {
+  await upstream?.close();
+  upstream = undefined;
+});
+
 /** Header names any HTTP client adds for the connection itself, not taken from the browser. */
 const TRANSPORT_HEADERS = ['host', 'connection', 'accept-encoding', 'user-agent'];
 
@@ -46,21 +69,8 @@ describe('the read call', () => {
   });
 
   it('treats a 400 from PingOne as no session', async () => {
-    const upstream = await startUpstreamServer((_req, res) => {
-      res.writeHead(400, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: 'e1', code: 'INVALID_DATA', message: 'bad session token' }));
-    });
-    try {
-      const client = clientFor({
-        apiPath: `${upstream.url}/v1`,
-        clientId: undefined,
-        clientSecret: undefined,
-        accessToken: 'static',
-      });
-      expect(await client.readSession('some-token')).toBeNull();
-    } finally {
-      await upstream.close();
-    }
+    upstream = await pingOneErrorServer(400, { id: 'e1', code: 'INVALID_DATA', message: 'bad' });
+    expect(await staticClient(upstream).readSession('some-token')).toBeNull();
   });
 });
 
@@ -88,26 +98,13 @@ describe('the reset call', () => {
   });
 
   it('rejects with a PingOneError carrying PingOne status, code and id', async () => {
-    const upstream = await startUpstreamServer((_req, res) => {
-      res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: 'err-42', code: 'UNEXPECTED_ERROR', message: 'boom' }));
+    upstream = await pingOneErrorServer(500, { id: 'err-42', code: 'UNEXPECTED_ERROR' });
+    await expect(staticClient(upstream).resetSession('tok')).rejects.toMatchObject({
+      name: 'PingOneError',
+      status: 500,
+      code: 'UNEXPECTED_ERROR',
+      id: 'err-42',
     });
-    try {
-      const client = clientFor({
-        apiPath: `${upstream.url}/v1`,
-        clientId: undefined,
-        clientSecret: undefined,
-        accessToken: 'static',
-      });
-      await expect(client.resetSession('tok')).rejects.toMatchObject({
-        name: 'PingOneError',
-        status: 500,
-        code: 'UNEXPECTED_ERROR',
-        id: 'err-42',
-      });
-    } finally {
-      await upstream.close();
-    }
   });
 });
 
@@ -229,22 +226,10 @@ describe('an access token function', () => {
 });
 
 describe('failures without an answer from PingOne', () => {
-  let upstream: UpstreamServer;
-  afterEach(() => upstream?.close());
-
-  const staticClient = (apiPath: string, timeoutMs = 5000) =>
-    clientFor({
-      apiPath,
-      clientId: undefined,
-      clientSecret: undefined,
-      accessToken: 'static-access-token',
-      timeoutMs,
-    });
-
   it('time out after timeoutMs with ERR_PINGONE_TIMEOUT', async () => {
     upstream = await startUpstreamServer(() => undefined);
     const started = Date.now();
-    await expect(staticClient(`${upstream.url}/v1`, 200).readSession('t')).rejects.toMatchObject({
+    await expect(staticClient(upstream, 200).readSession('t')).rejects.toMatchObject({
       code: 'ERR_PINGONE_TIMEOUT',
     });
     expect(Date.now() - started).toBeLessThan(2000);
@@ -252,9 +237,8 @@ describe('failures without an answer from PingOne', () => {
 
   it('report a refused connection as ERR_PINGONE_NETWORK', async () => {
     upstream = await startUpstreamServer(() => undefined);
-    const apiPath = `${upstream.url}/v1`;
     await upstream.close();
-    await expect(staticClient(apiPath).readSession('t')).rejects.toMatchObject({
+    await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
       code: 'ERR_PINGONE_NETWORK',
     });
   });
@@ -264,7 +248,7 @@ describe('failures without an answer from PingOne', () => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<html>maintenance</html>');
     });
-    await expect(staticClient(`${upstream.url}/v1`).readSession('t')).rejects.toMatchObject({
+    await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
       code: 'ERR_PINGONE_BAD_RESPONSE',
       status: 200,
     });
@@ -275,7 +259,7 @@ describe('failures without an answer from PingOne', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"user":{"id":"u"}}');
     });
-    await expect(staticClient(`${upstream.url}/v1`).readSession('t')).rejects.toMatchObject({
+    await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
       code: 'ERR_PINGONE_BAD_RESPONSE',
     });
   });
@@ -285,7 +269,7 @@ describe('failures without an answer from PingOne', () => {
       res.writeHead(502);
       res.end('Bad gateway');
     });
-    await expect(staticClient(`${upstream.url}/v1`).readSession('t')).rejects.toMatchObject({
+    await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
       code: 'ERR_PINGONE_HTTP_STATUS',
       status: 502,
     });
@@ -293,7 +277,7 @@ describe('failures without an answer from PingOne', () => {
 
   it('never carry the session or access token in the error', async () => {
     upstream = await startUpstreamServer(() => undefined);
-    const error = (await staticClient(`${upstream.url}/v1`, 100)
+    const error = (await staticClient(upstream, 100)
       .readSession('session-token-secret')
       .catch((e: unknown) => e)) as Error;
     const text = `${error.message} ${error.stack} ${JSON.stringify(error)}`;

@@ -43,7 +43,7 @@ export async function startTestBed(
 }
 
 /** `fn` the first time, the same promise after: suites close their bed after every test. */
-export function once(fn: () => Promise<void>): () => Promise<void> {
+function once(fn: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= fn());
 }

@@ -1,8 +1,6 @@
-import express from 'express';
 import request from 'supertest';
-import { pingSession, type PingSessionOptions } from '../../src';
-import { startEmulator } from '../../src/emulator';
-import { emulatorOptions, once, startTestBed, type TestBed } from '../helpers/test-bed';
+import type { PingSessionOptions } from '../../src';
+import { startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer } from '../helpers/upstream-server';
 
 let bed: TestBed;
@@ -135,26 +133,20 @@ describe('logout options', () => {
 
 describe('POST /logout when PingOne fails', () => {
   it('answers 502 logout_failed and still clears the cookies', async () => {
-    const emulator = await startEmulator();
     const upstream = await startUpstreamServer((_req, res) => {
       res.writeHead(503, { 'Content-Type': 'application/json' });
       res.end('{"id":"x","code":"UNEXPECTED_ERROR","message":"Unavailable"}');
     });
-    bed = {
-      emulator,
-      app: express(),
-      sessionCalls: () => [],
-      close: once(async () => {
-        await upstream.close();
-        await emulator.close();
-      }),
-    };
-    bed.app.use(pingSession({ ...emulatorOptions(emulator), apiPath: `${upstream.url}/v1` }));
-    const res = await request(bed.app).post('/logout').set('Cookie', 'ST=token-value-123');
-    expect(res.status).toBe(502);
-    expect(res.body).toEqual({ error: 'logout_failed' });
-    expect(res.text).not.toContain('token-value-123');
-    expect(setCookies(res).some(expired('ST'))).toBe(true);
-    expect(upstream.count()).toBe(1);
+    try {
+      bed = await startTestBed({ pingSession: { apiPath: `${upstream.url}/v1` } });
+      const res = await request(bed.app).post('/logout').set('Cookie', 'ST=token-value-123');
+      expect(res.status).toBe(502);
+      expect(res.body).toEqual({ error: 'logout_failed' });
+      expect(res.text).not.toContain('token-value-123');
+      expect(setCookies(res).some(expired('ST'))).toBe(true);
+      expect(upstream.count()).toBe(1);
+    } finally {
+      await upstream.close();
+    }
   });
 });

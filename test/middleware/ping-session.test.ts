@@ -2,9 +2,8 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import request from 'supertest';
 import { pingSession } from '../../src';
-import { startEmulator } from '../../src/emulator';
-import { emulatorOptions, once, startTestBed, type TestBed } from '../helpers/test-bed';
-import { startUpstreamServer } from '../helpers/upstream-server';
+import { emulatorOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
 let bed: TestBed;
 afterEach(() => bed.close());
@@ -117,31 +116,16 @@ describe('pingSession() with a custom cookie name', () => {
 });
 
 describe('pingSession() when PingOne fails', () => {
+  let upstream: UpstreamServer;
+  afterEach(() => upstream.close());
+
   async function appAgainstFailingPingOne(onUpstreamError?: 'fail-open' | 'fail-closed') {
-    const emulator = await startEmulator();
-    const upstream = await startUpstreamServer((_req, res) => {
+    upstream = await startUpstreamServer((_req, res) => {
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"id":"x","code":"UNEXPECTED_ERROR","message":"Internal error"}');
     });
-    const app = express();
-    app.use(
-      pingSession({
-        ...emulatorOptions(emulator),
-        apiPath: `${upstream.url}/v1`,
-        onUpstreamError,
-      }),
-    );
-    app.get('/me', (req, res) => res.json(req.pingSession ?? null));
-    bed = {
-      emulator,
-      app,
-      sessionCalls: () => [],
-      close: once(async () => {
-        await upstream.close();
-        await emulator.close();
-      }),
-    };
-    return app;
+    bed = await startTestBed({ pingSession: { apiPath: `${upstream.url}/v1`, onUpstreamError } });
+    return bed.app;
   }
 
   it('answers 503 pingone_unavailable with no-store by default (fail-closed)', async () => {

@@ -3,7 +3,7 @@ import { createPingOneClient } from '../client/pingone-client';
 import { resolveOptions } from '../config/resolve-options';
 import { sendError } from '../http/send-error';
 import { readSessionToken } from '../http/session-token';
-import { createLogoutHandler, isLogoutPath } from '../logout/logout-handler';
+import { createLogoutRoute } from '../logout/logout-route';
 import type { PingSessionOptions } from '../options';
 import type { PingSession } from '../session';
 
@@ -33,14 +33,11 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
   const resolved = resolveOptions(options);
   const client = createPingOneClient(resolved);
   const { logout, cookieName, onUpstreamError } = resolved;
-  const logoutHandler = logout && createLogoutHandler(resolved, logout, client);
+  const logoutRoute = logout ? createLogoutRoute(resolved, logout, client) : undefined;
 
   return function pingSessionMiddleware(req, res, next) {
     (req as unknown as Record<symbol, boolean>)[SESSION_CHECKED] = true;
-    if (logout && logoutHandler && isLogoutPath(logout, req.path)) {
-      logoutHandler(req, res).catch(next);
-      return;
-    }
+    if (logoutRoute?.(req, res, next)) return;
     const sessionToken = readSessionToken(req, cookieName);
     if (sessionToken === undefined) return next();
     client.readSession(sessionToken).then(

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { ResolvedLogout, ResolvedOptions } from '../config/resolve-options';
 import type { PingOneClient } from '../client/pingone-client';
 import { isBrowserNavigation } from '../http/navigation';
@@ -6,18 +6,22 @@ import { sendError } from '../http/send-error';
 import { readSessionToken } from '../http/session-token';
 import { clearCookies } from './clear-cookies';
 
-export type LogoutHandler = (req: Request, res: Response) => Promise<void>;
+/** Answers the request and returns true when it is for the logout route; else returns false. */
+export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => boolean;
 
 /**
  * `POST {logout.path}`: resets the PingOne session, then clears the local cookies whatever PingOne
- * said, so a browser is never left holding a token the user asked to drop.
+ * said, so a browser is never left holding a token the user asked to drop. The path matches
+ * exactly (case-sensitive, one trailing slash allowed), relative to where the middleware is mounted.
  */
-export function createLogoutHandler(
+export function createLogoutRoute(
   options: ResolvedOptions,
   logout: ResolvedLogout,
   client: PingOneClient,
-): LogoutHandler {
-  return async function logoutHandler(req, res) {
+): LogoutRoute {
+  const paths = [logout.path, `${logout.path}/`];
+
+  async function logoutHandler(req: Request, res: Response): Promise<void> {
     if (req.method !== 'POST') {
       res.set('Allow', 'POST');
       return sendError(res, 405, 'method_not_allowed');
@@ -36,10 +40,11 @@ export function createLogoutHandler(
     if (failed) return sendError(res, 502, 'logout_failed');
     if (isBrowserNavigation(req)) return res.redirect(303, logout.returnTo);
     res.status(204).end();
-  };
-}
+  }
 
-/** Whether `path` (relative to where the middleware is mounted) is the logout route. */
-export function isLogoutPath(logout: ResolvedLogout, path: string): boolean {
-  return path === logout.path || path === `${logout.path}/`;
+  return (req, res, next) => {
+    if (!paths.includes(req.path)) return false;
+    logoutHandler(req, res).catch(next);
+    return true;
+  };
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { parse } from 'cookie';
 import { isLoopbackHostname } from '../http/loopback';
 import type { AccessTokens } from './access-tokens';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
@@ -26,6 +27,8 @@ export interface EmulatorContext {
 
 const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
 const MAX_BODY_BYTES = 64 * 1024;
+/** PingOne sees the token's bytes as sent: no percent-decoding. */
+const keepRaw = (value: string) => value;
 
 export function createRequestHandler(ctx: EmulatorContext) {
   const sessionsPath = `/v1/environments/${ctx.environmentId}/sessions/me`;
@@ -69,7 +72,7 @@ function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer 
   if (req.method === 'POST' && req.headers['content-type'] !== LOGOUT_CONTENT_TYPE) {
     return pingOneErrors.unsupportedMediaType();
   }
-  const sessionToken = readCookie(req.headers.cookie, 'ST');
+  const sessionToken = parse(req.headers.cookie ?? '', { decode: keepRaw }).ST;
   if (sessionToken === undefined) return pingOneErrors.missingSessionToken();
   if (req.method === 'GET') {
     const session = ctx.sessions.find(sessionToken);
@@ -163,14 +166,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const pair of (header ?? '').split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 function readBasicAuth(header: string | undefined): { id: string; secret: string } | undefined {

@@ -8,6 +8,15 @@ import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-se
 let bed: TestBed;
 afterEach(() => bed.close());
 
+/** Like the test bed's app, with cookie-parser mounted before pingSession(). */
+function appWithCookieParser() {
+  const app = express();
+  app.use(cookieParser());
+  app.use(pingSession(emulatorOptions(bed.emulator)));
+  app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+  return app;
+}
+
 describe('pingSession() with a valid session token cookie', () => {
   beforeEach(async () => {
     bed = await startTestBed();
@@ -37,19 +46,13 @@ describe('pingSession() with a valid session token cookie', () => {
 
   it('reads the token from req.cookies when cookie-parser ran first', async () => {
     const { token, session } = bed.emulator.createSession();
-    const app = express();
-    app.use(cookieParser());
-    app.use(pingSession(emulatorOptions(bed.emulator)));
-    app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    const app = appWithCookieParser();
     const res = await request(app).get('/me').set('Cookie', `ST=${token}`);
     expect(res.body).toEqual(session);
   });
 
   it('makes no upstream call when cookie-parser decoded the token into a CRLF', async () => {
-    const app = express();
-    app.use(cookieParser());
-    app.use(pingSession(emulatorOptions(bed.emulator)));
-    app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    const app = appWithCookieParser();
     const res = await request(app).get('/me').set('Cookie', 'ST=abc%0d%0aX-Evil:%201');
     expect(res.body).toBeNull();
     expect(bed.sessionCalls()).toHaveLength(0);

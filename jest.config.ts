@@ -8,6 +8,7 @@ const config: Config = {
   moduleNameMapper: {
     '^express-pingone-session$': '<rootDir>/src',
     '^express-pingone-session/emulator$': '<rootDir>/src/emulator',
+    '^express-pingone-session/redis$': '<rootDir>/src/redis',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Suites start their own emulator and servers on free ports, so they can run side by side.

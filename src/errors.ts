@@ -15,6 +15,9 @@ export type ConfigErrorCode =
   | 'ERR_PINGONE_TIMEOUT_MS'
   | 'ERR_PINGONE_ON_UPSTREAM_ERROR'
   | 'ERR_PINGONE_LOGOUT'
+  | 'ERR_PINGONE_CACHE'
+  | 'ERR_PINGONE_LOGGER'
+  | 'ERR_PINGONE_REDIS_STORE'
   | 'ERR_PINGONE_LOGIN_URL';
 
 /** Thrown at start-up by a factory given options it cannot work with. */

@@ -1,11 +1,17 @@
 export { pingSession } from './middleware/ping-session';
 export { requireSession } from './middleware/require-session';
+export { MemoryStore } from './cache/memory-store';
+export type { MemoryStoreOptions } from './cache/memory-store';
+export type { SessionStore, StoreListener, StoredLookup } from './cache/session-store';
 export { ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from './errors';
 export type { ConfigErrorCode, PingOneErrorDetail } from './errors';
 export type { ErrorResponseCode } from './http/send-error';
 export type {
   AccessTokenSource,
+  CacheOptions,
+  LogDetails,
   LogoutOptions,
+  PingSessionLogger,
   PingOneRegion,
   PingSessionOptions,
   RequireSessionOptions,

@@ -1,6 +1,8 @@
 /** PingOne's geographic regions; each has its own API and auth host. */
 export type PingOneRegion = 'NA' | 'EU' | 'CA' | 'AU' | 'SG' | 'AP';
 
+import type { SessionStore } from './cache/session-store';
+
 /** A worker access token, or a function that returns a current one. */
 export type AccessTokenSource = string | (() => string | Promise<string>);
 
@@ -61,6 +63,66 @@ export interface PingSessionOptions {
   onUpstreamError?: 'fail-closed' | 'fail-open';
   /** The logout route, or `false` for none. Default: `POST /logout`. */
   logout?: LogoutOptions | false;
+  /**
+   * Reuse of PingOne's answers, so most requests cost no PingOne call; `false` asks PingOne on
+   * every request (concurrent requests with one token still share one call).
+   * Default: an in-memory cache with the defaults of {@link CacheOptions}.
+   */
+  cache?: CacheOptions | false;
+  /**
+   * Where the middleware reports what an operator should know (a session store going down and
+   * coming back). Never given a token. `false` for silence. Default: `console`.
+   */
+  logger?: PingSessionLogger | false;
+}
+
+/**
+ * Options of the session cache. An entry lives `ttlMs`, never past the session's `expiresAt` nor
+ * past `activeAt + idleTimeoutInMinutes`; so a session ended at PingOne by other means than this
+ * app's logout is still accepted for at most `ttlMs`.
+ */
+export interface CacheOptions {
+  /** Most entries held in this process's memory (least recently used go first). Default: `10000`. */
+  max?: number;
+  /** Longest time a session PingOne vouched for is reused without asking again. Default: `30000`. */
+  ttlMs?: number;
+  /**
+   * How long a token PingOne said has no session is remembered, so a flood of bad cookies is not
+   * a flood of PingOne calls. `0` turns this off. Default: `5000`.
+   */
+  negativeTtlMs?: number;
+  /**
+   * A store shared by several app instances, such as `RedisStore` from
+   * `express-pingone-session/redis`. This process keeps its own in-memory layer in front of it,
+   * which drops an entry as soon as any instance signs its token out. Default: memory only.
+   */
+  store?: SessionStore;
+  /**
+   * Secret (at least 32 characters) that keys the hash cache keys are made with, so that
+   * instances sharing a store agree on keys. Required with a shared `store`.
+   * Default: a random key for this process.
+   */
+  keySecret?: string;
+  /**
+   * Longest wait for the shared store, in milliseconds; a slower or failing store is skipped and
+   * PingOne asked directly. Default: `100`.
+   */
+  storeTimeoutMs?: number;
+}
+
+/**
+ * Receives operational messages. `console` fits; for pino and similar loggers, whose argument
+ * order differs, wrap: `{ warn: (msg, details) => log.warn(details, msg), info: ... }`.
+ */
+export interface PingSessionLogger {
+  warn(message: string, details: LogDetails): void;
+  info(message: string, details: LogDetails): void;
+}
+
+/** The structured part of a log message. `event` is stable; branch or alert on it. */
+export interface LogDetails {
+  event: 'session_store_unavailable' | 'session_store_recovered';
+  [field: string]: unknown;
 }
 
 /** Options of the logout route mounted by {@link pingSession}. */
@@ -101,6 +163,12 @@ export const DEFAULTS = {
     path: '/logout',
     returnTo: '/',
     clearCookies: [] as string[],
+  },
+  cache: {
+    max: 10_000,
+    ttlMs: 30_000,
+    negativeTtlMs: 5_000,
+    storeTimeoutMs: 100,
   },
 } as const;
 

@@ -3,74 +3,74 @@
  * PingOne's reference example. Timestamps are ISO-8601 UTC strings, as PingOne sends them.
  */
 export interface PingSession {
-  _links: PingSessionLinks;
+  readonly _links: PingSessionLinks;
   /** The session's ID (not its token: the token is never exposed by this library). */
-  id: string;
-  environment: { id: string };
-  user: { id: string };
-  createdAt: string;
+  readonly id: string;
+  readonly environment: { readonly id: string };
+  readonly user: { readonly id: string };
+  readonly createdAt: string;
   /** When the user was last active in this session at PingOne. */
-  activeAt: string;
-  idleTimeoutInMinutes: number;
-  userAgent: string;
-  browser: PingSessionBrowser;
-  operatingSystem: PingSessionOperatingSystem;
-  device: PingSessionDevice;
+  readonly activeAt: string;
+  readonly idleTimeoutInMinutes: number;
+  readonly userAgent: string;
+  readonly browser: PingSessionBrowser;
+  readonly operatingSystem: PingSessionOperatingSystem;
+  readonly device: PingSessionDevice;
   /** The most recent places the session was used from (PingOne keeps the last 5). */
-  locations: PingSessionLocation[];
-  lastSignOn: PingSessionLastSignOn;
+  readonly locations: readonly PingSessionLocation[];
+  readonly lastSignOn: PingSessionLastSignOn;
   /** Derived by PingOne from `activeAt` and `idleTimeoutInMinutes`. */
-  expiresAt: string;
+  readonly expiresAt: string;
 }
 
 export interface PingSessionLink {
-  href: string;
+  readonly href: string;
 }
 
 export interface PingSessionLinks {
-  self: PingSessionLink;
-  environment: PingSessionLink;
-  user: PingSessionLink;
+  readonly self: PingSessionLink;
+  readonly environment: PingSessionLink;
+  readonly user: PingSessionLink;
 }
 
 export interface PingSessionBrowser {
-  name: string;
-  version: string;
+  readonly name: string;
+  readonly version: string;
 }
 
 export interface PingSessionOperatingSystem {
-  name: string;
-  version: string;
+  readonly name: string;
+  readonly version: string;
 }
 
 export interface PingSessionDevice {
-  type: string;
+  readonly type: string;
 }
 
 export interface PingSessionLocation {
-  at: string;
-  remoteIp: string;
-  city?: string;
-  state?: string;
-  region?: string;
-  country?: string;
+  readonly at: string;
+  readonly remoteIp: string;
+  readonly city?: string;
+  readonly state?: string;
+  readonly region?: string;
+  readonly country?: string;
 }
 
 export interface PingSessionPolicy {
-  id: string;
-  type: string;
+  readonly id: string;
+  readonly type: string;
 }
 
 export interface PingSessionAuthenticatorUse {
-  policy: PingSessionPolicy;
-  at: string;
+  readonly policy: PingSessionPolicy;
+  readonly at: string;
 }
 
 export interface PingSessionLastSignOn {
-  remoteIp: string;
+  readonly remoteIp: string;
   /** Authenticator names such as `pwd` or `mfa`. */
-  authenticators: string[];
-  withAuthenticator: Record<string, PingSessionAuthenticatorUse>;
-  policy: PingSessionPolicy;
-  at: string;
+  readonly authenticators: readonly string[];
+  readonly withAuthenticator: Readonly<Record<string, PingSessionAuthenticatorUse>>;
+  readonly policy: PingSessionPolicy;
+  readonly at: string;
 }

@@ -1,9 +1,12 @@
+import type { SessionStore } from '../cache/session-store';
 import { ConfigError } from '../errors';
 import {
   DEFAULTS,
   ENVIRONMENT_VARIABLES,
   type AccessTokenSource,
+  type CacheOptions,
   type LogoutOptions,
+  type PingSessionLogger,
   type PingSessionOptions,
 } from '../options';
 import { REGIONS } from './regions';
@@ -12,12 +15,16 @@ import {
   checkCookieDomain,
   checkCookieName,
   checkEnvironmentId,
+  checkKeySecret,
   checkKnownKeys,
+  checkLogger,
   checkOneOf,
   checkRegion,
   checkReturnTo,
+  checkSessionStore,
   checkSitePath,
   checkTimeoutMs,
+  checkWholeNumber,
 } from './validations';
 
 /** How the server-held access token is obtained. Holds secrets: never log or serialize it. */
@@ -37,6 +44,17 @@ export interface ResolvedLogout {
   clearCookies: string[];
 }
 
+export interface ResolvedCache {
+  max: number;
+  ttlMs: number;
+  negativeTtlMs: number;
+  /** A store shared with other instances, in front of which this process keeps its memory layer. */
+  store: SessionStore | undefined;
+  /** Secret: never log or serialize it. */
+  keySecret: string | undefined;
+  storeTimeoutMs: number;
+}
+
 export interface ResolvedOptions {
   environmentId: string;
   apiPath: string;
@@ -48,6 +66,8 @@ export interface ResolvedOptions {
   timeoutMs: number;
   onUpstreamError: 'fail-closed' | 'fail-open';
   logout: ResolvedLogout | false;
+  cache: ResolvedCache | false;
+  logger: PingSessionLogger;
 }
 
 const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
@@ -65,8 +85,19 @@ const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'timeoutMs',
   'onUpstreamError',
   'logout',
+  'cache',
+  'logger',
 ];
 const LOGOUT_OPTION_NAMES: readonly (keyof LogoutOptions)[] = ['path', 'returnTo', 'clearCookies'];
+const CACHE_OPTION_NAMES: readonly (keyof CacheOptions)[] = [
+  'max',
+  'ttlMs',
+  'negativeTtlMs',
+  'store',
+  'keySecret',
+  'storeTimeoutMs',
+];
+const SILENT: PingSessionLogger = { warn() {}, info() {} };
 
 type Env = Record<string, string | undefined>;
 
@@ -114,6 +145,8 @@ export function resolveOptions(
       'ERR_PINGONE_ON_UPSTREAM_ERROR',
     ),
     logout: resolveLogout(options.logout),
+    cache: resolveCache(options.cache),
+    logger: checkLogger(options.logger ?? console) || SILENT,
   };
 }
 
@@ -194,5 +227,31 @@ function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | f
     path: checkSitePath('logout.path', logout.path ?? DEFAULTS.logout.path, 'ERR_PINGONE_LOGOUT'),
     returnTo: checkReturnTo(logout.returnTo ?? DEFAULTS.logout.returnTo),
     clearCookies: clearCookies.map((name, i) => checkCookieName(`logout.clearCookies[${i}]`, name)),
+  };
+}
+
+function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false {
+  if (cache === false) return false;
+  const given = cache ?? {};
+  if (typeof given !== 'object' || given === null) {
+    throw new ConfigError('ERR_PINGONE_CACHE', 'cache must be an options object, or false.');
+  }
+  checkKnownKeys('cache', given, CACHE_OPTION_NAMES, 'ERR_PINGONE_CACHE');
+  const number = (option: keyof typeof DEFAULTS.cache, min: number, max: number) =>
+    checkWholeNumber(
+      `cache.${option}`,
+      given[option] ?? DEFAULTS.cache[option],
+      min,
+      max,
+      'ERR_PINGONE_CACHE',
+    );
+  const store = checkSessionStore(given.store);
+  return {
+    max: number('max', 1, 10_000_000),
+    ttlMs: number('ttlMs', 1, 3_600_000),
+    negativeTtlMs: number('negativeTtlMs', 0, 3_600_000),
+    store,
+    keySecret: checkKeySecret(given.keySecret, store !== undefined),
+    storeTimeoutMs: number('storeTimeoutMs', 1, 10_000),
   };
 }

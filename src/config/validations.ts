@@ -1,6 +1,8 @@
+import type { SessionStore } from '../cache/session-store';
 import { ConfigError } from '../errors';
 import { isLoopbackHostname } from '../http/loopback';
 import { toSafeRelativePath } from '../http/return-to';
+import type { PingSessionLogger } from '../options';
 import { isRegion, REGIONS } from './regions';
 
 /*
@@ -120,11 +122,18 @@ export function checkSitePath(
 }
 
 export function checkTimeoutMs(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 120_000) {
-    throw new ConfigError(
-      'ERR_PINGONE_TIMEOUT_MS',
-      'timeoutMs must be a whole number of milliseconds from 1 to 120000.',
-    );
+  return checkWholeNumber('timeoutMs', value, 1, 120_000, 'ERR_PINGONE_TIMEOUT_MS');
+}
+
+export function checkWholeNumber(
+  option: string,
+  value: unknown,
+  min: number,
+  max: number,
+  code: ConstructorParameters<typeof ConfigError>[0],
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(code, `${option} must be a whole number from ${min} to ${max}.`);
   }
   return value;
 }
@@ -153,4 +162,55 @@ export function checkReturnTo(value: unknown): string {
     );
   }
   return path;
+}
+
+/** The hash key of shared cache entries: guessable, and keys could be tested against tokens. */
+export function checkKeySecret(value: unknown, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value.length < 32) {
+    throw new ConfigError(
+      'ERR_PINGONE_CACHE',
+      (value === undefined
+        ? 'cache.keySecret is required with a shared cache.store, so that every instance makes the same keys. '
+        : 'cache.keySecret must be a string of at least 32 characters. ') +
+        'Give the same random secret to every instance, for example from `openssl rand -base64 32`.',
+    );
+  }
+  return value;
+}
+
+export function checkSessionStore(value: unknown): SessionStore | undefined {
+  if (value === undefined) return undefined;
+  const store = value as Partial<SessionStore> | null;
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    typeof store.get !== 'function' ||
+    typeof store.set !== 'function' ||
+    typeof store.delete !== 'function'
+  ) {
+    throw new ConfigError(
+      'ERR_PINGONE_CACHE',
+      'cache.store must be a session store with get, set and delete methods, such as ' +
+        "new RedisStore({ url }) from 'express-pingone-session/redis'.",
+    );
+  }
+  return value as SessionStore;
+}
+
+export function checkLogger(value: unknown): PingSessionLogger | false {
+  if (value === false) return false;
+  const logger = value as Partial<PingSessionLogger> | null;
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.info !== 'function'
+  ) {
+    throw new ConfigError(
+      'ERR_PINGONE_LOGGER',
+      'logger must have warn(message, details) and info(message, details) methods (console does), or be false.',
+    );
+  }
+  return value as PingSessionLogger;
 }

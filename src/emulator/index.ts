@@ -1,5 +1,5 @@
 export { startEmulator } from './start-emulator';
-export type { Emulator, EmulatorOptions } from './start-emulator';
+export type { Emulator, EmulatorCounts, EmulatorOptions } from './start-emulator';
 export type { CreatedSession, CreateSessionOptions, SessionState } from './session-store';
 export type { RecordedRequest } from './server';
 export { DEMO_USERS } from './demo-users';

@@ -23,6 +23,8 @@ export interface EmulatorContext {
   sessions: SessionStore;
   accessTokens: AccessTokens;
   requests: RecordedRequest[];
+  /** While set, answers wait for it: tests hold PingOne to pile up concurrent requests. */
+  held: { until?: Promise<void> };
 }
 
 const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
@@ -35,6 +37,20 @@ export function createRequestHandler(ctx: EmulatorContext) {
   const tokenPath = `/${ctx.environmentId}/as/token`;
   const signOnPath = `/${ctx.environmentId}/signon`;
 
+  function route(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    switch (url.pathname) {
+      case sessionsPath:
+        return sendJson(res, sessionsMe(ctx, req));
+      case tokenPath:
+        return sendJson(res, token(ctx, req, body));
+      case signOnPath:
+        return signOn(ctx, req, res, url, body);
+      default:
+        return sendJson(res, pingOneErrors.notFound());
+    }
+  }
+
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     readBody(req).then(
       (body) => {
@@ -44,17 +60,9 @@ export function createRequestHandler(ctx: EmulatorContext) {
           headers: req.headers,
           body,
         });
-        const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-        switch (url.pathname) {
-          case sessionsPath:
-            return sendJson(res, sessionsMe(ctx, req));
-          case tokenPath:
-            return sendJson(res, token(ctx, req, body));
-          case signOnPath:
-            return signOn(ctx, req, res, url, body);
-          default:
-            return sendJson(res, pingOneErrors.notFound());
-        }
+        const answer = () => route(req, res, body);
+        if (ctx.held.until) void ctx.held.until.then(answer);
+        else answer();
       },
       () => {
         res.writeHead(413).end();

@@ -51,7 +51,7 @@ export class SessionStore {
     const id = randomUUID();
     const environment = `${this.apiPath}/environments/${this.environmentId}`;
     const location: PingSessionLocation = { at, remoteIp, ...user?.location };
-    const session: PingSession = {
+    const session = {
       _links: {
         self: { href: `${environment}/sessions/${id}` },
         environment: { href: environment },
@@ -73,11 +73,13 @@ export class SessionStore {
         policy: POLICY,
         at,
       },
-      expiresAt: '',
     };
-    session.expiresAt = expiryOf(session);
-    this.sessions.set(token, { session, reset: false });
-    return { token, session: structuredClone(session) };
+    const created: PingSession = {
+      ...session,
+      expiresAt: expiryOf(at, session.idleTimeoutInMinutes),
+    };
+    this.sessions.set(token, { session: created, reset: false });
+    return { token, session: structuredClone(created) };
   }
 
   /** The session behind a token, while it is neither reset nor expired. */
@@ -93,12 +95,18 @@ export class SessionStore {
     const stored = this.sessions.get(token);
     if (!stored || this.stateOf(stored) !== 'active') return undefined;
     const { session } = stored;
-    session.activeAt = new Date(this.now()).toISOString();
-    session.expiresAt = expiryOf(session);
+    const activeAt = new Date(this.now()).toISOString();
     const last = session.locations[0];
-    session.locations.unshift({ ...last, at: session.activeAt, remoteIp });
-    session.locations.length = Math.min(session.locations.length, MAX_LOCATIONS);
-    return structuredClone(session);
+    stored.session = {
+      ...session,
+      activeAt,
+      expiresAt: expiryOf(activeAt, session.idleTimeoutInMinutes),
+      locations: [{ ...last, at: activeAt, remoteIp }, ...session.locations].slice(
+        0,
+        MAX_LOCATIONS,
+      ),
+    };
+    return structuredClone(stored.session);
   }
 
   /** Ends an active session; false when there was none to end. */
@@ -125,8 +133,6 @@ function findDemoUser(user: string | undefined): DemoUser | undefined {
   return DEMO_USERS.find((demo) => demo.username === user || demo.id === user);
 }
 
-function expiryOf(session: PingSession): string {
-  return new Date(
-    Date.parse(session.activeAt) + session.idleTimeoutInMinutes * 60_000,
-  ).toISOString();
+function expiryOf(activeAt: string, idleTimeoutInMinutes: number): string {
+  return new Date(Date.parse(activeAt) + idleTimeoutInMinutes * 60_000).toISOString();
 }

@@ -43,10 +43,19 @@ export interface Emulator {
   clientSecret: string;
   /** Every request received, oldest first. */
   requests: RecordedRequest[];
+  /** How many calls of each kind were received so far: a test's measure of PingOne traffic. */
+  counts(): EmulatorCounts;
+  /**
+   * Holds every answer until the returned function is called, as a slow PingOne would; requests
+   * are still received (and counted) meanwhile.
+   */
+  hold(): () => void;
   /** Creates a session as a sign-on would, and returns its token. */
   createSession(options?: CreateSessionOptions): CreatedSession;
   /** Where a session token stands: `active`, `reset`, `expired` or `unknown`. */
   sessionState(token: string): SessionState;
+  /** Ends a session at PingOne, as an administrator or another app's sign-out would. */
+  resetSession(token: string): void;
   /** Records activity on a session now, which moves its `activeAt` and `expiresAt`. */
   touchSession(token: string): void;
   /** Issues a worker access token without the token endpoint. */
@@ -54,6 +63,15 @@ export interface Emulator {
   /** Makes every access token issued so far invalid. */
   revokeAccessTokens(): void;
   close(): Promise<void>;
+}
+
+export interface EmulatorCounts {
+  /** `GET sessions/me` */
+  sessionReads: number;
+  /** `POST sessions/me` */
+  sessionResets: number;
+  /** Token endpoint calls. */
+  tokenRequests: number;
 }
 
 /** Starts a PingOne emulator on this machine for tests, scripts and `npm start`. */
@@ -64,6 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
   const accessTokens = new AccessTokens(now, options.accessTokenLifetimeSeconds ?? 3600);
   const requests: RecordedRequest[] = [];
+  const held: { until?: Promise<void> } = {};
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       sessions: store,
       accessTokens,
       requests,
+      held,
     }),
   );
 
@@ -101,8 +121,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clientId,
     clientSecret,
     requests,
+    counts() {
+      const sessionsMe = `/v1/environments/${environmentId}/sessions/me`;
+      const count = (method: string, path: string) =>
+        requests.filter((r) => r.method === method && r.url === path).length;
+      return {
+        sessionReads: count('GET', sessionsMe),
+        sessionResets: count('POST', sessionsMe),
+        tokenRequests: count('POST', `/${environmentId}/as/token`),
+      };
+    },
+    hold() {
+      let release!: () => void;
+      const until = new Promise<void>((resolve) => (release = resolve));
+      held.until = until;
+      return () => {
+        if (held.until === until) delete held.until;
+        release();
+      };
+    },
     createSession: (sessionOptions) => store.create(sessionOptions),
     sessionState: (token) => store.state(token),
+    resetSession: (token) => void store.reset(token),
     touchSession: (token) => void store.touch(token),
     issueAccessToken: () => accessTokens.issue(),
     revokeAccessTokens: () => accessTokens.revokeAll(),

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ResolvedLogout, ResolvedOptions } from '../config/resolve-options';
+import type { SessionCache } from '../cache/session-cache';
 import type { PingOneClient } from '../client/pingone-client';
 import { isBrowserNavigation } from '../http/navigation';
 import { sendError } from '../http/send-error';
@@ -10,14 +11,15 @@ import { clearCookies } from './clear-cookies';
 export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => boolean;
 
 /**
- * `POST {logout.path}`: resets the PingOne session, then clears the local cookies whatever PingOne
- * said, so a browser is never left holding a token the user asked to drop. The path matches
+ * `POST {logout.path}`: resets the PingOne session, forgets its cached lookups in every instance,
+ * then clears the local cookies whatever PingOne said, so a browser is never left holding a token the user asked to drop. The path matches
  * exactly (case-sensitive, one trailing slash allowed), relative to where the middleware is mounted.
  */
 export function createLogoutRoute(
   options: ResolvedOptions,
   logout: ResolvedLogout,
   client: PingOneClient,
+  sessions: SessionCache,
 ): LogoutRoute {
   const paths = [logout.path, `${logout.path}/`];
 
@@ -34,6 +36,9 @@ export function createLogoutRoute(
       } catch {
         failed = true;
       }
+      // After the reset, whatever its outcome: a lookup started before it could otherwise put
+      // the session back in the cache.
+      await sessions.forget(sessionToken);
     }
     clearCookies(req, res, options, logout.clearCookies);
     res.set('Cache-Control', 'no-store');

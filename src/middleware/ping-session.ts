@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { createSessionCache } from '../cache/session-cache';
 import { createPingOneClient } from '../client/pingone-client';
 import { resolveOptions } from '../config/resolve-options';
 import { sendError } from '../http/send-error';
@@ -32,15 +33,21 @@ export const SESSION_CHECKED = Symbol('express-pingone-session.checked');
 export function pingSession(options?: PingSessionOptions): RequestHandler {
   const resolved = resolveOptions(options);
   const client = createPingOneClient(resolved);
+  const sessions = createSessionCache(client.readSession, resolved.cache, resolved.logger);
   const { logout, cookieName, onUpstreamError } = resolved;
-  const logoutRoute = logout ? createLogoutRoute(resolved, logout, client) : undefined;
+  const logoutRoute = logout ? createLogoutRoute(resolved, logout, client, sessions) : undefined;
 
   return function pingSessionMiddleware(req, res, next) {
     (req as unknown as Record<symbol, boolean>)[SESSION_CHECKED] = true;
     if (logoutRoute?.(req, res, next)) return;
     const sessionToken = readSessionToken(req, cookieName);
     if (sessionToken === undefined) return next();
-    client.readSession(sessionToken).then(
+    const found = sessions.lookup(sessionToken);
+    if (!(found instanceof Promise)) {
+      if (found !== null) req.pingSession = found;
+      return next();
+    }
+    found.then(
       (session) => {
         if (session !== null) req.pingSession = session;
         next();

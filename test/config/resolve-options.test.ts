@@ -1,4 +1,4 @@
-import { ConfigError, pingSession, type PingSessionOptions } from '../../src';
+import { ConfigError, MemoryStore, pingSession, type PingSessionOptions } from '../../src';
 import { resolveOptions } from '../../src/config/resolve-options';
 
 const ENV_ID = 'abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6';
@@ -36,6 +36,21 @@ describe('defaults', () => {
       onUpstreamError: 'fail-closed',
       logout: { path: '/logout', returnTo: '/', clearCookies: [] },
     });
+  });
+
+  it('caches in memory: 10 000 entries, 30 s, 5 s for unknown tokens, 100 ms store timeout', () => {
+    expect(resolveOptions(valid, {}).cache).toEqual({
+      max: 10_000,
+      ttlMs: 30_000,
+      negativeTtlMs: 5_000,
+      store: undefined,
+      keySecret: undefined,
+      storeTimeoutMs: 100,
+    });
+  });
+
+  it('logs to the console', () => {
+    expect(resolveOptions(valid, {}).logger).toBe(console);
   });
 
   it('picks the hosts of the region given', () => {
@@ -110,6 +125,27 @@ describe('environment variables', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('cache and logger', () => {
+  it('turn the cache off with cache: false', () => {
+    expect(resolveOptions({ ...valid, cache: false }, {}).cache).toBe(false);
+  });
+
+  it('take a shared store with the key secret every instance shares', () => {
+    const store = new MemoryStore();
+    const keySecret = 'x'.repeat(32);
+    expect(resolveOptions({ ...valid, cache: { store, keySecret } }, {}).cache).toMatchObject({
+      store,
+      keySecret,
+    });
+  });
+
+  it('silence the logger with logger: false', () => {
+    const { logger } = resolveOptions({ ...valid, logger: false }, {});
+    expect(logger).not.toBe(console);
+    expect(() => logger.warn('x', { event: 'session_store_unavailable' })).not.toThrow();
   });
 });
 
@@ -232,10 +268,43 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
     ['logout set to true', { ...valid, logout: true }, 'ERR_PINGONE_LOGOUT'],
     ['an unknown logout option', { ...valid, logout: { redirect: '/' } }, 'ERR_PINGONE_LOGOUT'],
     ['a misspelt option', { ...valid, enviromentId: ENV_ID }, 'ERR_PINGONE_UNKNOWN_OPTION'],
+    ['cache set to true', { ...valid, cache: true }, 'ERR_PINGONE_CACHE'],
+    ['an unknown cache option', { ...valid, cache: { ttl: 5 } }, 'ERR_PINGONE_CACHE'],
+    ['a cache of no entries', { ...valid, cache: { max: 0 } }, 'ERR_PINGONE_CACHE'],
+    ['a fractional cache.ttlMs', { ...valid, cache: { ttlMs: 1.5 } }, 'ERR_PINGONE_CACHE'],
+    ['a cache.ttlMs over an hour', { ...valid, cache: { ttlMs: 3_600_001 } }, 'ERR_PINGONE_CACHE'],
+    [
+      'a negative cache.negativeTtlMs',
+      { ...valid, cache: { negativeTtlMs: -1 } },
+      'ERR_PINGONE_CACHE',
+    ],
+    [
+      'a zero cache.storeTimeoutMs',
+      { ...valid, cache: { storeTimeoutMs: 0 } },
+      'ERR_PINGONE_CACHE',
+    ],
+    [
+      'a cache.store without delete',
+      { ...valid, cache: { store: { get() {}, set() {} } } },
+      'ERR_PINGONE_CACHE',
+    ],
+    [
+      'a shared cache.store without keySecret',
+      { ...valid, cache: { store: { get() {}, set() {}, delete() {} } } },
+      'ERR_PINGONE_CACHE',
+    ],
+    ['a short cache.keySecret', { ...valid, cache: { keySecret: 'short' } }, 'ERR_PINGONE_CACHE'],
+    ['a logger without info', { ...valid, logger: { warn() {} } }, 'ERR_PINGONE_LOGGER'],
+    ['logger set to true', { ...valid, logger: true }, 'ERR_PINGONE_LOGGER'],
   ])('for %s', (_case, options, code) => {
     const error = configErrorOf(options);
     expect(error.code).toBe(code);
     expect(error.message).toContain(`[${code}]`);
+  });
+
+  it('never puts the cache key secret in the message', () => {
+    const error = configErrorOf({ ...valid, cache: { keySecret: 'short-secret-do-not-print' } });
+    expect(error.message).not.toContain('short-secret-do-not-print');
   });
 
   it('never puts a secret in the message', () => {

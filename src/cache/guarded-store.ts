@@ -1,0 +1,98 @@
+import type { PingSessionLogger } from '../options';
+import type { SessionStore, StoredLookup } from './session-store';
+
+/** A shared store whose calls never throw and never take longer than the timeout. */
+export interface GuardedStore {
+  /** The entry, or `undefined` when there is none or the store failed. */
+  get(key: string): Promise<StoredLookup | undefined>;
+  set(key: string, value: StoredLookup, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Wraps a shared store so that its outages cost at most `timeoutMs` per call and are told to the
+ * logger once when they start and once when they end, rather than once per request.
+ */
+export function guardStore(
+  store: SessionStore,
+  timeoutMs: number,
+  logger: PingSessionLogger,
+): GuardedStore {
+  let down = false;
+
+  async function attempt<T>(operation: string, call: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await withTimeout(call, timeoutMs);
+      if (down) {
+        down = false;
+        logger.info('Session store is back; using it again.', {
+          event: 'session_store_recovered',
+        });
+      }
+      return result;
+    } catch (error) {
+      if (!down) {
+        down = true;
+        // Only the error's name and code: a store's message may quote what it was sent.
+        logger.warn('Session store unavailable; asking PingOne directly until it is back.', {
+          event: 'session_store_unavailable',
+          operation,
+          error: describe(error),
+        });
+      }
+      return undefined;
+    }
+  }
+
+  return {
+    async get(key) {
+      const value = await attempt('get', () => store.get(key));
+      return isStoredLookup(value) ? value : undefined;
+    },
+    async set(key, value, ttlMs) {
+      await attempt('set', () => store.set(key, value, ttlMs));
+    },
+    async delete(key) {
+      await attempt('delete', () => store.delete(key));
+    },
+  };
+}
+
+class StoreTimeoutError extends Error {
+  override readonly name = 'StoreTimeoutError';
+  readonly code = 'ETIMEDOUT';
+}
+
+function withTimeout<T>(call: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new StoreTimeoutError(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    // A store call that throws synchronously, answers late or rejects late is settled here too:
+    // the losing side of the race is never an unhandled rejection.
+    Promise.resolve()
+      .then(call)
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
+  });
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${error.name} (${code})` : error.name;
+}
+
+/** Entries come from outside the process: anything else is a miss, not a session. */
+function isStoredLookup(value: unknown): value is StoredLookup {
+  if (typeof value !== 'object' || value === null) return false;
+  const { session, validUntil } = value as Partial<StoredLookup>;
+  return (
+    typeof validUntil === 'number' &&
+    (session === null ||
+      (typeof session === 'object' &&
+        typeof session?.id === 'string' &&
+        typeof session.user?.id === 'string'))
+  );
+}

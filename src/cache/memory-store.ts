@@ -1,0 +1,39 @@
+import { LRUCache } from 'lru-cache';
+import { DEFAULTS } from '../options';
+import type { SessionStore, StoredLookup } from './session-store';
+
+export interface MemoryStoreOptions {
+  /** Most entries held; the least recently used go first. Default: `10000`. */
+  max?: number;
+}
+
+/** Lookups in this process's memory, bounded by count and by each entry's time to live. */
+export class MemoryStore implements SessionStore {
+  readonly #entries: LRUCache<string, StoredLookup>;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#entries = new LRUCache({ max: options.max ?? DEFAULTS.cache.max });
+  }
+
+  get(key: string): StoredLookup | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: string, value: StoredLookup, ttlMs: number): void {
+    this.#entries.set(key, value, { ttl: ttlMs });
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  /** Entries held, expired ones that were not yet looked at included. */
+  get size(): number {
+    return this.#entries.size;
+  }
+}

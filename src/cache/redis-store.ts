@@ -1,0 +1,141 @@
+import { Redis } from 'ioredis';
+import { ConfigError } from '../errors';
+import type { SessionStore, StoreListener, StoredLookup } from './session-store';
+
+export interface RedisStoreOptions {
+  /**
+   * An `ioredis` client (standalone or Sentinel) to use; the store also opens one more connection
+   * from it, with `duplicate()`, to hear other instances' sign-outs. It stays yours to close.
+   */
+  client?: Redis;
+  /** Or a `redis://` / `rediss://` URL: the store opens its own connections and closes them in `close()`. */
+  url?: string;
+  /** Prefix of every key and of the pub/sub channel. Default: `'pingone-session:'`. */
+  prefix?: string;
+  /**
+   * How long a signed-out token's marker stays, keeping out any lookup of it that started before
+   * the sign-out and lands after. Default: `300000` (5 minutes).
+   */
+  signedOutTtlMs?: number;
+}
+
+const DEFAULT_PREFIX = 'pingone-session:';
+const DEFAULT_SIGNED_OUT_TTL_MS = 300_000;
+
+class RedisStoreError extends Error {
+  override readonly name = 'RedisStoreError';
+  readonly code = 'NOT_CONNECTED';
+}
+
+/**
+ * Session lookups in Redis, shared by every app instance using the same Redis and `keySecret`.
+ * A sign-out replaces the entry with a marker of no session and is published, so every instance
+ * drops its in-memory copy at once. Entries hold the session JSON (user and session IDs, IP
+ * addresses), never a token; keys are keyed hashes.
+ */
+export class RedisStore implements SessionStore {
+  readonly #client: Redis;
+  readonly #ownsClient: boolean;
+  readonly #prefix: string;
+  readonly #channel: string;
+  readonly #signedOutTtlMs: number;
+  readonly #listeners: StoreListener[] = [];
+  #subscriber: Redis | undefined;
+
+  constructor(options: RedisStoreOptions) {
+    const { client, url } = options ?? {};
+    if ((client === undefined) === (url === undefined)) {
+      throw new ConfigError(
+        'ERR_PINGONE_REDIS_STORE',
+        'RedisStore needs either client (an ioredis client) or url (redis://…), not both.',
+      );
+    }
+    // Duck-typed: an app may hold a client from another copy of ioredis than this package's.
+    if (client !== undefined && typeof client?.duplicate !== 'function') {
+      throw new ConfigError(
+        'ERR_PINGONE_REDIS_STORE',
+        'RedisStore client must be an ioredis Redis client (new Redis(…)).',
+      );
+    }
+    this.#prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.#channel = `${this.#prefix}signed-out`;
+    this.#signedOutTtlMs = options.signedOutTtlMs ?? DEFAULT_SIGNED_OUT_TTL_MS;
+    if (!Number.isInteger(this.#signedOutTtlMs) || this.#signedOutTtlMs < 1) {
+      throw new ConfigError(
+        'ERR_PINGONE_REDIS_STORE',
+        'RedisStore signedOutTtlMs must be a whole number of milliseconds, at least 1.',
+      );
+    }
+    this.#ownsClient = client === undefined;
+    // Commands fail at once while disconnected, instead of queueing: the caller then asks PingOne.
+    this.#client = client ?? new Redis(String(url), { enableOfflineQueue: false });
+    if (this.#ownsClient) this.#client.on('error', ignore);
+    if (this.#client.status === 'wait') this.#client.connect().catch(ignore);
+  }
+
+  async get(key: string): Promise<StoredLookup | undefined> {
+    const raw = await this.#ready().get(this.#prefix + key);
+    if (raw === null) return undefined;
+    try {
+      return JSON.parse(raw) as StoredLookup;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async set(key: string, value: StoredLookup, ttlMs: number): Promise<void> {
+    const px = Math.max(1, Math.floor(ttlMs));
+    await this.#ready().set(this.#prefix + key, JSON.stringify(value), 'PX', px, 'NX');
+  }
+
+  async delete(key: string): Promise<void> {
+    const signedOut: StoredLookup = {
+      session: null,
+      validUntil: Date.now() + this.#signedOutTtlMs,
+    };
+    const results = await this.#ready()
+      .multi()
+      .set(this.#prefix + key, JSON.stringify(signedOut), 'PX', this.#signedOutTtlMs)
+      .publish(this.#channel, key)
+      .exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
+  }
+
+  subscribe(listener: StoreListener): void {
+    this.#listeners.push(listener);
+    if (this.#subscriber) return;
+    // A connection of its own: one in subscriber mode cannot send other commands. It subscribes
+    // again on every reconnect, after which whatever was published meanwhile counts as missed.
+    const subscriber = this.#client.duplicate({
+      enableOfflineQueue: false,
+      autoResubscribe: false,
+      lazyConnect: false,
+    });
+    this.#subscriber = subscriber;
+    let connectedBefore = false;
+    subscriber.on('error', ignore);
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.#channel).then(() => {
+        if (connectedBefore) for (const each of this.#listeners) each.missed();
+        connectedBefore = true;
+      }, ignore);
+    });
+    subscriber.on('message', (channel: string, key: string) => {
+      if (channel === this.#channel) for (const each of this.#listeners) each.deleted(key);
+    });
+  }
+
+  /** Closes the connections the store opened; a client you passed in stays open. */
+  async close(): Promise<void> {
+    this.#subscriber?.disconnect();
+    if (this.#ownsClient) this.#client.disconnect();
+  }
+
+  #ready(): Redis {
+    if (this.#client.status !== 'ready') throw new RedisStoreError('Redis is not connected');
+    return this.#client;
+  }
+}
+
+function ignore(): void {}

@@ -1,0 +1,39 @@
+import type { PingSession } from '../session';
+
+/** What one PingOne lookup said about a session token. Never holds the token. */
+export interface StoredLookup {
+  /** The session, or `null` when PingOne had no valid session for the token. */
+  session: PingSession | null;
+  /** Epoch milliseconds after which PingOne must be asked again. */
+  validUntil: number;
+}
+
+/**
+ * Where session lookups are kept, by cache key (a keyed hash of the token, never the token).
+ * Methods may answer at once or with a promise. `MemoryStore` is the default; `RedisStore` is
+ * shared by many app instances. Write your own for another database by following `RedisStore`.
+ */
+export interface SessionStore {
+  get(key: string): StoredLookup | undefined | Promise<StoredLookup | undefined>;
+  /**
+   * Keeps a lookup PingOne just answered, for `ttlMs`. A shared store should keep an entry that
+   * is already there (`SET … NX`): it is as fresh, or it marks a sign-out that a lookup racing it
+   * must not undo.
+   */
+  set(key: string, value: StoredLookup, ttlMs: number): void | Promise<void>;
+  /**
+   * The key's token was signed out. A shared store tells every instance (see `subscribe`) and keeps
+   * later `set`s of the key out for a while, since a lookup started before the sign-out may still
+   * be on its way.
+   */
+  delete(key: string): void | Promise<void>;
+  /** Shared stores: report deletions made by any instance, so in-memory layers drop their copy. */
+  subscribe?(listener: StoreListener): void;
+}
+
+export interface StoreListener {
+  /** Some instance deleted this key. */
+  deleted(key: string): void;
+  /** Deletions may have been missed (the channel was down): forget every local entry. */
+  missed(): void;
+}

@@ -1,0 +1,37 @@
+import { MemoryStore } from '../../src';
+
+const entry = { session: null, validUntil: Date.now() + 60_000 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('MemoryStore', () => {
+  it('gives back what was set, at once', () => {
+    const store = new MemoryStore();
+    store.set('k', entry, 1000);
+    expect(store.get('k')).toBe(entry);
+  });
+
+  it('forgets an entry after its time to live', async () => {
+    const store = new MemoryStore();
+    store.set('k', entry, 30);
+    await sleep(60);
+    expect(store.get('k')).toBeUndefined();
+  });
+
+  it('forgets a deleted entry', () => {
+    const store = new MemoryStore();
+    store.set('k', entry, 1000);
+    store.delete('k');
+    expect(store.get('k')).toBeUndefined();
+  });
+
+  it('drops the least recently used entry beyond max', () => {
+    const store = new MemoryStore({ max: 2 });
+    store.set('a', entry, 1000);
+    store.set('b', entry, 1000);
+    store.get('a');
+    store.set('c', entry, 1000);
+    expect(store.get('b')).toBeUndefined();
+    expect(store.get('a')).toBe(entry);
+    expect(store.size).toBe(2);
+  });
+});

@@ -20,6 +20,11 @@ export interface RedisStoreOptions {
 }
 
 const DEFAULT_PREFIX = 'pingone-session:';
+/**
+ * For connections the store opens. ioredis otherwise arms a 2 s timer on close that a connection
+ * which never came up (Redis down) never clears, keeping the process alive after `close()`.
+ */
+const OWN_CONNECTION = { disconnectTimeout: 0 } as const;
 const DEFAULT_SIGNED_OUT_TTL_MS = 300_000;
 
 class RedisStoreError extends Error {
@@ -68,7 +73,8 @@ export class RedisStore implements SessionStore {
     }
     this.#ownsClient = client === undefined;
     // Commands fail at once while disconnected, instead of queueing: the caller then asks PingOne.
-    this.#client = client ?? new Redis(String(url), { enableOfflineQueue: false });
+    this.#client =
+      client ?? new Redis(String(url), { enableOfflineQueue: false, ...OWN_CONNECTION });
     if (this.#ownsClient) this.#client.on('error', ignore);
     if (this.#client.status === 'wait') this.#client.connect().catch(ignore);
   }
@@ -111,6 +117,7 @@ export class RedisStore implements SessionStore {
       enableOfflineQueue: false,
       autoResubscribe: false,
       lazyConnect: false,
+      ...OWN_CONNECTION,
     });
     this.#subscriber = subscriber;
     let connectedBefore = false;
@@ -128,8 +135,10 @@ export class RedisStore implements SessionStore {
 
   /** Closes the connections the store opened; a client you passed in stays open. */
   async close(): Promise<void> {
-    this.#subscriber?.disconnect();
-    if (this.#ownsClient) this.#client.disconnect();
+    await Promise.all([
+      this.#subscriber && closeConnection(this.#subscriber),
+      this.#ownsClient && closeConnection(this.#client),
+    ]);
   }
 
   #ready(): Redis {
@@ -139,3 +148,11 @@ export class RedisStore implements SessionStore {
 }
 
 function ignore(): void {}
+
+/** Resolves once the socket is gone, so nothing of the store outlives `close()`. */
+function closeConnection(connection: Redis): Promise<void> {
+  const open = connection.status === 'ready' || connection.status === 'connect';
+  const ended = open ? new Promise<void>((resolve) => connection.once('end', resolve)) : undefined;
+  connection.disconnect();
+  return ended ?? Promise.resolve();
+}

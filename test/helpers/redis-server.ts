@@ -11,6 +11,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as a hung server. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
   /** Stops it and removes its directory; calling it again does nothing. */
   stop(): Promise<void>;
 }
@@ -41,6 +45,8 @@ export async function startRedisServer(): Promise<RedisServer> {
       await kill();
       child = await launch(dir, port);
     },
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     stop: () => (stopping ??= kill().then(() => rm(dir, { recursive: true, force: true }))),
   };
 }

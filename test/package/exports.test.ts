@@ -13,9 +13,10 @@ describe('the published package', () => {
       '-e',
       `const p = require('express-pingone-session');
        const e = require('express-pingone-session/emulator');
-       console.log(typeof p.pingSession, typeof p.requireSession, typeof p.PingOneError, typeof e.startEmulator);`,
+       const r = require('express-pingone-session/redis');
+       console.log(typeof p.pingSession, typeof p.requireSession, typeof p.PingOneError, typeof p.MemoryStore, typeof e.startEmulator, typeof r.RedisStore);`,
     ]);
-    expect(out.trim()).toBe('function function function function');
+    expect(out.trim()).toBe('function function function function function function');
   });
 
   it('loads with import, sharing the CommonJS classes', () => {
@@ -24,11 +25,27 @@ describe('the published package', () => {
       '-e',
       `import { pingSession, PingOneError } from 'express-pingone-session';
        import { startEmulator } from 'express-pingone-session/emulator';
+       import { RedisStore } from 'express-pingone-session/redis';
        import { createRequire } from 'node:module';
        const cjs = createRequire(import.meta.url)('express-pingone-session');
-       console.log(typeof pingSession, typeof startEmulator, PingOneError === cjs.PingOneError);`,
+       console.log(typeof pingSession, typeof startEmulator, typeof RedisStore, PingOneError === cjs.PingOneError);`,
     ]);
-    expect(out.trim()).toBe('function function true');
+    expect(out.trim()).toBe('function function function true');
+  });
+
+  it('loads its main entry without ioredis, which only the redis entry needs', () => {
+    const out = node([
+      '-e',
+      `const Module = require('node:module');
+       const load = Module._load;
+       Module._load = function (request, ...rest) {
+         if (request === 'ioredis') throw new Error('ioredis was loaded');
+         return load.call(this, request, ...rest);
+       };
+       const p = require('express-pingone-session');
+       console.log(typeof p.pingSession);`,
+    ]);
+    expect(out.trim()).toBe('function');
   });
 
   it('has a pingone-emulator command', () => {

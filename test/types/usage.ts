@@ -9,6 +9,7 @@ import {
   type PingSessionOptions,
 } from 'express-pingone-session';
 import { startEmulator } from 'express-pingone-session/emulator';
+import { RedisStore } from 'express-pingone-session/redis';
 
 const options: PingSessionOptions = {
   region: 'EU',
@@ -42,3 +43,19 @@ export async function emulatorSettings(): Promise<string> {
 pingSession({ region: 'MARS' });
 // @ts-expect-error the session's fields are typed
 export const wrong: number = ({} as PingSession).user.id;
+
+export function sharedCache(): PingSessionOptions {
+  return {
+    cache: {
+      ttlMs: 10_000,
+      store: new RedisStore({ url: 'redis://127.0.0.1:6379' }),
+      keySecret: 'a-long-random-secret-shared-by-instances',
+    },
+    logger: { warn: console.warn, info: console.info },
+  };
+}
+
+export function readOnlySession(session: PingSession): void {
+  // @ts-expect-error Sessions are shared between requests: they are read-only.
+  session.user.id = 'someone-else';
+}

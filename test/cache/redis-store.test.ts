@@ -1,0 +1,166 @@
+import { Redis } from 'ioredis';
+import { ConfigError, type StoredLookup, type StoreListener } from '../../src';
+import { RedisStore } from '../../src/redis';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+
+let redis: RedisServer;
+let client: Redis;
+const stores: RedisStore[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(() => redis.stop());
+beforeEach(async () => {
+  client = new Redis(redis.url, { lazyConnect: true });
+  await client.connect();
+  await client.flushall();
+});
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+  client.disconnect();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const entry = (validForMs = 60_000): StoredLookup => ({
+  session: null,
+  validUntil: Date.now() + validForMs,
+});
+
+function storeOf(options: ConstructorParameters<typeof RedisStore>[0] = { client }) {
+  const store = new RedisStore(options);
+  stores.push(store);
+  return store;
+}
+
+function listening(store: RedisStore) {
+  const heard: string[] = [];
+  let missed = 0;
+  const listener: StoreListener = {
+    deleted: (key) => heard.push(key),
+    missed: () => (missed += 1),
+  };
+  store.subscribe(listener);
+  return { heard, missed: () => missed };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+const subscribers = async (channel: string) =>
+  ((await client.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1];
+
+describe('RedisStore', () => {
+  it('gives back what was set', async () => {
+    const store = storeOf();
+    const value = entry();
+    await store.set('k', value, 1000);
+    expect(await store.get('k')).toEqual(value);
+  });
+
+  it('answers undefined for a key it does not have', async () => {
+    expect(await storeOf().get('nothing')).toBeUndefined();
+  });
+
+  it('keeps an entry for its time to live only', async () => {
+    const store = storeOf();
+    await store.set('k', entry(), 50);
+    await sleep(100);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('keeps the entry already there rather than replacing it', async () => {
+    const store = storeOf();
+    const first = entry();
+    await store.set('k', first, 1000);
+    await store.set('k', entry(5), 1000);
+    expect(await store.get('k')).toEqual(first);
+  });
+
+  it('turns a deleted key into a no-session marker a late set cannot replace', async () => {
+    const store = storeOf();
+    await store.set(
+      'k',
+      { session: { id: 's' } as never, validUntil: Date.now() + 60_000 },
+      60_000,
+    );
+    await store.delete('k');
+    await store.set(
+      'k',
+      { session: { id: 's' } as never, validUntil: Date.now() + 60_000 },
+      60_000,
+    );
+    expect((await store.get('k'))?.session).toBeNull();
+  });
+
+  it('keeps the signed-out marker for signedOutTtlMs', async () => {
+    const store = storeOf({ client, signedOutTtlMs: 50 });
+    await store.delete('k');
+    await sleep(100);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('puts its keys under the prefix', async () => {
+    await storeOf({ client, prefix: 'app1:' }).set('k', entry(), 1000);
+    expect(await client.keys('*')).toEqual(['app1:k']);
+  });
+
+  it('tells every subscribed store of a deletion', async () => {
+    const deleter = storeOf();
+    const other = listening(storeOf({ url: redis.url }));
+    await until(async () => (await subscribers('pingone-session:signed-out')) === 1);
+    await deleter.delete('k');
+    await until(() => other.heard.length === 1);
+    expect(other.heard).toEqual(['k']);
+  });
+
+  it('treats a value it cannot parse as a miss', async () => {
+    await client.set('pingone-session:k', '{not json');
+    expect(await storeOf().get('k')).toBeUndefined();
+  });
+
+  it('fails at once, rather than waiting, while Redis is unreachable', async () => {
+    const store = storeOf({ url: 'redis://127.0.0.1:1' });
+    const started = Date.now();
+    await expect(store.get('k')).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  it('leaves a client it was given open on close', async () => {
+    await storeOf().close();
+    expect(await client.ping()).toBe('PONG');
+  });
+
+  it.each([
+    ['neither client nor url', {}],
+    ['both client and url', { client: {} as Redis, url: 'redis://127.0.0.1' }],
+    ['a client that is not an ioredis client', { client: {} as Redis }],
+    ['a zero signedOutTtlMs', { url: 'redis://127.0.0.1', signedOutTtlMs: 0 }],
+  ])('refuses %s with a ConfigError', (_case, options) => {
+    expect(() => new RedisStore(options)).toThrow(ConfigError);
+  });
+});
+
+describe('RedisStore across a Redis restart', () => {
+  it('reconnects by itself and reports that deletions may have been missed', async () => {
+    const store = storeOf({ url: redis.url });
+    const heard = listening(store);
+    await until(async () => (await subscribers('pingone-session:signed-out')) === 1);
+    await redis.restart();
+    await until(() => heard.missed() === 1);
+    await until(async () => {
+      try {
+        await store.set('k', entry(), 1000);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(await store.get('k')).toMatchObject({ session: null });
+  });
+});

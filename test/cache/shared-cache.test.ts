@@ -1,0 +1,182 @@
+import express from 'express';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { pingSession, type LogDetails } from '../../src';
+import { startEmulator, type Emulator } from '../../src/emulator';
+import { RedisStore } from '../../src/redis';
+import { emulatorOptions } from '../helpers/test-bed';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+
+const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
+const CHANNEL = 'pingone-session:signed-out';
+
+let redis: RedisServer;
+let emulator: Emulator;
+let admin: Redis;
+let stores: RedisStore[];
+let logged: { instance: string; event: string }[];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(() => redis.stop());
+beforeEach(async () => {
+  emulator = await startEmulator();
+  admin = new Redis(redis.url);
+  await admin.flushall();
+  stores = [];
+  logged = [];
+});
+afterEach(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  admin.disconnect();
+  await emulator.close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const reads = () => emulator.counts().sessionReads;
+const loggerOf = (instance: string) => {
+  const log = (_message: string, details: LogDetails) =>
+    void logged.push({ instance, event: details.event });
+  return { warn: log, info: log };
+};
+const eventsOf = (instance: string) =>
+  logged.filter((line) => line.instance === instance).map((line) => line.event);
+
+/** One app instance, as behind a load balancer: its own process memory, the shared Redis. */
+async function instance(name = 'a') {
+  const store = new RedisStore({ url: redis.url });
+  stores.push(store);
+  const app = express();
+  app.use(
+    pingSession({
+      ...emulatorOptions(emulator),
+      cache: { store, keySecret: KEY_SECRET },
+      logger: loggerOf(name),
+    }),
+  );
+  app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+  await until(async () => (await subscribers()) === stores.length);
+  return app;
+}
+
+const subscribers = async () =>
+  ((await admin.call('PUBSUB', 'NUMSUB', CHANNEL)) as [string, number])[1];
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+const me = (app: express.Express, token: string) =>
+  request(app).get('/me').set('Cookie', `ST=${token}`);
+
+describe('instances sharing a RedisStore', () => {
+  it("answer from another instance's lookup without calling PingOne", async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const { token, session } = emulator.createSession();
+    await me(a, token);
+    const res = await me(b, token);
+    expect(res.body).toEqual(session);
+    expect(reads()).toBe(1);
+  });
+
+  it('refuse a token on every instance once one instance logged it out', async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const { token } = emulator.createSession();
+    expect((await me(a, token)).body).not.toBeNull();
+    expect((await me(b, token)).body).not.toBeNull();
+    const logout = await request(b).post('/logout').set('Cookie', `ST=${token}`);
+    expect(logout.status).toBe(204);
+    expect((await me(a, token)).body).toBeNull();
+  });
+
+  it('store neither the token nor anything but hashed keys in Redis', async () => {
+    const a = await instance();
+    const { token } = emulator.createSession();
+    await me(a, token);
+    await request(a).post('/logout').set('Cookie', `ST=${token}`);
+    const keys = await admin.keys('*');
+    const values = await Promise.all(keys.map((key) => admin.get(key)));
+    expect(keys).toHaveLength(1);
+    expect([...keys, ...values].join('\n')).not.toContain(token);
+  });
+});
+
+describe('instances whose Redis goes away', () => {
+  it('keep answering while Redis is killed and restarted, and use it again after', async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const sessions = Array.from({ length: 5 }, () => emulator.createSession());
+    const failures: string[] = [];
+    let round = 0;
+    // Known tokens (served from memory) and one new token a round (which goes to the store).
+    const check = async () => {
+      sessions.push(emulator.createSession());
+      for (const [i, { token, session }] of sessions.entries()) {
+        const res = await me(i % 2 ? a : b, token);
+        if (res.status !== 200 || res.body?.id !== session.id)
+          failures.push(`${round}: ${res.status}`);
+      }
+      round += 1;
+    };
+
+    await check();
+    await redis.kill();
+    for (let i = 0; i < 5; i += 1) await check();
+    await redis.restart();
+    await until(async () => {
+      await check();
+      return logged.filter((line) => line.event === 'session_store_recovered').length === 2;
+    });
+    await until(async () => (await subscribers()) === 2);
+
+    expect(failures).toEqual([]);
+    for (const name of ['a', 'b']) {
+      expect(eventsOf(name)).toEqual(['session_store_unavailable', 'session_store_recovered']);
+    }
+    const { token } = emulator.createSession();
+    await me(a, token);
+    const before = reads();
+    await me(b, token);
+    expect(reads()).toBe(before);
+  });
+
+  it('keep answering within the store timeout while Redis hangs', async () => {
+    const a = await instance();
+    const { token, session } = emulator.createSession();
+    redis.freeze();
+    try {
+      const started = Date.now();
+      const res = await me(a, token);
+      expect(res.body).toEqual(session);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      redis.thaw();
+    }
+  });
+
+  it('start and answer with no Redis there at all', async () => {
+    await redis.kill();
+    try {
+      const store = new RedisStore({ url: redis.url });
+      stores.push(store);
+      const app = express();
+      app.use(
+        pingSession({
+          ...emulatorOptions(emulator),
+          cache: { store, keySecret: KEY_SECRET },
+          logger: loggerOf('a'),
+        }),
+      );
+      app.get('/me', (req, res) => res.json(req.pingSession ?? null));
+      const { token, session } = emulator.createSession();
+      expect((await me(app, token)).body).toEqual(session);
+      expect(eventsOf('a')).toEqual(['session_store_unavailable']);
+    } finally {
+      await redis.restart();
+    }
+  });
+});

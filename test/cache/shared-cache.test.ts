@@ -144,6 +144,16 @@ describe('instances whose Redis goes away', () => {
     expect(reads()).toBe(before);
   });
 
+  it('forget what they held in memory once their pub/sub connection is back', async () => {
+    const a = await instance('a');
+    const { token } = emulator.createSession();
+    await me(a, token);
+    await redis.restart();
+    await until(async () => (await subscribers()) === 1);
+    await me(a, token);
+    expect(reads()).toBe(2);
+  });
+
   it('keep answering within the store timeout while Redis hangs', async () => {
     const a = await instance();
     const { token, session } = emulator.createSession();

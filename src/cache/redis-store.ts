@@ -46,6 +46,8 @@ export class RedisStore implements SessionStore {
   readonly #signedOutTtlMs: number;
   readonly #listeners: StoreListener[] = [];
   #subscriber: Redis | undefined;
+  /** Pending while the first connection attempt is under way. */
+  #firstAttempt: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
     const { client, url } = options ?? {};
@@ -77,10 +79,11 @@ export class RedisStore implements SessionStore {
       client ?? new Redis(String(url), { enableOfflineQueue: false, ...OWN_CONNECTION });
     if (this.#ownsClient) this.#client.on('error', ignore);
     if (this.#client.status === 'wait') this.#client.connect().catch(ignore);
+    if (this.#client.status !== 'ready') this.#firstAttempt = this.#settled(this.#client);
   }
 
   async get(key: string): Promise<StoredLookup | undefined> {
-    const raw = await this.#ready().get(this.#prefix + key);
+    const raw = await (await this.#ready()).get(this.#prefix + key);
     if (raw === null) return undefined;
     try {
       return JSON.parse(raw) as StoredLookup;
@@ -91,7 +94,7 @@ export class RedisStore implements SessionStore {
 
   async set(key: string, value: StoredLookup, ttlMs: number): Promise<void> {
     const px = Math.max(1, Math.floor(ttlMs));
-    await this.#ready().set(this.#prefix + key, JSON.stringify(value), 'PX', px, 'NX');
+    await (await this.#ready()).set(this.#prefix + key, JSON.stringify(value), 'PX', px, 'NX');
   }
 
   async delete(key: string): Promise<void> {
@@ -99,7 +102,9 @@ export class RedisStore implements SessionStore {
       session: null,
       validUntil: Date.now() + this.#signedOutTtlMs,
     };
-    const results = await this.#ready()
+    const results = await (
+      await this.#ready()
+    )
       .multi()
       .set(this.#prefix + key, JSON.stringify(signedOut), 'PX', this.#signedOutTtlMs)
       .publish(this.#channel, key)
@@ -141,9 +146,29 @@ export class RedisStore implements SessionStore {
     ]);
   }
 
-  #ready(): Redis {
+  /**
+   * The client, if connected. Requests that come while the store is first connecting wait for
+   * that attempt (the caller's timeout bounds the wait), so an app taking traffic as it starts
+   * does not report an outage; afterwards a lost connection fails at once.
+   */
+  async #ready(): Promise<Redis> {
+    if (this.#firstAttempt) await this.#firstAttempt;
     if (this.#client.status !== 'ready') throw new RedisStoreError('Redis is not connected');
     return this.#client;
+  }
+
+  /** Resolves when the connection attempt under way has succeeded or failed. */
+  #settled(connection: Redis): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        connection.off('ready', done);
+        connection.off('close', done);
+        this.#firstAttempt = undefined;
+        resolve();
+      };
+      connection.on('ready', done);
+      connection.on('close', done);
+    });
   }
 }
 

@@ -124,6 +124,12 @@ describe('RedisStore', () => {
     expect(await storeOf().get('k')).toBeUndefined();
   });
 
+  it('waits for its first connection rather than failing a call made as it starts', async () => {
+    const store = storeOf({ url: redis.url });
+    await store.set('k', entry(), 1000);
+    expect(await store.get('k')).toMatchObject({ session: null });
+  });
+
   it('fails at once, rather than waiting, while Redis is unreachable', async () => {
     const store = storeOf({ url: 'redis://127.0.0.1:1' });
     const started = Date.now();

@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+describe('a process whose Redis crashes, restarts and hangs under traffic', () => {
+  it('answers every request correctly and never dies of an unhandled rejection', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'test/fixtures/redis-outage.ts'],
+      { cwd: path.resolve(__dirname, '../..'), timeout: 30_000 },
+    );
+    const result = JSON.parse(stdout) as { requests: number; wrong: number[]; events: string[] };
+    expect(result.requests).toBeGreaterThan(100);
+    expect(result.wrong).toEqual([]);
+    expect(result.events).toEqual([
+      'session_store_unavailable',
+      'session_store_recovered',
+      'session_store_unavailable',
+      'session_store_recovered',
+    ]);
+  }, 40_000);
+});

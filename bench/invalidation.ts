@@ -12,6 +12,7 @@ import { pingSession, type StoreListener } from '../src';
 import { startEmulator } from '../src/emulator';
 import { RedisStore } from '../src/redis';
 import { startRedisServer } from '../test/helpers/redis-server';
+import { emulatorOptions } from '../test/helpers/test-bed';
 
 const DELIVERIES = 2000;
 const LOGOUTS = 300;
@@ -69,11 +70,7 @@ async function staleAfterLogout(
     const app = express();
     app.use(
       pingSession({
-        environmentId: emulator.environmentId,
-        apiPath: emulator.apiPath,
-        authPath: emulator.authPath,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
+        ...emulatorOptions(emulator),
         cache: { store: storeOf(), keySecret: KEY_SECRET },
       }),
     );

@@ -4,3 +4,4 @@ export type { CreatedSession, CreateSessionOptions, SessionState } from './sessi
 export type { RecordedRequest } from './server';
 export { DEMO_USERS } from './demo-users';
 export type { DemoUser } from './demo-users';
+export type { EmulatorFault } from './faults';

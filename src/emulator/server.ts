@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'cookie';
 import { isLoopbackHostname } from '../http/loopback';
 import type { AccessTokens } from './access-tokens';
+import { playOutcome, type CallKind, type Faults } from './faults';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
 import { renderSignOnPage } from './signon-page';
@@ -25,6 +26,9 @@ export interface EmulatorContext {
   requests: RecordedRequest[];
   /** While set, answers wait for it: tests hold PingOne to pile up concurrent requests. */
   held: { until?: Promise<void> };
+  faults: Faults;
+  /** Latency timers under way, cleared when the emulator closes. */
+  timers: Set<NodeJS.Timeout>;
 }
 
 const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
@@ -51,6 +55,25 @@ export function createRequestHandler(ctx: EmulatorContext) {
     }
   }
 
+  function kindOf(req: IncomingMessage): CallKind | undefined {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === sessionsPath) return 'sessions';
+    if (path === tokenPath) return 'token';
+    return undefined;
+  }
+
+  function answerWithFaults(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const kind = kindOf(req);
+    const plan = kind ? ctx.faults.plan(kind) : undefined;
+    const play = () => (plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, body));
+    if (!plan?.latencyMs) return play();
+    const timer = setTimeout(() => {
+      ctx.timers.delete(timer);
+      play();
+    }, plan.latencyMs);
+    ctx.timers.add(timer);
+  }
+
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     readBody(req).then(
       (body) => {
@@ -60,7 +83,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
           headers: req.headers,
           body,
         });
-        const answer = () => route(req, res, body);
+        const answer = () => answerWithFaults(req, res, body);
         if (ctx.held.until) void ctx.held.until.then(answer);
         else answer();
       },

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessTokens } from './access-tokens';
+import { Faults, type EmulatorFault } from './faults';
 import { createRequestHandler, type RecordedRequest } from './server';
 import {
   SessionStore,
@@ -27,6 +28,8 @@ export interface EmulatorOptions {
   accessTokenLifetimeSeconds?: number;
   /** The clock, in epoch milliseconds, for tests that move time. Default: `Date.now`. */
   now?: () => number;
+  /** Faults to play from the start; see {@link Emulator.addFault}. */
+  faults?: EmulatorFault[];
 }
 
 export interface Emulator {
@@ -50,6 +53,10 @@ export interface Emulator {
    * are still received (and counted) meanwhile.
    */
   hold(): () => void;
+  /** Adds a fault PingOne is to play (latency, error status, reset, hang, malformed body). */
+  addFault(fault: EmulatorFault): void;
+  /** Ends every fault: PingOne behaves again. */
+  clearFaults(): void;
   /** Creates a session as a sign-on would, and returns its token. */
   createSession(options?: CreateSessionOptions): CreatedSession;
   /** Where a session token stands: `active`, `reset`, `expired` or `unknown`. */
@@ -83,6 +90,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const accessTokens = new AccessTokens(now, options.accessTokenLifetimeSeconds ?? 3600);
   const requests: RecordedRequest[] = [];
   const held: { until?: Promise<void> } = {};
+  const faults = new Faults();
+  for (const fault of options.faults ?? []) faults.add(fault);
+  const timers = new Set<NodeJS.Timeout>();
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -109,6 +119,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       accessTokens,
       requests,
       held,
+      faults,
+      timers,
     }),
   );
 
@@ -131,6 +143,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         tokenRequests: count('POST', `/${environmentId}/as/token`),
       };
     },
+    addFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     hold() {
       let release!: () => void;
       const until = new Promise<void>((resolve) => (release = resolve));
@@ -148,6 +162,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     revokeAccessTokens: () => accessTokens.revokeAll(),
     close: () =>
       new Promise((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

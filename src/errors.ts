@@ -16,6 +16,7 @@ export type ConfigErrorCode =
   | 'ERR_PINGONE_ON_UPSTREAM_ERROR'
   | 'ERR_PINGONE_LOGOUT'
   | 'ERR_PINGONE_CACHE'
+  | 'ERR_PINGONE_RESILIENCE'
   | 'ERR_PINGONE_LOGGER'
   | 'ERR_PINGONE_REDIS_STORE'
   | 'ERR_PINGONE_LOGIN_URL';
@@ -40,12 +41,18 @@ export class ConfigError extends Error {
 export const TRANSPORT_ERROR_CODES = {
   /** No answer within `timeoutMs`. */
   timeout: 'ERR_PINGONE_TIMEOUT',
-  /** The connection failed (refused, reset, DNS). */
+  /** No connection could be made (refused, DNS, unreachable): the request never left. */
+  connect: 'ERR_PINGONE_CONNECT',
+  /** The connection failed once made (reset, closed early). */
   network: 'ERR_PINGONE_NETWORK',
   /** An error status with no PingOne error body (a proxy's HTML page, for example). */
   httpStatus: 'ERR_PINGONE_HTTP_STATUS',
   /** An answer that is not what PingOne sends: HTML, broken JSON, a session without an `id`. */
   badResponse: 'ERR_PINGONE_BAD_RESPONSE',
+  /** Not sent: PingOne's host failed repeatedly and the circuit breaker is cooling down. */
+  circuitOpen: 'ERR_PINGONE_CIRCUIT_OPEN',
+  /** Not sent: `maxConcurrentUpstream` calls were in flight and the queue behind them was full. */
+  overloaded: 'ERR_PINGONE_OVERLOADED',
 } as const;
 
 /** One entry of PingOne's error `details`. */

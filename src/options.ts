@@ -53,8 +53,25 @@ export interface PingSessionOptions {
   cookieDomain?: string;
   /** `Path` attribute of the session token cookie, used when clearing it. Default: `'/'`. */
   cookiePath?: string;
-  /** Longest wait for one PingOne call, in milliseconds. Default: `5000`. */
+  /** Longest wait for one attempt of a PingOne call, in milliseconds. Default: `5000`. */
   timeoutMs?: number;
+  /**
+   * Retries of PingOne reads (session reads, token requests) on network errors, timeouts, 408,
+   * 429, 500, 502, 503 and 504, with jittered exponential backoff and `Retry-After` honoured.
+   * The logout call is retried only when the connection was never made. `false`: no retries.
+   * Default: the defaults of {@link RetryOptions}.
+   */
+  retry?: RetryOptions | false;
+  /**
+   * Per PingOne host: after `failureThreshold` failures in a row, calls fail at once for
+   * `cooldownMs`, then one trial call decides. `false`: no breaker.
+   * Default: the defaults of {@link CircuitBreakerOptions}.
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Most PingOne calls in flight at once; more wait in a queue. Default: `64`. */
+  maxConcurrentUpstream?: number;
+  /** Most calls waiting for a slot; beyond that a call fails at once. Default: `256`. */
+  maxQueuedUpstream?: number;
   /**
    * What to do when PingOne cannot say whether a session is valid (down, timing out, erroring).
    * `'fail-closed'` answers `503` with a JSON error; `'fail-open'` goes on with no session.
@@ -74,6 +91,32 @@ export interface PingSessionOptions {
    * coming back). Never given a token. `false` for silence. Default: `console`.
    */
   logger?: PingSessionLogger | false;
+}
+
+/** Options of {@link PingSessionOptions.retry}. */
+export interface RetryOptions {
+  /** Most attempts of one call, the first included. Default: `3`. */
+  maxAttempts?: number;
+  /** First backoff ceiling; it doubles per retry, and each wait is random below it. Default: `100`. */
+  baseDelayMs?: number;
+  /** Highest backoff ceiling. Default: `2000`. */
+  maxDelayMs?: number;
+  /**
+   * Longest time one call may take, attempts and waits included: no retry starts, and no
+   * `Retry-After` is waited for, past it. Default: `10000`.
+   */
+  budgetMs?: number;
+}
+
+/** Options of {@link PingSessionOptions.circuitBreaker}. */
+export interface CircuitBreakerOptions {
+  /**
+   * Failures in a row (network errors, timeouts, 408, 429, 5xx) that open the circuit.
+   * Default: `5`.
+   */
+  failureThreshold?: number;
+  /** How long an open circuit fails calls at once before a trial call. Default: `10000`. */
+  cooldownMs?: number;
 }
 
 /**
@@ -108,6 +151,13 @@ export interface CacheOptions {
    * PingOne asked directly. Default: `100`.
    */
   storeTimeoutMs?: number;
+  /**
+   * When PingOne cannot be asked (down, timing out, circuit open), a session this process holds
+   * that PingOne vouched for less than this long ago is served anyway, never past its
+   * `expiresAt`. A trade of correctness for availability: a session ended meanwhile is accepted.
+   * `0` turns it off. Default: `0`.
+   */
+  staleIfErrorMs?: number;
 }
 
 /**
@@ -121,7 +171,12 @@ export interface PingSessionLogger {
 
 /** The structured part of a log message. `event` is stable; branch or alert on it. */
 export interface LogDetails {
-  event: 'session_store_unavailable' | 'session_store_recovered';
+  event:
+    | 'session_store_unavailable'
+    | 'session_store_recovered'
+    | 'pingone_circuit_open'
+    | 'pingone_circuit_half_open'
+    | 'pingone_circuit_closed';
   [field: string]: unknown;
 }
 
@@ -164,11 +219,24 @@ export const DEFAULTS = {
     returnTo: '/',
     clearCookies: [] as string[],
   },
+  retry: {
+    maxAttempts: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 2_000,
+    budgetMs: 10_000,
+  },
+  circuitBreaker: {
+    failureThreshold: 5,
+    cooldownMs: 10_000,
+  },
+  maxConcurrentUpstream: 64,
+  maxQueuedUpstream: 256,
   cache: {
     max: 10_000,
     ttlMs: 30_000,
     negativeTtlMs: 5_000,
     storeTimeoutMs: 100,
+    staleIfErrorMs: 0,
   },
 } as const;
 

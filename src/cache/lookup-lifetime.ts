@@ -16,7 +16,12 @@ export function lookupLifetimeMs(
   limits: LifetimeLimits,
 ): number {
   if (session === null) return limits.negativeTtlMs;
-  const idleEnd = Date.parse(session.activeAt) + session.idleTimeoutInMinutes * 60_000;
-  const lifetime = Math.min(limits.ttlMs, Date.parse(session.expiresAt) - now, idleEnd - now);
+  const lifetime = Math.min(limits.ttlMs, sessionEndsAt(session) - now);
   return Number.isNaN(lifetime) ? 0 : lifetime;
+}
+
+/** When the session ends at the latest: `expiresAt`, or `activeAt` plus the idle timeout. */
+export function sessionEndsAt(session: PingSession): number {
+  const idleEnd = Date.parse(session.activeAt) + session.idleTimeoutInMinutes * 60_000;
+  return Math.min(Date.parse(session.expiresAt), idleEnd);
 }

@@ -98,9 +98,11 @@ export class RedisStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
+    const now = Date.now();
     const signedOut: StoredLookup = {
       session: null,
-      validUntil: Date.now() + this.#signedOutTtlMs,
+      validUntil: now + this.#signedOutTtlMs,
+      checkedAt: now,
     };
     const results = await (
       await this.#ready()

@@ -4,8 +4,9 @@ import type { PingSession } from '../session';
 import { createCacheKey } from './cache-key';
 import { deepFreeze } from './deep-freeze';
 import { guardStore } from './guarded-store';
-import { lookupLifetimeMs } from './lookup-lifetime';
+import { lookupLifetimeMs, sessionEndsAt } from './lookup-lifetime';
 import { MemoryStore } from './memory-store';
+import type { StoredLookup } from './session-store';
 
 /** Session lookups by token: reused while fresh, shared while in flight, dropped on sign-out. */
 export interface SessionCache {
@@ -74,7 +75,7 @@ export function createSessionCache(
     if (stored === undefined || flight.forgotten) return undefined;
     const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
     if (ttl <= 0) return undefined;
-    memory.set(key, deepFreeze(stored), ttl);
+    memory.set(key, deepFreeze(stored), keepMs(stored, ttl, cache.staleIfErrorMs));
     return stored.session;
   }
 
@@ -84,27 +85,34 @@ export function createSessionCache(
     const now = Date.now();
     const ttl = lookupLifetimeMs(session, now, cache);
     if (ttl > 0) {
-      const entry = { session, validUntil: now + ttl };
-      memory.set(key, entry, ttl);
+      const entry = { session, validUntil: now + ttl, checkedAt: now };
+      memory.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
       await shared?.set(key, entry, ttl);
     }
     return session;
   }
 
-  async function fly(key: string, sessionToken: string, flight: Flight) {
-    const stored = await fromSharedStore(key, flight);
-    return stored !== undefined ? stored : fromPingOne(key, sessionToken, flight);
+  async function fly(key: string, sessionToken: string, flight: Flight, stale?: StoredLookup) {
+    try {
+      const stored = await fromSharedStore(key, flight);
+      return stored !== undefined ? stored : await fromPingOne(key, sessionToken, flight);
+    } catch (error) {
+      if (stale && cache && isServableWhenDown(stale, cache.staleIfErrorMs, flight)) {
+        return stale.session;
+      }
+      throw error;
+    }
   }
 
   return {
     lookup(sessionToken) {
       const key = keyOf(sessionToken);
       const hit = memory?.get(key);
-      if (hit !== undefined) return hit.session;
+      if (hit !== undefined && Date.now() < hit.validUntil) return hit.session;
       const inFlight = flights.get(key);
       if (inFlight) return inFlight.promise;
       const flight = { forgotten: false } as Flight;
-      flight.promise = fly(key, sessionToken, flight).finally(() => {
+      flight.promise = fly(key, sessionToken, flight, hit).finally(() => {
         if (flights.get(key) === flight) flights.delete(key);
       });
       flights.set(key, flight);
@@ -116,4 +124,24 @@ export function createSessionCache(
       await shared?.delete(key);
     },
   };
+}
+
+/**
+ * How long memory keeps an entry: its fresh life, or longer when it may still be served while
+ * PingOne is down, though never past the session's end.
+ */
+function keepMs(entry: StoredLookup, freshMs: number, staleIfErrorMs: number): number {
+  if (staleIfErrorMs === 0 || entry.session === null) return freshMs;
+  const staleEnd = Math.min(entry.checkedAt + staleIfErrorMs, sessionEndsAt(entry.session));
+  return Math.max(freshMs, staleEnd - Date.now());
+}
+
+function isServableWhenDown(entry: StoredLookup, staleIfErrorMs: number, flight: Flight): boolean {
+  const now = Date.now();
+  return (
+    entry.session !== null &&
+    !flight.forgotten &&
+    now - entry.checkedAt < staleIfErrorMs &&
+    now < sessionEndsAt(entry.session)
+  );
 }

@@ -6,6 +6,8 @@ export interface StoredLookup {
   session: PingSession | null;
   /** Epoch milliseconds after which PingOne must be asked again. */
   validUntil: number;
+  /** Epoch milliseconds when PingOne gave this answer. */
+  checkedAt: number;
 }
 
 /**

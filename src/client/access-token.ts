@@ -19,8 +19,10 @@ export interface TokenEndpoint {
   send: UpstreamSend;
 }
 
-/** Renew this long before PingOne's `expires_in` ends, so no call leaves with a dying token. */
-const EXPIRY_MARGIN_MS = 60_000;
+/** Start renewing this long (at most 10% of the lifetime) before PingOne's `expires_in` ends. */
+const REFRESH_AHEAD_MS = 60_000;
+/** Stop handing a token out this long (at most 2% of the lifetime) before it expires. */
+const EXPIRY_MARGIN_MS = 5_000;
 const OPERATION = 'POST as/token';
 
 export function createAccessTokenProvider(
@@ -44,12 +46,15 @@ export function createAccessTokenProvider(
 
 interface IssuedToken {
   token: string;
-  expiresAt: number;
+  /** From here on a new token is fetched in the background while this one is still handed out. */
+  refreshAt: number;
+  /** From here on callers wait for a new token: this one might expire on its way to PingOne. */
+  usableUntil: number;
 }
 
 /**
- * Keeps one token until shortly before it expires, and shares one request for a new token among
- * every caller that needs it at the same moment.
+ * Keeps one token, renews it ahead of expiry in the background (callers keep the current one
+ * meanwhile), and shares one request for a new token among every caller that needs it at once.
  */
 function cached(issue: () => Promise<IssuedToken>): AccessTokenProvider {
   let current: IssuedToken | undefined;
@@ -71,10 +76,13 @@ function cached(issue: () => Promise<IssuedToken>): AccessTokenProvider {
   };
 
   return {
-    get: () =>
-      current !== undefined && Date.now() < current.expiresAt
-        ? Promise.resolve(current.token)
-        : refresh(),
+    get() {
+      const now = Date.now();
+      if (current === undefined || now >= current.usableUntil) return refresh();
+      // A failed background refresh is tried again by a later call; the current token still works.
+      if (now >= current.refreshAt) refresh().catch(() => undefined);
+      return Promise.resolve(current.token);
+    },
     renew(refused) {
       if (current?.token === refused) current = undefined;
       return current === undefined ? refresh() : Promise.resolve(current.token);
@@ -120,8 +128,12 @@ async function requestClientCredentialsToken(
     });
   }
   const lifetimeMs = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 0;
-  const margin = Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 10);
-  return { token: body.access_token, expiresAt: startedAt + lifetimeMs - margin };
+  const expiresAt = startedAt + lifetimeMs;
+  return {
+    token: body.access_token,
+    refreshAt: expiresAt - Math.min(REFRESH_AHEAD_MS, lifetimeMs / 10),
+    usableUntil: expiresAt - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 50),
+  };
 }
 
 function formEncode(value: string): string {

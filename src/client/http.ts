@@ -55,14 +55,28 @@ export function createUpstream(): UpstreamSend {
         headers: response.headers,
         body: typeof response.data === 'string' ? response.data : '',
       };
-    } catch {
+    } catch (error) {
       // The axios error holds the request config, headers included: it must not escape.
-      throw new PingOneError({
-        operation: request.operation,
-        code: signal.aborted ? TRANSPORT_ERROR_CODES.timeout : TRANSPORT_ERROR_CODES.network,
-      });
+      throw new PingOneError({ operation: request.operation, code: transportCode(error, signal) });
     }
   };
+}
+
+/** Errors of a connection that was never made: the request surely did not reach PingOne. */
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function transportCode(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return TRANSPORT_ERROR_CODES.timeout;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECT_ERRORS.has(code)
+    ? TRANSPORT_ERROR_CODES.connect
+    : TRANSPORT_ERROR_CODES.network;
 }
 
 /** Parses a JSON body, or `undefined` when it is not JSON. */

@@ -2,13 +2,8 @@ import type { ResolvedOptions } from '../config/resolve-options';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import type { PingSession } from '../session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
-import {
-  createUpstream,
-  errorFromResponse,
-  parseJson,
-  type UpstreamRequest,
-  type UpstreamResponse,
-} from './http';
+import { createUpstream, errorFromResponse, parseJson, type UpstreamResponse } from './http';
+import { createResilientSend, type ResilientRequest } from './resilient-send';
 
 /** The two PingOne calls the product makes. Session tokens go in, never out. */
 export interface PingOneClient {
@@ -25,15 +20,24 @@ export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.log
 export function createPingOneClient(
   options: Pick<
     ResolvedOptions,
-    'apiPath' | 'authPath' | 'environmentId' | 'credentials' | 'timeoutMs'
+    | 'apiPath'
+    | 'authPath'
+    | 'environmentId'
+    | 'credentials'
+    | 'timeoutMs'
+    | 'retry'
+    | 'circuitBreaker'
+    | 'maxConcurrentUpstream'
+    | 'maxQueuedUpstream'
+    | 'logger'
   >,
 ): PingOneClient {
-  const send = createUpstream();
+  const send = createResilientSend(createUpstream(), options, options.logger);
   const tokens = createAccessTokenProvider(options.credentials, {
     authPath: options.authPath,
     environmentId: options.environmentId,
     timeoutMs: options.timeoutMs,
-    send,
+    send: (request) => send({ ...request, retry: 'idempotent' }),
   });
   const url = `${options.apiPath}/environments/${options.environmentId}/sessions/me`;
 
@@ -42,7 +46,7 @@ export function createPingOneClient(
    * else from the browser: no other cookie or header is forwarded.
    */
   const call = (
-    request: Pick<UpstreamRequest, 'operation' | 'method' | 'headers' | 'body'>,
+    request: Pick<ResilientRequest, 'operation' | 'method' | 'headers' | 'body' | 'retry'>,
     sessionToken: string,
   ) =>
     withAccessToken(tokens, (accessToken) =>
@@ -61,7 +65,12 @@ export function createPingOneClient(
   return {
     async readSession(sessionToken) {
       const response = await call(
-        { operation: READ, method: 'GET', headers: { Accept: 'application/json' } },
+        {
+          operation: READ,
+          method: 'GET',
+          headers: { Accept: 'application/json' },
+          retry: 'idempotent',
+        },
         sessionToken,
       );
       if (response.status === 200) return parseSession(response);
@@ -77,6 +86,7 @@ export function createPingOneClient(
           method: 'POST',
           headers: { 'Content-Type': LOGOUT_CONTENT_TYPE },
           body: '',
+          retry: 'unsent',
         },
         sessionToken,
       );

@@ -5,6 +5,8 @@ import {
   ENVIRONMENT_VARIABLES,
   type AccessTokenSource,
   type CacheOptions,
+  type CircuitBreakerOptions,
+  type RetryOptions,
   type LogoutOptions,
   type PingSessionLogger,
   type PingSessionOptions,
@@ -53,6 +55,19 @@ export interface ResolvedCache {
   /** Secret: never log or serialize it. */
   keySecret: string | undefined;
   storeTimeoutMs: number;
+  staleIfErrorMs: number;
+}
+
+export interface ResolvedRetry {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  budgetMs: number;
+}
+
+export interface ResolvedCircuitBreaker {
+  failureThreshold: number;
+  cooldownMs: number;
 }
 
 export interface ResolvedOptions {
@@ -65,6 +80,10 @@ export interface ResolvedOptions {
   cookiePath: string;
   timeoutMs: number;
   onUpstreamError: 'fail-closed' | 'fail-open';
+  retry: ResolvedRetry | false;
+  circuitBreaker: ResolvedCircuitBreaker | false;
+  maxConcurrentUpstream: number;
+  maxQueuedUpstream: number;
   logout: ResolvedLogout | false;
   cache: ResolvedCache | false;
   logger: PingSessionLogger;
@@ -84,6 +103,10 @@ const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'cookiePath',
   'timeoutMs',
   'onUpstreamError',
+  'retry',
+  'circuitBreaker',
+  'maxConcurrentUpstream',
+  'maxQueuedUpstream',
   'logout',
   'cache',
   'logger',
@@ -96,6 +119,17 @@ const CACHE_OPTION_NAMES: readonly (keyof CacheOptions)[] = [
   'store',
   'keySecret',
   'storeTimeoutMs',
+  'staleIfErrorMs',
+];
+const RETRY_OPTION_NAMES: readonly (keyof RetryOptions)[] = [
+  'maxAttempts',
+  'baseDelayMs',
+  'maxDelayMs',
+  'budgetMs',
+];
+const BREAKER_OPTION_NAMES: readonly (keyof CircuitBreakerOptions)[] = [
+  'failureThreshold',
+  'cooldownMs',
 ];
 const SILENT: PingSessionLogger = { warn() {}, info() {} };
 
@@ -143,6 +177,22 @@ export function resolveOptions(
       options.onUpstreamError ?? DEFAULTS.onUpstreamError,
       ['fail-closed', 'fail-open'],
       'ERR_PINGONE_ON_UPSTREAM_ERROR',
+    ),
+    retry: resolveRetry(options.retry),
+    circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
+    maxConcurrentUpstream: checkWholeNumber(
+      'maxConcurrentUpstream',
+      options.maxConcurrentUpstream ?? DEFAULTS.maxConcurrentUpstream,
+      1,
+      10_000,
+      'ERR_PINGONE_RESILIENCE',
+    ),
+    maxQueuedUpstream: checkWholeNumber(
+      'maxQueuedUpstream',
+      options.maxQueuedUpstream ?? DEFAULTS.maxQueuedUpstream,
+      0,
+      1_000_000,
+      'ERR_PINGONE_RESILIENCE',
     ),
     logout: resolveLogout(options.logout),
     cache: resolveCache(options.cache),
@@ -253,5 +303,55 @@ function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false
     store,
     keySecret: checkKeySecret(given.keySecret, store !== undefined),
     storeTimeoutMs: number('storeTimeoutMs', 1, 10_000),
+    staleIfErrorMs: number('staleIfErrorMs', 0, 86_400_000),
   };
+}
+
+/** An options object (or `false`) whose every key is a whole number with a default. */
+function resolveNumbers<K extends string>(
+  where: string,
+  given: Partial<Record<K, number>> | false | undefined,
+  names: readonly K[],
+  defaults: Record<K, number>,
+  ranges: Record<K, readonly [number, number]>,
+): Record<K, number> | false {
+  if (given === false) return false;
+  const options: Partial<Record<K, number>> = given ?? {};
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError(
+      'ERR_PINGONE_RESILIENCE',
+      `${where} must be an options object, or false.`,
+    );
+  }
+  checkKnownKeys(where, options, names, 'ERR_PINGONE_RESILIENCE');
+  const resolved = {} as Record<K, number>;
+  for (const name of names) {
+    const [min, max] = ranges[name];
+    resolved[name] = checkWholeNumber(
+      `${where}.${name}`,
+      options[name] ?? defaults[name],
+      min,
+      max,
+      'ERR_PINGONE_RESILIENCE',
+    );
+  }
+  return resolved;
+}
+
+function resolveRetry(retry: PingSessionOptions['retry']): ResolvedRetry | false {
+  return resolveNumbers('retry', retry, RETRY_OPTION_NAMES, DEFAULTS.retry, {
+    maxAttempts: [1, 10],
+    baseDelayMs: [1, 60_000],
+    maxDelayMs: [1, 60_000],
+    budgetMs: [1, 300_000],
+  });
+}
+
+function resolveCircuitBreaker(
+  breaker: PingSessionOptions['circuitBreaker'],
+): ResolvedCircuitBreaker | false {
+  return resolveNumbers('circuitBreaker', breaker, BREAKER_OPTION_NAMES, DEFAULTS.circuitBreaker, {
+    failureThreshold: [1, 1000],
+    cooldownMs: [1, 3_600_000],
+  });
 }

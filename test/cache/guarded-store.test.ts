@@ -1,7 +1,11 @@
 import { guardStore } from '../../src/cache/guarded-store';
 import type { LogDetails, SessionStore, StoredLookup } from '../../src';
 
-const entry: StoredLookup = { session: null, validUntil: Date.now() + 60_000 };
+const entry: StoredLookup = {
+  session: null,
+  validUntil: Date.now() + 60_000,
+  checkedAt: Date.now(),
+};
 
 /** A store whose behaviour the test switches: working, failing, or hanging. */
 function switchableStore() {

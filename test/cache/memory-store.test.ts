@@ -1,6 +1,6 @@
 import { MemoryStore } from '../../src';
 
-const entry = { session: null, validUntil: Date.now() + 60_000 };
+const entry = { session: null, validUntil: Date.now() + 60_000, checkedAt: Date.now() };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('MemoryStore', () => {

@@ -25,6 +25,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const entry = (validForMs = 60_000): StoredLookup => ({
   session: null,
   validUntil: Date.now() + validForMs,
+  checkedAt: Date.now(),
 });
 
 function storeOf(options: ConstructorParameters<typeof RedisStore>[0] = { client }) {
@@ -86,13 +87,13 @@ describe('RedisStore', () => {
     const store = storeOf();
     await store.set(
       'k',
-      { session: { id: 's' } as never, validUntil: Date.now() + 60_000 },
+      { session: { id: 's' } as never, validUntil: Date.now() + 60_000, checkedAt: Date.now() },
       60_000,
     );
     await store.delete('k');
     await store.set(
       'k',
-      { session: { id: 's' } as never, validUntil: Date.now() + 60_000 },
+      { session: { id: 's' } as never, validUntil: Date.now() + 60_000, checkedAt: Date.now() },
       60_000,
     );
     expect((await store.get('k'))?.session).toBeNull();

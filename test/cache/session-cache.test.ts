@@ -198,7 +198,8 @@ describe('the session cache against a PingOne that answers late or fails', () =>
     const gate = new Promise<void>((resolve) => (open = resolve));
     const session = sessionJson();
     const count = await pingOneAnswering(
-      [json(500, { code: 'UNEXPECTED_ERROR' }), json(200, session)],
+      // 403 is never retried: the flight fails on its first answer.
+      [json(403, { code: 'ACCESS_FAILED' }), json(200, session)],
       gate,
     );
     const during = Promise.all(Array.from({ length: 20 }, () => me('a-token')));

@@ -235,9 +235,16 @@ describe('failures without an answer from PingOne', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it('report a refused connection as ERR_PINGONE_NETWORK', async () => {
+  it('report a refused connection as ERR_PINGONE_CONNECT', async () => {
     upstream = await startUpstreamServer(() => undefined);
     await upstream.close();
+    await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_CONNECT',
+    });
+  });
+
+  it('report a connection reset before an answer as ERR_PINGONE_NETWORK', async () => {
+    upstream = await startUpstreamServer((req) => req.socket.destroy());
     await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
       code: 'ERR_PINGONE_NETWORK',
     });

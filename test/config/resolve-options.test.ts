@@ -46,6 +46,16 @@ describe('defaults', () => {
       store: undefined,
       keySecret: undefined,
       storeTimeoutMs: 100,
+      staleIfErrorMs: 0,
+    });
+  });
+
+  it('retries 3 times within 10 s, breaks after 5 failures for 10 s, 64 calls in flight', () => {
+    expect(resolveOptions(valid, {})).toMatchObject({
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000, budgetMs: 10_000 },
+      circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
+      maxConcurrentUpstream: 64,
+      maxQueuedUpstream: 256,
     });
   });
 
@@ -296,6 +306,17 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
     ['a short cache.keySecret', { ...valid, cache: { keySecret: 'short' } }, 'ERR_PINGONE_CACHE'],
     ['a logger without info', { ...valid, logger: { warn() {} } }, 'ERR_PINGONE_LOGGER'],
     ['logger set to true', { ...valid, logger: true }, 'ERR_PINGONE_LOGGER'],
+    ['zero retry attempts', { ...valid, retry: { maxAttempts: 0 } }, 'ERR_PINGONE_RESILIENCE'],
+    ['an unknown retry option', { ...valid, retry: { attempts: 3 } }, 'ERR_PINGONE_RESILIENCE'],
+    ['retry set to true', { ...valid, retry: true }, 'ERR_PINGONE_RESILIENCE'],
+    [
+      'a fractional breaker threshold',
+      { ...valid, circuitBreaker: { failureThreshold: 2.5 } },
+      'ERR_PINGONE_RESILIENCE',
+    ],
+    ['no upstream concurrency', { ...valid, maxConcurrentUpstream: 0 }, 'ERR_PINGONE_RESILIENCE'],
+    ['a negative upstream queue', { ...valid, maxQueuedUpstream: -1 }, 'ERR_PINGONE_RESILIENCE'],
+    ['a negative staleIfErrorMs', { ...valid, cache: { staleIfErrorMs: -1 } }, 'ERR_PINGONE_CACHE'],
   ])('for %s', (_case, options, code) => {
     const error = configErrorOf(options);
     expect(error.code).toBe(code);

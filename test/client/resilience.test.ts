@@ -1,0 +1,296 @@
+import request from 'supertest';
+import type { LogDetails, PingSessionOptions } from '../../src';
+import type { EmulatorFault } from '../../src/emulator';
+import { startTestBed, type TestBed } from '../helpers/test-bed';
+
+let bed: TestBed;
+afterEach(() => bed.close());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const reads = () => bed.emulator.counts().sessionReads;
+const me = (token: string) => request(bed.app).get('/me').set('Cookie', `ST=${token}`);
+
+let events: string[];
+const logger = {
+  warn: (_message: string, details: LogDetails) => void events.push(details.event),
+  info: (_message: string, details: LogDetails) => void events.push(details.event),
+};
+
+/** A bed with caching off, so that every request is a PingOne call, and `faults` in force. */
+async function bedWith(options: PingSessionOptions = {}, ...faults: EmulatorFault[]) {
+  events = [];
+  bed = await startTestBed({
+    pingSession: { cache: false, logger, retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...options },
+    emulator: { faults },
+  });
+  return bed.emulator.createSession();
+}
+
+describe('retries of a session read', () => {
+  it.each([408, 429, 500, 502, 503, 504])(
+    'retry a %i and answer with the session',
+    async (status) => {
+      const { token, session } = await bedWith({}, { status, times: 1 });
+      const res = await me(token);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(session);
+      expect(reads()).toBe(2);
+    },
+  );
+
+  it('stop after retry.maxAttempts and answer 503', async () => {
+    const { token } = await bedWith({}, { status: 503 });
+    const res = await me(token);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'pingone_unavailable' });
+    expect(reads()).toBe(3);
+  });
+
+  it('make one attempt with retry: false', async () => {
+    const { token } = await bedWith({ retry: false }, { status: 503 });
+    expect((await me(token)).status).toBe(503);
+    expect(reads()).toBe(1);
+  });
+
+  it.each([
+    [400, 200],
+    [403, 503],
+    [404, 200],
+  ])('never retry a %i (the browser gets %i)', async (status, browserStatus) => {
+    const { token } = await bedWith({}, { status });
+    expect((await me(token)).status).toBe(browserStatus);
+    expect(reads()).toBe(1);
+  });
+
+  it('retry a connection reset', async () => {
+    const { token, session } = await bedWith({}, { reset: true, times: 1 });
+    expect((await me(token)).body).toEqual(session);
+    expect(reads()).toBe(2);
+  });
+
+  it('give up on a hung attempt after timeoutMs and retry', async () => {
+    const { token, session } = await bedWith({ timeoutMs: 200 }, { hang: true, times: 1 });
+    const started = Date.now();
+    expect((await me(token)).body).toEqual(session);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(reads()).toBe(2);
+  });
+
+  it('stop retrying when retry.budgetMs is spent', async () => {
+    const { token } = await bedWith(
+      { timeoutMs: 200, retry: { maxAttempts: 10, budgetMs: 500 } },
+      { hang: true },
+    );
+    const started = Date.now();
+    expect((await me(token)).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(reads()).toBeLessThanOrEqual(3);
+  });
+
+  it('wait the seconds a Retry-After asks for', async () => {
+    const { token, session } = await bedWith({}, { status: 429, retryAfter: '1', times: 1 });
+    const started = Date.now();
+    expect((await me(token)).body).toEqual(session);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('wait until the HTTP date a Retry-After names', async () => {
+    const at = new Date(Math.ceil((Date.now() + 1500) / 1000) * 1000);
+    const { token, session } = await bedWith(
+      {},
+      { status: 503, retryAfter: at.toUTCString(), times: 1 },
+    );
+    expect((await me(token)).body).toEqual(session);
+    expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 50);
+  });
+
+  it('give up at once on a Retry-After longer than the budget', async () => {
+    const { token } = await bedWith({}, { status: 429, retryAfter: '60' });
+    const started = Date.now();
+    expect((await me(token)).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(reads()).toBe(1);
+  });
+
+  it.each(['html', 'truncated-json', 'no-id'] as const)(
+    'treat a 200 with a %s body as PingOne failing, never as a session',
+    async (malformed) => {
+      const { token } = await bedWith({}, { malformed });
+      const res = await me(token);
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ error: 'pingone_unavailable' });
+    },
+  );
+});
+
+describe('the token endpoint', () => {
+  it('is retried when it fails for a moment', async () => {
+    const { token, session } = await bedWith({}, { on: 'token', status: 503, times: 2 });
+    expect((await me(token)).body).toEqual(session);
+    expect(bed.emulator.counts().tokenRequests).toBe(3);
+  });
+
+  it('being down answers 503 without reading the session', async () => {
+    const { token } = await bedWith({}, { on: 'token', status: 503 });
+    expect((await me(token)).status).toBe(503);
+    expect(reads()).toBe(0);
+  });
+
+  it('gives one new token and one retry when PingOne refuses the access token', async () => {
+    const { token, session } = await bedWith();
+    await me(token);
+    bed.emulator.revokeAccessTokens();
+    expect((await me(token)).body).toEqual(session);
+    expect(bed.emulator.counts().tokenRequests).toBe(2);
+    expect(reads()).toBe(3);
+  });
+});
+
+describe('access tokens', () => {
+  it('are renewed in the background before they expire, while calls go on with the current one', async () => {
+    events = [];
+    // expires_in 2 s: renewal starts 0.2 s before expiry.
+    bed = await startTestBed({
+      pingSession: { cache: false, logger },
+      emulator: { accessTokenLifetimeSeconds: 2 },
+    });
+    const { token } = bed.emulator.createSession();
+    await me(token);
+    await sleep(1850);
+    await Promise.all(Array.from({ length: 10 }, () => me(token)));
+    const bearers = bed.sessionCalls().map((call) => call.headers.authorization);
+    expect(new Set(bearers).size).toBe(1);
+    await until(() => bed.emulator.counts().tokenRequests === 2);
+    await me(token);
+    const last = bed.sessionCalls().at(-1)?.headers.authorization;
+    expect(last).not.toBe(bearers[0]);
+    expect(bed.emulator.counts().tokenRequests).toBe(2);
+  });
+});
+
+describe('logout', () => {
+  it('is not retried after a 503, since the reset may have happened', async () => {
+    const { token } = await bedWith({}, { status: 503 });
+    const res = await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    expect(res.status).toBe(502);
+    expect(bed.emulator.counts().sessionResets).toBe(1);
+  });
+
+  it('is not retried after a connection reset', async () => {
+    const { token } = await bedWith({}, { reset: true });
+    await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    expect(bed.emulator.counts().sessionResets).toBe(1);
+  });
+});
+
+describe('the circuit breaker', () => {
+  const breaker = {
+    retry: false,
+    circuitBreaker: { failureThreshold: 3, cooldownMs: 300 },
+  } as const;
+
+  it('fails calls at once after failureThreshold failures in a row, and says so', async () => {
+    await bedWith(breaker, { status: 503 });
+    const tokens = Array.from({ length: 5 }, () => bed.emulator.createSession().token);
+    for (const token of tokens) expect((await me(token)).status).toBe(503);
+    expect(reads()).toBe(3);
+    expect(events).toEqual(['pingone_circuit_open']);
+  });
+
+  it('closes again within one cool-down once PingOne is back', async () => {
+    const { token, session } = await bedWith(breaker, { status: 503 });
+    for (let i = 0; i < 3; i += 1) await me(token);
+    bed.emulator.clearFaults();
+    expect((await me(token)).status).toBe(503);
+    await sleep(350);
+    expect((await me(token)).body).toEqual(session);
+    expect((await me(token)).body).toEqual(session);
+    expect(events).toEqual([
+      'pingone_circuit_open',
+      'pingone_circuit_half_open',
+      'pingone_circuit_closed',
+    ]);
+  });
+
+  it('opens again when the trial call fails', async () => {
+    const { token } = await bedWith(breaker, { status: 503 });
+    for (let i = 0; i < 3; i += 1) await me(token);
+    await sleep(350);
+    await me(token);
+    expect(events).toEqual([
+      'pingone_circuit_open',
+      'pingone_circuit_half_open',
+      'pingone_circuit_open',
+    ]);
+    expect(reads()).toBe(4);
+  });
+
+  it('is not opened by answers about sessions (404)', async () => {
+    await bedWith(breaker);
+    for (let i = 0; i < 6; i += 1) await me(`never-issued-${i}`);
+    expect(reads()).toBe(6);
+    expect(events).toEqual([]);
+  });
+});
+
+describe('the bulkhead', () => {
+  it('lets maxConcurrentUpstream calls through, queues maxQueuedUpstream, refuses the rest at once', async () => {
+    await bedWith({ maxConcurrentUpstream: 2, maxQueuedUpstream: 1 });
+    await me('warm-up-the-access-token');
+    const sessions = Array.from({ length: 5 }, () => bed.emulator.createSession());
+    const release = bed.emulator.hold();
+    const answers = sessions.map(({ token }) => me(token).then((res) => res.status));
+    await until(() => reads() === 3);
+    await sleep(100);
+    expect(reads()).toBe(3);
+    release();
+    const statuses = await Promise.all(answers);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 503)).toHaveLength(2);
+    expect(reads()).toBe(4);
+  });
+});
+
+describe('staleIfErrorMs', () => {
+  it('serves a session PingOne vouched for recently while PingOne is failing', async () => {
+    const { token, session } = await bedWith({ cache: { ttlMs: 50, staleIfErrorMs: 5000 } });
+    await me(token);
+    bed.emulator.addFault({ status: 503 });
+    await sleep(100);
+    expect((await me(token)).body).toEqual(session);
+  });
+
+  it('is off by default: the same failure answers 503', async () => {
+    const { token } = await bedWith({ cache: { ttlMs: 50 } });
+    await me(token);
+    bed.emulator.addFault({ status: 503 });
+    await sleep(100);
+    expect((await me(token)).status).toBe(503);
+  });
+
+  it('never serves a session past its expiresAt', async () => {
+    await bedWith({ cache: { ttlMs: 50, staleIfErrorMs: 60_000 } });
+    const { token } = bed.emulator.createSession({ idleTimeoutInMinutes: 0.005 });
+    await me(token);
+    bed.emulator.addFault({ status: 503 });
+    await sleep(350);
+    expect((await me(token)).status).toBe(503);
+  });
+
+  it('never serves a session once it was logged out', async () => {
+    const { token } = await bedWith({ cache: { ttlMs: 50, staleIfErrorMs: 5000 } });
+    await me(token);
+    await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    bed.emulator.addFault({ status: 503 });
+    await sleep(100);
+    expect((await me(token)).status).toBe(503);
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}

@@ -76,6 +76,13 @@ function latencyOf(latency: EmulatorFault['latencyMs']): number {
   return min + Math.random() * (max - min);
 }
 
+export function describeOutcome(outcome: NonNullable<FaultPlan['outcome']>): string {
+  if (outcome.hang) return 'hang';
+  if (outcome.reset) return 'reset';
+  if (outcome.malformed) return `malformed ${outcome.malformed}`;
+  return `status ${outcome.status ?? 500}`;
+}
+
 /** Plays an outcome on the response. */
 export function playOutcome(res: ServerResponse, outcome: NonNullable<FaultPlan['outcome']>): void {
   if (outcome.hang) return;

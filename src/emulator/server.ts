@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'cookie';
 import { isLoopbackHostname } from '../http/loopback';
 import type { AccessTokens } from './access-tokens';
-import { playOutcome, type CallKind, type Faults } from './faults';
+import { describeOutcome, playOutcome, type CallKind, type Faults } from './faults';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
 import { renderSignOnPage } from './signon-page';
@@ -15,6 +15,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The fault played instead of a real answer, if any: for example `status 503` or `reset`. */
+  fault?: string;
 }
 
 export interface EmulatorContext {
@@ -62,10 +64,12 @@ export function createRequestHandler(ctx: EmulatorContext) {
     return undefined;
   }
 
-  function answerWithFaults(req: IncomingMessage, res: ServerResponse, body: string): void {
+  function answerWithFaults(req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
     const kind = kindOf(req);
     const plan = kind ? ctx.faults.plan(kind) : undefined;
-    const play = () => (plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, body));
+    if (plan?.outcome) record.fault = describeOutcome(plan.outcome);
+    const play = () =>
+      plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, record.body);
     if (!plan?.latencyMs) return play();
     const timer = setTimeout(() => {
       ctx.timers.delete(timer);
@@ -77,13 +81,14 @@ export function createRequestHandler(ctx: EmulatorContext) {
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     readBody(req).then(
       (body) => {
-        ctx.requests.push({
+        const record: RecordedRequest = {
           method: req.method ?? '',
           url: req.url ?? '',
           headers: req.headers,
           body,
-        });
-        const answer = () => answerWithFaults(req, res, body);
+        };
+        ctx.requests.push(record);
+        const answer = () => answerWithFaults(req, res, record);
         if (ctx.held.until) void ctx.held.until.then(answer);
         else answer();
       },

@@ -9,11 +9,13 @@ export type { ErrorResponseCode } from './http/send-error';
 export type {
   AccessTokenSource,
   CacheOptions,
+  CircuitBreakerOptions,
   LogDetails,
   LogoutOptions,
   PingSessionLogger,
   PingOneRegion,
   PingSessionOptions,
   RequireSessionOptions,
+  RetryOptions,
 } from './options';
 export type * from './session';

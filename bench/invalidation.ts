@@ -84,7 +84,10 @@ async function staleAfterLogout(
     for (let i = 0; i < LOGOUTS; i += 1) {
       const { token } = emulator.createSession();
       await request(a).get('/me').set('Cookie', `ST=${token}`);
-      await request(b).post('/logout').set('Cookie', `ST=${token}`);
+      await request(b)
+        .post('/logout')
+        .set('Sec-Fetch-Site', 'same-origin')
+        .set('Cookie', `ST=${token}`);
       const after = await request(a).get('/me').set('Cookie', `ST=${token}`);
       if (after.body !== null) stale += 1;
     }

@@ -47,6 +47,11 @@ export interface PingSessionOptions {
   /** Name of the session token cookie. Default: `'ST'`. */
   cookieName?: string;
   /**
+   * Longest session token accepted, in bytes; a longer one is treated as no session and never
+   * sent to PingOne. Default: `4096`.
+   */
+  maxTokenLength?: number;
+  /**
    * `Domain` attribute of the session token cookie, used when clearing it so the browser really
    * drops it. Default: none (a host-only cookie).
    */
@@ -172,6 +177,8 @@ export interface PingSessionLogger {
 /** The structured part of a log message. `event` is stable; branch or alert on it. */
 export interface LogDetails {
   event:
+    | 'session_token_rejected'
+    | 'logout_refused'
     | 'session_store_unavailable'
     | 'session_store_recovered'
     | 'pingone_circuit_open'
@@ -185,8 +192,8 @@ export interface LogoutOptions {
   /** Path the route answers on (exact, case-sensitive, one trailing slash allowed). Default: `'/logout'`. */
   path?: string;
   /**
-   * Where an HTML form post is sent after logout (`303`). A path on this site.
-   * Default: `'/'`.
+   * Where an HTML form post is sent after logout (`303`), unless the request names another safe
+   * `returnTo` in its query. A path on this site. Default: `'/'`.
    */
   returnTo?: string;
   /**
@@ -194,6 +201,21 @@ export interface LogoutOptions {
    * own session cookie). They are cleared with `cookieDomain` and `cookiePath`. Default: `[]`.
    */
   clearCookies?: string[];
+  /**
+   * Other origins (`https://host[:port]`) whose pages may post to the logout route. The app's own
+   * origin always may; any other cross-site post is refused with `403`. Default: `[]`.
+   */
+  allowedOrigins?: string[];
+  /**
+   * Let a logout through when the request has no `Sec-Fetch-Site`, `Origin` or `Referer` at all
+   * (a script or server, not a browser page). Default: `false`.
+   */
+  allowNoOrigin?: boolean;
+  /**
+   * Origins besides this site's that a `returnTo` given with the logout request (query
+   * `?returnTo=`) may send the browser to, for example another app of yours. Default: `[]`.
+   */
+  allowedReturnTo?: string[];
 }
 
 /** Options of {@link requireSession}. */
@@ -211,6 +233,7 @@ export const DEFAULTS = {
   region: 'NA',
   tokenEndpointAuthMethod: 'client_secret_basic',
   cookieName: 'ST',
+  maxTokenLength: 4096,
   cookiePath: '/',
   timeoutMs: 5000,
   onUpstreamError: 'fail-closed',
@@ -218,6 +241,9 @@ export const DEFAULTS = {
     path: '/logout',
     returnTo: '/',
     clearCookies: [] as string[],
+    allowedOrigins: [] as string[],
+    allowNoOrigin: false,
+    allowedReturnTo: [] as string[],
   },
   retry: {
     maxAttempts: 3,

@@ -18,8 +18,10 @@ import {
   checkCookieName,
   checkEnvironmentId,
   checkKeySecret,
+  checkBoolean,
   checkKnownKeys,
   checkLogger,
+  checkOrigins,
   checkOneOf,
   checkRegion,
   checkReturnTo,
@@ -44,6 +46,9 @@ export interface ResolvedLogout {
   path: string;
   returnTo: string;
   clearCookies: string[];
+  allowedOrigins: ReadonlySet<string>;
+  allowNoOrigin: boolean;
+  allowedReturnTo: ReadonlySet<string>;
 }
 
 export interface ResolvedCache {
@@ -76,6 +81,7 @@ export interface ResolvedOptions {
   authPath: string;
   credentials: Credentials;
   cookieName: string;
+  maxTokenLength: number;
   cookieDomain: string | undefined;
   cookiePath: string;
   timeoutMs: number;
@@ -99,6 +105,7 @@ const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'clientSecret',
   'tokenEndpointAuthMethod',
   'cookieName',
+  'maxTokenLength',
   'cookieDomain',
   'cookiePath',
   'timeoutMs',
@@ -111,7 +118,14 @@ const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'cache',
   'logger',
 ];
-const LOGOUT_OPTION_NAMES: readonly (keyof LogoutOptions)[] = ['path', 'returnTo', 'clearCookies'];
+const LOGOUT_OPTION_NAMES: readonly (keyof LogoutOptions)[] = [
+  'path',
+  'returnTo',
+  'clearCookies',
+  'allowedOrigins',
+  'allowNoOrigin',
+  'allowedReturnTo',
+];
 const CACHE_OPTION_NAMES: readonly (keyof CacheOptions)[] = [
   'max',
   'ttlMs',
@@ -165,6 +179,13 @@ export function resolveOptions(
     ),
     credentials: resolveCredentials(options, env),
     cookieName: checkCookieName('cookieName', options.cookieName ?? DEFAULTS.cookieName),
+    maxTokenLength: checkWholeNumber(
+      'maxTokenLength',
+      options.maxTokenLength ?? DEFAULTS.maxTokenLength,
+      16,
+      16_384,
+      'ERR_PINGONE_MAX_TOKEN_LENGTH',
+    ),
     cookieDomain: checkCookieDomain(options.cookieDomain),
     cookiePath: checkSitePath(
       'cookiePath',
@@ -264,7 +285,7 @@ function resolveCredentials(options: PingSessionOptions, env: Env): Credentials 
 
 function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | false {
   if (logout === false) return false;
-  if (logout === undefined) return { ...DEFAULTS.logout, clearCookies: [] };
+  if (logout === undefined) return resolveLogout({});
   if (typeof logout !== 'object' || logout === null) {
     throw new ConfigError('ERR_PINGONE_LOGOUT', 'logout must be an options object, or false.');
   }
@@ -277,6 +298,12 @@ function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | f
     path: checkSitePath('logout.path', logout.path ?? DEFAULTS.logout.path, 'ERR_PINGONE_LOGOUT'),
     returnTo: checkReturnTo(logout.returnTo ?? DEFAULTS.logout.returnTo),
     clearCookies: clearCookies.map((name, i) => checkCookieName(`logout.clearCookies[${i}]`, name)),
+    allowedOrigins: checkOrigins('logout.allowedOrigins', logout.allowedOrigins),
+    allowNoOrigin: checkBoolean(
+      'logout.allowNoOrigin',
+      logout.allowNoOrigin ?? DEFAULTS.logout.allowNoOrigin,
+    ),
+    allowedReturnTo: checkOrigins('logout.allowedReturnTo', logout.allowedReturnTo),
   };
 }
 

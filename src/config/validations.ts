@@ -214,3 +214,34 @@ export function checkLogger(value: unknown): PingSessionLogger | false {
   }
   return value as PingSessionLogger;
 }
+
+/** A list of origins such as `https://app.example.com`, each as `URL.origin` gives it. */
+export function checkOrigins(option: string, value: unknown): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  const fail = () =>
+    new ConfigError(
+      'ERR_PINGONE_LOGOUT',
+      `${option} must be an array of origins such as "https://app.example.com" (scheme, host and port only).`,
+    );
+  if (!Array.isArray(value)) throw fail();
+  return new Set(
+    value.map((entry: unknown) => {
+      let url: URL;
+      try {
+        url = new URL(String(entry));
+      } catch {
+        throw fail();
+      }
+      const httpish = url.protocol === 'https:' || url.protocol === 'http:';
+      if (!httpish || url.origin !== String(entry).replace(/\/$/, '')) throw fail();
+      return url.origin;
+    }),
+  );
+}
+
+export function checkBoolean(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new ConfigError('ERR_PINGONE_LOGOUT', `${option} must be true or false.`);
+  }
+  return value;
+}

@@ -1,8 +1,5 @@
-import { parse } from 'cookie';
 import type { Request } from 'express';
-
-/** Longest session token accepted; PingOne's are far shorter. */
-export const MAX_SESSION_TOKEN_LENGTH = 4096;
+import type { PingSessionLogger } from '../options';
 
 /**
  * RFC 6265 cookie-octets: printable ASCII except space, `"`, `,`, `;` and `\`. A token made only
@@ -10,23 +7,52 @@ export const MAX_SESSION_TOKEN_LENGTH = 4096;
  */
 const COOKIE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 
-const keepRaw = (value: string) => value;
+/** Why a session token cookie was refused; the value itself is never reported. */
+export type TokenRejection = 'too_long' | 'bad_characters' | 'conflicting_cookies';
 
-/**
- * The session token the browser sent, or `undefined` when there is none or it is not a well-formed
- * token (which is treated as no session: it never reaches PingOne).
- */
-export function readSessionToken(req: Request, cookieName: string): string | undefined {
-  const value = fromCookieParser(req, cookieName) ?? fromHeader(req, cookieName);
-  return isWellFormedToken(value) ? value : undefined;
+export interface TokenReaderSettings {
+  cookieName: string;
+  maxTokenLength: number;
+  logger: PingSessionLogger;
 }
 
-export function isWellFormedToken(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length <= MAX_SESSION_TOKEN_LENGTH &&
-    COOKIE_OCTETS.test(value)
-  );
+/**
+ * Reads the browser's session token, or `undefined` when there is none or it is refused. A
+ * refused token is treated as no session (it never reaches PingOne) and reported to the logger
+ * with the reason only.
+ */
+export function createSessionTokenReader(
+  settings: TokenReaderSettings,
+): (req: Request) => string | undefined {
+  return (req) => {
+    const read = readSessionToken(req, settings.cookieName, settings.maxTokenLength);
+    if (typeof read !== 'object') return read;
+    settings.logger.warn('Session token cookie refused; treated as no session.', {
+      event: 'session_token_rejected',
+      reason: read.rejected,
+    });
+    return undefined;
+  };
+}
+
+/**
+ * The token from `req.cookies` when cookie-parser ran (decoded, as the app sees it), else from the
+ * `Cookie` header as sent. Several cookies of that name that disagree (a cookie set on a parent
+ * domain beside the app's own, or planted by a sibling subdomain) are refused rather than guessed.
+ */
+export function readSessionToken(
+  req: Request,
+  cookieName: string,
+  maxTokenLength: number,
+): string | { rejected: TokenRejection } | undefined {
+  const header = req.headers.cookie;
+  const sent = header ? valuesOf(header, cookieName) : [];
+  if (sent.some((value) => value !== sent[0])) return { rejected: 'conflicting_cookies' };
+  const value = fromCookieParser(req, cookieName) ?? sent[0];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') return { rejected: 'bad_characters' };
+  if (value.length > maxTokenLength) return { rejected: 'too_long' };
+  return COOKIE_OCTETS.test(value) ? value : { rejected: 'bad_characters' };
 }
 
 function fromCookieParser(req: Request, cookieName: string): unknown {
@@ -37,8 +63,16 @@ function fromCookieParser(req: Request, cookieName: string): unknown {
     : undefined;
 }
 
-function fromHeader(req: Request, cookieName: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  return parse(header, { decode: keepRaw })[cookieName];
+/** Every value of `name` in a `Cookie` header, undecoded, with RFC 6265's optional quotes removed. */
+function valuesOf(header: string, name: string): string[] {
+  const values: string[] = [];
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
+    const value = pair.slice(eq + 1).trim();
+    values.push(
+      value.length > 1 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value,
+    );
+  }
+  return values;
 }

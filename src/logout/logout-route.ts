@@ -3,9 +3,16 @@ import type { ResolvedLogout, ResolvedOptions } from '../config/resolve-options'
 import type { SessionCache } from '../cache/session-cache';
 import type { PingOneClient } from '../client/pingone-client';
 import { isBrowserNavigation } from '../http/navigation';
+import { refuseForeignOrigin } from '../http/request-origin';
+import { toSafeReturnTo } from '../http/return-to';
 import { sendError } from '../http/send-error';
-import { readSessionToken } from '../http/session-token';
 import { clearCookies } from './clear-cookies';
+
+export interface LogoutParts {
+  client: PingOneClient;
+  sessions: SessionCache;
+  readToken: (req: Request) => string | undefined;
+}
 
 /** Answers the request and returns true when it is for the logout route; else returns false. */
 export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => boolean;
@@ -18,8 +25,7 @@ export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => b
 export function createLogoutRoute(
   options: ResolvedOptions,
   logout: ResolvedLogout,
-  client: PingOneClient,
-  sessions: SessionCache,
+  { client, sessions, readToken }: LogoutParts,
 ): LogoutRoute {
   const paths = [logout.path, `${logout.path}/`];
 
@@ -28,7 +34,17 @@ export function createLogoutRoute(
       res.set('Allow', 'POST');
       return sendError(res, 405, 'method_not_allowed');
     }
-    const sessionToken = readSessionToken(req, options.cookieName);
+    // A page on another site must not be able to sign the user out (logout CSRF): refused before
+    // anything is reset or cleared.
+    const refusal = refuseForeignOrigin(req, logout);
+    if (refusal !== undefined) {
+      options.logger.warn('Logout refused: the request did not come from this site.', {
+        event: 'logout_refused',
+        reason: refusal,
+      });
+      return sendError(res, 403, 'cross_site_request');
+    }
+    const sessionToken = readToken(req);
     let failed = false;
     if (sessionToken !== undefined) {
       try {
@@ -43,7 +59,10 @@ export function createLogoutRoute(
     clearCookies(req, res, options, logout.clearCookies);
     res.set('Cache-Control', 'no-store');
     if (failed) return sendError(res, 502, 'logout_failed');
-    if (isBrowserNavigation(req)) return res.redirect(303, logout.returnTo);
+    if (isBrowserNavigation(req)) {
+      const asked = toSafeReturnTo(req.query.returnTo, logout.allowedReturnTo);
+      return res.redirect(303, asked ?? logout.returnTo);
+    }
     res.status(204).end();
   }
 

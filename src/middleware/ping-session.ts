@@ -3,7 +3,7 @@ import { createSessionCache } from '../cache/session-cache';
 import { createPingOneClient } from '../client/pingone-client';
 import { resolveOptions } from '../config/resolve-options';
 import { sendError } from '../http/send-error';
-import { readSessionToken } from '../http/session-token';
+import { createSessionTokenReader } from '../http/session-token';
 import { createLogoutRoute } from '../logout/logout-route';
 import type { PingSessionOptions } from '../options';
 import type { PingSession } from '../session';
@@ -34,13 +34,16 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
   const resolved = resolveOptions(options);
   const client = createPingOneClient(resolved);
   const sessions = createSessionCache(client.readSession, resolved.cache, resolved.logger);
-  const { logout, cookieName, onUpstreamError } = resolved;
-  const logoutRoute = logout ? createLogoutRoute(resolved, logout, client, sessions) : undefined;
+  const { logout, onUpstreamError } = resolved;
+  const readToken = createSessionTokenReader(resolved);
+  const logoutRoute = logout
+    ? createLogoutRoute(resolved, logout, { client, sessions, readToken })
+    : undefined;
 
   return function pingSessionMiddleware(req, res, next) {
     (req as unknown as Record<symbol, boolean>)[SESSION_CHECKED] = true;
     if (logoutRoute?.(req, res, next)) return;
-    const sessionToken = readSessionToken(req, cookieName);
+    const sessionToken = readToken(req);
     if (sessionToken === undefined) return next();
     const found = sessions.lookup(sessionToken);
     if (!(found instanceof Promise)) {

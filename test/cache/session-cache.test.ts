@@ -93,7 +93,10 @@ describe('the session cache', () => {
     await bedWith();
     const { token } = bed.emulator.createSession();
     await me(token);
-    await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
     expect((await me(token)).body).toBeNull();
     expect(reads()).toBe(2);
   });
@@ -221,7 +224,10 @@ describe('the session cache against a PingOne that answers late or fails', () =>
     );
     const during = me('a-token').then((res) => res);
     await until(() => count() === 1);
-    const logout = await request(bed.app).post('/logout').set('Cookie', 'ST=a-token');
+    const logout = await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', 'ST=a-token');
     expect(logout.status).toBe(204);
     open();
     await during;
@@ -243,7 +249,10 @@ describe('the session cache and a session store', () => {
     });
     const { token } = bed.emulator.createSession();
     await me(token);
-    await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
     expect(written.length).toBeGreaterThanOrEqual(3);
     expect(written.join('\n')).not.toContain(token);
   });

@@ -92,7 +92,10 @@ describe('instances sharing a RedisStore', () => {
     const { token } = emulator.createSession();
     expect((await me(a, token)).body).not.toBeNull();
     expect((await me(b, token)).body).not.toBeNull();
-    const logout = await request(b).post('/logout').set('Cookie', `ST=${token}`);
+    const logout = await request(b)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
     expect(logout.status).toBe(204);
     expect((await me(a, token)).body).toBeNull();
   });
@@ -101,7 +104,10 @@ describe('instances sharing a RedisStore', () => {
     const a = await instance();
     const { token } = emulator.createSession();
     await me(a, token);
-    await request(a).post('/logout').set('Cookie', `ST=${token}`);
+    await request(a)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
     const keys = await admin.keys('*');
     const values = await Promise.all(keys.map((key) => admin.get(key)));
     expect(keys).toHaveLength(1);

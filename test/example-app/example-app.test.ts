@@ -79,6 +79,7 @@ describe('the example app', () => {
     const { token } = emulator.createSession();
     const res = await request(app)
       .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
       .set('Cookie', `ST=${token}`)
       .set('Accept', 'text/html')
       .set('Origin', publicUrl)

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { pingSession, requireSession, type PingSessionOptions } from '../../src';
+import { pingSession, requireSession, type LogDetails, type PingSessionOptions } from '../../src';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 
 export interface TestBed {
@@ -7,6 +7,8 @@ export interface TestBed {
   app: Express;
   /** Requests the emulator received for `sessions/me` (reads and resets), oldest first. */
   sessionCalls(): Emulator['requests'];
+  /** What the middleware told its logger, oldest first (unless the test gave its own logger). */
+  logs: { level: 'warn' | 'info'; message: string; details: LogDetails }[];
   /** Stops the emulator; calling it again does nothing. */
   close(): Promise<void>;
 }
@@ -30,14 +32,22 @@ export async function startTestBed(
   options: { pingSession?: PingSessionOptions; emulator?: EmulatorOptions } = {},
 ): Promise<TestBed> {
   const emulator = await startEmulator(options.emulator);
+  const logs: TestBed['logs'] = [];
+  const logger = {
+    warn: (message: string, details: LogDetails) =>
+      void logs.push({ level: 'warn', message, details }),
+    info: (message: string, details: LogDetails) =>
+      void logs.push({ level: 'info', message, details }),
+  };
   const app = express();
-  app.use(pingSession({ ...emulatorOptions(emulator), ...options.pingSession }));
+  app.use(pingSession({ ...emulatorOptions(emulator), logger, ...options.pingSession }));
   app.get('/me', (req, res) => res.json(req.pingSession ?? null));
   app.get('/private', requireSession(), (req, res) => res.json({ user: req.pingSession?.user.id }));
   return {
     emulator,
     app,
     sessionCalls: () => emulator.requests.filter((r) => r.url.endsWith('/sessions/me')),
+    logs,
     close: once(() => emulator.close()),
   };
 }

@@ -20,7 +20,10 @@ describe('POST /logout', () => {
 
   it('resets the PingOne session and answers 204 to fetch callers', async () => {
     const { token } = bed.emulator.createSession();
-    const res = await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    const res = await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
     expect(res.status).toBe(204);
     expect(bed.emulator.sessionState(token)).toBe('reset');
     expect(res.headers['cache-control']).toBe('no-store');
@@ -28,7 +31,11 @@ describe('POST /logout', () => {
 
   it('sends the reset with exactly the headers of the reference page', async () => {
     const { token } = bed.emulator.createSession();
-    await request(bed.app).post('/logout').set('Cookie', `ST=${token}; other=1`).send('ignored=1');
+    await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}; other=1`)
+      .send('ignored=1');
     const [reset] = bed.sessionCalls();
     expect(reset?.method).toBe('POST');
     expect(reset?.headers['content-type']).toBe('application/vnd.pingidentity.sso.session.logout');
@@ -41,6 +48,7 @@ describe('POST /logout', () => {
     const { token } = bed.emulator.createSession();
     const res = await request(bed.app)
       .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
       .set('Cookie', `ST=${token}`)
       .set('Accept', 'text/html')
       .set('Sec-Fetch-Mode', 'navigate')
@@ -52,7 +60,10 @@ describe('POST /logout', () => {
 
   it('clears the ST cookie with Path=/, HttpOnly and SameSite=Lax', async () => {
     const { token } = bed.emulator.createSession();
-    const res = await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    const res = await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
     const cleared = setCookies(res).find(expired('ST'));
     expect(cleared).toBeDefined();
     expect(cleared).toContain('Path=/');
@@ -61,20 +72,29 @@ describe('POST /logout', () => {
   });
 
   it('leaves Secure off only on plain-http localhost', async () => {
-    const local = await request(bed.app).post('/logout').set('Host', 'localhost');
+    const local = await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Host', 'localhost');
     expect(setCookies(local).find(expired('ST'))).not.toContain('Secure');
-    const remote = await request(bed.app).post('/logout').set('Host', 'app.example.com');
+    const remote = await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Host', 'app.example.com');
     expect(setCookies(remote).find(expired('ST'))).toContain('Secure');
   });
 
   it('counts a session PingOne no longer knows (404) as signed out', async () => {
-    const res = await request(bed.app).post('/logout').set('Cookie', 'ST=already-gone');
+    const res = await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', 'ST=already-gone');
     expect(res.status).toBe(204);
     expect(setCookies(res).some(expired('ST'))).toBe(true);
   });
 
   it('clears the cookies and makes no upstream call when there is no token', async () => {
-    const res = await request(bed.app).post('/logout');
+    const res = await request(bed.app).post('/logout').set('Sec-Fetch-Site', 'same-origin');
     expect(res.status).toBe(204);
     expect(setCookies(res).some(expired('ST'))).toBe(true);
     expect(bed.sessionCalls()).toHaveLength(0);
@@ -107,7 +127,10 @@ describe('logout options', () => {
       cookiePath: '/app',
       logout: { clearCookies: ['app_sid', 'csrf'] },
     });
-    const res = await request(bed.app).post('/logout').set('Host', 'www.example.com');
+    const res = await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Host', 'www.example.com');
     for (const name of ['ST', 'app_sid', 'csrf']) {
       const cleared = setCookies(res).find(expired(name));
       expect(cleared).toContain('Domain=example.com');
@@ -117,7 +140,10 @@ describe('logout options', () => {
 
   it('answers on logout.path and sends forms to logout.returnTo', async () => {
     await bedWith({ logout: { path: '/auth/sign-out', returnTo: '/?signed-out' } });
-    const res = await request(bed.app).post('/auth/sign-out').set('Accept', 'text/html');
+    const res = await request(bed.app)
+      .post('/auth/sign-out')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Accept', 'text/html');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/?signed-out');
     expect((await request(bed.app).post('/logout')).status).toBe(404);
@@ -125,7 +151,7 @@ describe('logout options', () => {
 
   it('mounts no route with logout: false', async () => {
     await bedWith({ logout: false });
-    const res = await request(bed.app).post('/logout');
+    const res = await request(bed.app).post('/logout').set('Sec-Fetch-Site', 'same-origin');
     expect(res.status).toBe(404);
     expect(setCookies(res)).toHaveLength(0);
   });
@@ -139,7 +165,10 @@ describe('POST /logout when PingOne fails', () => {
     });
     try {
       bed = await startTestBed({ pingSession: { apiPath: `${upstream.url}/v1` } });
-      const res = await request(bed.app).post('/logout').set('Cookie', 'ST=token-value-123');
+      const res = await request(bed.app)
+        .post('/logout')
+        .set('Sec-Fetch-Site', 'same-origin')
+        .set('Cookie', 'ST=token-value-123');
       expect(res.status).toBe(502);
       expect(res.body).toEqual({ error: 'logout_failed' });
       expect(res.text).not.toContain('token-value-123');

@@ -12,7 +12,7 @@ afterEach(() => bed.close());
 function appWithCookieParser() {
   const app = express();
   app.use(cookieParser());
-  app.use(pingSession(emulatorOptions(bed.emulator)));
+  app.use(pingSession({ ...emulatorOptions(bed.emulator), logger: false }));
   app.get('/me', (req, res) => res.json(req.pingSession ?? null));
   return app;
 }
@@ -78,7 +78,10 @@ describe('pingSession() without a usable session', () => {
 
   it('leaves req.pingSession undefined once the session was reset at PingOne', async () => {
     const { token } = bed.emulator.createSession();
-    await request(bed.app).post('/logout').set('Cookie', `ST=${token}`);
+    await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
     const res = await request(bed.app).get('/me').set('Cookie', `ST=${token}`);
     expect(res.body).toBeNull();
   });

@@ -11,6 +11,8 @@ const config: Config = {
     '^express-pingone-session/redis$': '<rootDir>/src/redis',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // The redaction check: no emulator secret in any log line or app response of a test file.
+  setupFilesAfterEnv: ['<rootDir>/test/setup/redaction.ts'],
   // Suites start their own emulator and servers on free ports, so they can run side by side.
   maxWorkers: 2,
   testTimeout: 15_000,

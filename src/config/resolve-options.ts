@@ -264,7 +264,7 @@ function resolveCredentials(options: PingSessionOptions, env: Env): Credentials 
         'accessToken must be a non-empty string or a function that returns one.',
       );
     }
-    return { kind: 'static', accessToken };
+    return unlisted({ kind: 'static', accessToken }, 'accessToken');
   }
   if (
     typeof clientId === 'string' &&
@@ -272,7 +272,7 @@ function resolveCredentials(options: PingSessionOptions, env: Env): Credentials 
     typeof clientSecret === 'string' &&
     clientSecret
   ) {
-    return { kind: 'client', clientId, clientSecret, authMethod };
+    return unlisted({ kind: 'client', clientId, clientSecret, authMethod }, 'clientSecret');
   }
   throw new ConfigError(
     'ERR_PINGONE_CREDENTIALS',
@@ -307,6 +307,15 @@ function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | f
   };
 }
 
+/**
+ * Makes a secret property non-enumerable, so `JSON.stringify`, `console.log` and spreading the
+ * resolved options never show it; code that names the property still reads it.
+ */
+function unlisted<T extends object>(value: T, key: keyof T): T {
+  Object.defineProperty(value, key, { enumerable: false });
+  return value;
+}
+
 function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false {
   if (cache === false) return false;
   const given = cache ?? {};
@@ -323,7 +332,7 @@ function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false
       'ERR_PINGONE_CACHE',
     );
   const store = checkSessionStore(given.store);
-  return {
+  const resolved: ResolvedCache = {
     max: number('max', 1, 10_000_000),
     ttlMs: number('ttlMs', 1, 3_600_000),
     negativeTtlMs: number('negativeTtlMs', 0, 3_600_000),
@@ -332,6 +341,7 @@ function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false
     storeTimeoutMs: number('storeTimeoutMs', 1, 10_000),
     staleIfErrorMs: number('staleIfErrorMs', 0, 86_400_000),
   };
+  return unlisted(resolved, 'keySecret');
 }
 
 /** An options object (or `false`) whose every key is a whole number with a default. */

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 /** Worker access tokens the emulator has issued, with their expiry. */
 export class AccessTokens {
   private readonly tokens = new Map<string, number>();
+  /** Every token ever issued, revoked ones included. */
+  readonly issued = new Set<string>();
 
   constructor(
     private readonly now: () => number,
@@ -12,6 +14,7 @@ export class AccessTokens {
   issue(): string {
     const token = randomBytes(24).toString('base64url');
     this.tokens.set(token, this.now() + this.lifetimeSeconds * 1000);
+    this.issued.add(token);
     return token;
   }
 

@@ -117,6 +117,11 @@ export class SessionStore {
     return true;
   }
 
+  /** Every session token ever issued. */
+  tokens(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   state(token: string): SessionState {
     const stored = this.sessions.get(token);
     return stored ? this.stateOf(stored) : 'unknown';

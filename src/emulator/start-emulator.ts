@@ -69,6 +69,11 @@ export interface Emulator {
   issueAccessToken(): string;
   /** Makes every access token issued so far invalid. */
   revokeAccessTokens(): void;
+  /**
+   * Every secret this emulator made: its client secret, every access token and session token it
+   * issued. For tests that check none of them leaks into logs or responses.
+   */
+  secrets(): string[];
   close(): Promise<void>;
 }
 
@@ -160,6 +165,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     touchSession: (token) => void store.touch(token),
     issueAccessToken: () => accessTokens.issue(),
     revokeAccessTokens: () => accessTokens.revokeAll(),
+    secrets: () => [clientSecret, ...accessTokens.issued, ...store.tokens()],
     close: () =>
       new Promise((resolve, reject) => {
         for (const timer of timers) clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { PingOneError, type PingSessionOptions } from '../../src';
 import { createPingOneClient } from '../../src/client/pingone-client';
 import { resolveOptions } from '../../src/config/resolve-options';
@@ -287,8 +288,17 @@ describe('failures without an answer from PingOne', () => {
     const error = (await staticClient(upstream, 100)
       .readSession('session-token-secret')
       .catch((e: unknown) => e)) as Error;
-    const text = `${error.message} ${error.stack} ${JSON.stringify(error)}`;
+    const text = `${error.message} ${error.stack} ${JSON.stringify(error)} ${inspect(error)}`;
     expect(text).not.toContain('session-token-secret');
     expect(text).not.toContain('static-access-token');
+  });
+
+  it('never show the access token or client secret in the client object', async () => {
+    const client = clientFor();
+    await client.readSession(emulator.createSession().token);
+    const text = `${JSON.stringify(client)} ${inspect(client, { depth: 10, showHidden: true })}`;
+    for (const secret of emulator.secrets()) {
+      expect(text).not.toContain(secret);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ConfigError, MemoryStore, pingSession, type PingSessionOptions } from '../../src';
 import { resolveOptions } from '../../src/config/resolve-options';
 
@@ -8,6 +9,14 @@ const valid: PingSessionOptions = {
   clientId: 'client-1',
   clientSecret: SECRET,
 };
+
+/** The secret fields of resolved credentials, which are kept out of enumeration. */
+function secretsOf(credentials: object): Record<string, unknown> {
+  const { clientSecret, accessToken } = credentials as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries({ clientSecret, accessToken }).filter(([, value]) => value !== undefined),
+  );
+}
 
 function configErrorOf(options: unknown, env: Record<string, string> = {}): ConfigError {
   try {
@@ -44,7 +53,6 @@ describe('defaults', () => {
       ttlMs: 30_000,
       negativeTtlMs: 5_000,
       store: undefined,
-      keySecret: undefined,
       storeTimeoutMs: 100,
       staleIfErrorMs: 0,
     });
@@ -91,7 +99,7 @@ describe('environment variables', () => {
     const resolved = resolveOptions(undefined, env);
     expect(resolved.environmentId).toBe(ENV_ID);
     expect(resolved.apiPath).toBe('https://api.pingone.ca/v1');
-    expect(resolved.credentials).toEqual({
+    expect({ ...resolved.credentials, ...secretsOf(resolved.credentials) }).toEqual({
       kind: 'client',
       clientId: 'env-client',
       clientSecret: SECRET,
@@ -116,7 +124,10 @@ describe('environment variables', () => {
 
   it('are not mixed with credentials passed in code', () => {
     const resolved = resolveOptions({ accessToken: 'from-code' }, env);
-    expect(resolved.credentials).toEqual({ kind: 'static', accessToken: 'from-code' });
+    expect({ ...resolved.credentials, ...secretsOf(resolved.credentials) }).toEqual({
+      kind: 'static',
+      accessToken: 'from-code',
+    });
   });
 
   it('give a static access token through PINGONE_ACCESS_TOKEN', () => {
@@ -124,7 +135,10 @@ describe('environment variables', () => {
       PINGONE_ENVIRONMENT_ID: ENV_ID,
       PINGONE_ACCESS_TOKEN: 'env-token',
     });
-    expect(resolved.credentials).toEqual({ kind: 'static', accessToken: 'env-token' });
+    expect({ ...resolved.credentials, ...secretsOf(resolved.credentials) }).toEqual({
+      kind: 'static',
+      accessToken: 'env-token',
+    });
   });
 
   it('are read by pingSession() called with no argument', () => {
@@ -135,6 +149,26 @@ describe('environment variables', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('the resolved options', () => {
+  it('show no secret when serialized or printed', () => {
+    const keySecret = 'cache-key-secret-do-not-print-0123456789';
+    const resolved = resolveOptions({ ...valid, cache: { keySecret } }, {});
+    const shown = JSON.stringify(resolved) + inspect(resolved, { depth: 10 });
+    expect(shown).not.toContain(SECRET);
+    expect(shown).not.toContain(keySecret);
+    expect(resolved.cache && resolved.cache.keySecret).toBe(keySecret);
+  });
+
+  it('show no static access token when serialized or printed', () => {
+    const resolved = resolveOptions(
+      { environmentId: ENV_ID, accessToken: 'static-do-not-print' },
+      {},
+    );
+    const shown = JSON.stringify(resolved) + inspect(resolved, { depth: 10 });
+    expect(shown).not.toContain('static-do-not-print');
   });
 });
 

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { pingSession, requireSession, type LogDetails, type PingSessionOptions } from '../../src';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
+import { capturedOutput } from './captured-output';
 
 export interface TestBed {
   emulator: Emulator;

@@ -1,0 +1,56 @@
+/*
+ * The redaction check over the whole suite. In every test file it records each console line,
+ * each log entry of the test bed, and the status line, headers and body of every response an
+ * Express app writes (the emulator is plain node:http, standing in for PingOne, and is not
+ * recorded), plus every emulator started. After the file, none of the emulators' secrets (client
+ * secret, access tokens, session tokens) may appear in what was recorded.
+ */
+import { ServerResponse } from 'node:http';
+import { format } from 'node:util';
+import express from 'express';
+import * as emulatorModule from '../../src/emulator/start-emulator';
+import type { Emulator } from '../../src/emulator';
+import { capturedOutput } from '../helpers/captured-output';
+
+const emulators: Emulator[] = [];
+const start = emulatorModule.startEmulator;
+(emulatorModule as { startEmulator: typeof start }).startEmulator = async (options) => {
+  const emulator = await start(options);
+  emulators.push(emulator);
+  return emulator;
+};
+
+for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+  const write = console[level].bind(console);
+  console[level] = (...args: unknown[]) => {
+    capturedOutput.push(format(...args));
+    write(...args);
+  };
+}
+
+type End = ServerResponse['end'];
+const end = ServerResponse.prototype.end;
+const write = ServerResponse.prototype.write;
+const chunkText = (chunk: unknown) =>
+  typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('latin1') : '';
+Object.assign(express.response, {
+  write(this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    capturedOutput.push(chunkText(chunk));
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  },
+  end(this: ServerResponse, ...args: unknown[]) {
+    const chunk = typeof args[0] === 'function' ? undefined : args[0];
+    capturedOutput.push(
+      `${this.statusCode} ${JSON.stringify(this.getHeaders())}`,
+      chunkText(chunk),
+    );
+    return (end as (...a: unknown[]) => ReturnType<End>).apply(this, args);
+  },
+});
+
+afterAll(() => {
+  const output = capturedOutput.join('\n');
+  const secrets = emulators.flatMap((emulator) => emulator.secrets());
+  const leaked = secrets.filter((secret) => output.includes(secret));
+  expect(leaked).toEqual([]);
+});

@@ -34,12 +34,11 @@ export async function startTestBed(
 ): Promise<TestBed> {
   const emulator = await startEmulator(options.emulator);
   const logs: TestBed['logs'] = [];
-  const logger = {
-    warn: (message: string, details: LogDetails) =>
-      void logs.push({ level: 'warn', message, details }),
-    info: (message: string, details: LogDetails) =>
-      void logs.push({ level: 'info', message, details }),
+  const log = (level: 'warn' | 'info') => (message: string, details: LogDetails) => {
+    logs.push({ level, message, details });
+    capturedOutput.push(`${message} ${JSON.stringify(details)}`);
   };
+  const logger = { warn: log('warn'), info: log('info') };
   const app = express();
   app.use(pingSession({ ...emulatorOptions(emulator), logger, ...options.pingSession }));
   app.get('/me', (req, res) => res.json(req.pingSession ?? null));

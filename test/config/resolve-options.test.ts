@@ -67,6 +67,16 @@ describe('defaults', () => {
     });
   });
 
+  it('accepts tokens up to 4096 bytes, and logout posts from this site only', () => {
+    const resolved = resolveOptions(valid, {});
+    expect(resolved.maxTokenLength).toBe(4096);
+    expect(resolved.logout).toMatchObject({
+      allowedOrigins: new Set(),
+      allowNoOrigin: false,
+      allowedReturnTo: new Set(),
+    });
+  });
+
   it('logs to the console', () => {
     expect(resolveOptions(valid, {}).logger).toBe(console);
   });
@@ -340,6 +350,27 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
     ['a short cache.keySecret', { ...valid, cache: { keySecret: 'short' } }, 'ERR_PINGONE_CACHE'],
     ['a logger without info', { ...valid, logger: { warn() {} } }, 'ERR_PINGONE_LOGGER'],
     ['logger set to true', { ...valid, logger: true }, 'ERR_PINGONE_LOGGER'],
+    ['a tiny maxTokenLength', { ...valid, maxTokenLength: 8 }, 'ERR_PINGONE_MAX_TOKEN_LENGTH'],
+    [
+      'an allowed origin with a path',
+      { ...valid, logout: { allowedOrigins: ['https://app.example.com/page'] } },
+      'ERR_PINGONE_LOGOUT',
+    ],
+    [
+      'an allowed origin that is not http(s)',
+      { ...valid, logout: { allowedOrigins: ['javascript:alert(1)'] } },
+      'ERR_PINGONE_LOGOUT',
+    ],
+    [
+      'allowedReturnTo that is not an array',
+      { ...valid, logout: { allowedReturnTo: 'https://a.example' } },
+      'ERR_PINGONE_LOGOUT',
+    ],
+    [
+      'allowNoOrigin that is not a boolean',
+      { ...valid, logout: { allowNoOrigin: 'yes' } },
+      'ERR_PINGONE_LOGOUT',
+    ],
     ['zero retry attempts', { ...valid, retry: { maxAttempts: 0 } }, 'ERR_PINGONE_RESILIENCE'],
     ['an unknown retry option', { ...valid, retry: { attempts: 3 } }, 'ERR_PINGONE_RESILIENCE'],
     ['retry set to true', { ...valid, retry: true }, 'ERR_PINGONE_RESILIENCE'],

@@ -1,7 +1,7 @@
 import { MemoryStore } from '../../src';
+import { sleep } from '../helpers/wait';
 
 const entry = { session: null, validUntil: Date.now() + 60_000, checkedAt: Date.now() };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('MemoryStore', () => {
   it('gives back what was set, at once', () => {

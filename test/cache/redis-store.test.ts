@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { ConfigError, type StoredLookup, type StoreListener } from '../../src';
 import { RedisStore } from '../../src/redis';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { sleep, until } from '../helpers/wait';
 
 let redis: RedisServer;
 let client: Redis;
@@ -21,7 +22,6 @@ afterEach(async () => {
   client.disconnect();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const entry = (validForMs = 60_000): StoredLookup => ({
   session: null,
   validUntil: Date.now() + validForMs,
@@ -43,14 +43,6 @@ function listening(store: RedisStore) {
   };
   store.subscribe(listener);
   return { heard, missed: () => missed };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
 }
 
 const subscribers = async (channel: string) =>

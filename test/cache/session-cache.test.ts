@@ -4,11 +4,11 @@ import request from 'supertest';
 import { pingSession, type PingSessionOptions } from '../../src';
 import { emulatorOptions, startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
+import { sleep, until } from '../helpers/wait';
 
 let bed: TestBed;
 afterEach(() => bed.close());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const me = (token: string) => request(bed.app).get('/me').set('Cookie', `ST=${token}`);
 const reads = () => bed.emulator.counts().sessionReads;
 
@@ -267,12 +267,4 @@ function sessionJson() {
     idleTimeoutInMinutes: 30,
     expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
   };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
 }

@@ -6,6 +6,7 @@ import { startEmulator, type Emulator } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
 import { emulatorOptions } from '../helpers/test-bed';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { until } from '../helpers/wait';
 
 const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
 const CHANNEL = 'pingone-session:signed-out';
@@ -33,7 +34,6 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const reads = () => emulator.counts().sessionReads;
 const loggerOf = (instance: string) => {
   const log = (_message: string, details: LogDetails) =>
@@ -65,14 +65,6 @@ async function instance(name = 'a', { redisAway = false } = {}) {
 
 const subscribers = async () =>
   ((await admin.call('PUBSUB', 'NUMSUB', CHANNEL)) as [string, number])[1];
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 const me = (app: express.Express, token: string) =>
   request(app).get('/me').set('Cookie', `ST=${token}`);

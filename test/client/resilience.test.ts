@@ -2,11 +2,11 @@ import request from 'supertest';
 import type { LogDetails, PingSessionOptions } from '../../src';
 import type { EmulatorFault } from '../../src/emulator';
 import { startTestBed, type TestBed } from '../helpers/test-bed';
+import { sleep, until } from '../helpers/wait';
 
 let bed: TestBed;
 afterEach(() => bed.close());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const reads = () => bed.emulator.counts().sessionReads;
 const me = (token: string) => request(bed.app).get('/me').set('Cookie', `ST=${token}`);
 
@@ -295,11 +295,3 @@ describe('staleIfErrorMs', () => {
     expect((await me(token)).status).toBe(503);
   });
 });
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}

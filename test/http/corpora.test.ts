@@ -7,13 +7,13 @@ import { startEmulator, type Emulator } from '../../src/emulator';
 import { emulatorOptions } from '../helpers/test-bed';
 
 /*
- * Public attack lists (../shared/corpora, from PayloadsAllTheThings), fed as an attacker sends
+ * Public attack lists (test/fixtures/corpora, from PayloadsAllTheThings), fed as an attacker sends
  * them: as the returnTo of a logout form post, and as the URL of a request that requireSession()
  * redirects to sign-in. Whatever the payload: a Location on the app's own origin (or the one it
  * trusts) as a browser resolves it, no header the app did not mean to send, and no 5xx.
  */
 const corpus = (name: string) =>
-  readFileSync(path.resolve(__dirname, '../../../shared/corpora', name), 'utf8')
+  readFileSync(path.resolve(__dirname, '../fixtures/corpora', name), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '');
 const PAYLOADS = [

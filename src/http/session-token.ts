@@ -63,16 +63,27 @@ function fromCookieParser(req: Request, cookieName: string): unknown {
     : undefined;
 }
 
-/** Every value of `name` in a `Cookie` header, undecoded, with RFC 6265's optional quotes removed. */
+/**
+ * Every value of `name` in a `Cookie` header, undecoded, with RFC 6265's optional quotes removed.
+ * Scans with indexOf rather than splitting: this runs on every request.
+ */
 function valuesOf(header: string, name: string): string[] {
   const values: string[] = [];
-  for (const pair of header.split(';')) {
+  let at = header.indexOf(name);
+  while (at !== -1) {
+    const end = header.indexOf(';', at);
+    const pair = header.slice(header.lastIndexOf(';', at) + 1, end === -1 ? undefined : end);
     const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
-    const value = pair.slice(eq + 1).trim();
-    values.push(
-      value.length > 1 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value,
-    );
+    if (eq !== -1 && pair.slice(0, eq).trim() === name)
+      values.push(unquote(pair.slice(eq + 1).trim()));
+    if (end === -1) break;
+    at = header.indexOf(name, end);
   }
   return values;
+}
+
+function unquote(value: string): string {
+  return value.length > 1 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1)
+    : value;
 }

@@ -67,7 +67,9 @@ export function createLogoutRoute(
   }
 
   return (req, res, next) => {
-    if (!paths.includes(req.path)) return false;
+    // req.path parses the URL; the substring test (true for any URL form that could match,
+    // absolute-form included) spares that on every other request.
+    if (!req.url.includes(logout.path) || !paths.includes(req.path)) return false;
     logoutHandler(req, res).catch(next);
     return true;
   };

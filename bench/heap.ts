@@ -1,0 +1,52 @@
+/*
+ * Heap per cached session: fills the session cache with 100 000 sessions shaped like PingOne's
+ * (parsed from JSON, as the client gets them) and prints the heap growth per entry.
+ * Run with --expose-gc by `npm run bench`.
+ */
+import { startEmulator } from 'express-pingone-session/emulator';
+import { createSessionCache } from '../src/cache/session-cache';
+import { resolveOptions } from '../src/config/resolve-options';
+
+const ENTRIES = 100_000;
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator();
+  // One realistic session as PingOne would send it; each read gets a fresh parse of it, with its
+  // own id, like sessions of different users.
+  const template = JSON.stringify(emulator.createSession().session);
+  await emulator.close();
+  let n = 0;
+  const read = async () => {
+    n += 1;
+    return JSON.parse(
+      template.replace(/"id":"[0-9a-f-]{36}"/, `"id":"${String(n).padStart(36, '0')}"`),
+    );
+  };
+  const options = resolveOptions(
+    {
+      environmentId: '00000000-0000-4000-8000-000000000000',
+      accessToken: 'unused',
+      cache: { max: ENTRIES, ttlMs: 3_600_000 },
+      logger: false,
+    },
+    {},
+  );
+  const cache = createSessionCache(read, options.cache, options.logger);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const tokens = Array.from({ length: ENTRIES }, (_, i) => `token-${i}-${'x'.repeat(20)}`);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (const token of tokens) await cache.lookup(token);
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const bytesPerEntry = (after - before) / ENTRIES;
+  // Used after the measurement, so that the collector cannot free the cache before it.
+  if (cache.lookup(tokens[ENTRIES - 1]!) instanceof Promise)
+    throw new Error('entries were dropped');
+  process.stdout.write(
+    JSON.stringify({ entries: ENTRIES, sessionJsonBytes: template.length, bytesPerEntry }) + '\n',
+  );
+}
+
+void main();

@@ -1,0 +1,376 @@
+/*
+ * npm run bench: every scenario of bench/scenarios.ts against its own server process, driven by
+ * autocannon from this process, the emulator (and Redis) in processes of their own. Prints a
+ * table, checks the targets, and writes bench/results.json, results.md and results.svg.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import autocannon, { type Options, type Request as CannonRequest, type Result } from 'autocannon';
+import request from 'supertest';
+import { startRedisServer, type RedisServer } from '../test/helpers/redis-server';
+import { SCENARIOS, type Scenario } from './scenarios';
+
+const CONNECTIONS = 10;
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
+const SECONDS = Number(process.env.BENCH_DURATION ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROTATING_TOKENS = 10_000;
+/** This file's compiled folder (bench/dist/bench), where the children's compiled files are too. */
+const here = __dirname;
+/** Where the results go: bench/, beside the sources. */
+const resultsDir = path.resolve(here, '../..');
+// Children run compiled JavaScript (npm run bench builds it): the TypeScript compiler loaded by
+// ts-node would weigh on the memory and start-up of the servers measured.
+
+interface Row {
+  id: string;
+  title: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  upstreamCalls: number;
+  cpuMicrosPerRequest: number;
+  peakRssMb: number;
+  ratio: number;
+  errors: number;
+}
+
+function child(file: string, env: Record<string, string>): ChildProcess {
+  return fork(path.join(here, file), [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function ask<T>(proc: ChildProcess, type: string, extra: object = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      proc.off('message', onMessage);
+      proc.off('exit', onExit);
+      resolve(message as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`a bench process exited (${code})`));
+    proc.on('message', onMessage);
+    proc.once('exit', onExit);
+    if (type !== 'ready') proc.send({ type, ...extra });
+  });
+}
+
+function stop(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill();
+  });
+}
+
+async function tokensFor(scenario: Scenario, emulator: ChildProcess): Promise<string[]> {
+  const count =
+    scenario.cookies === 'one-token'
+      ? 1
+      : scenario.cookies === 'rotate-10000'
+        ? ROTATING_TOKENS
+        : 0;
+  if (count === 0) return [];
+  return (await ask<{ tokens: string[] }>(emulator, 'sessions', { count })).tokens;
+}
+
+async function cookieRequests(
+  scenario: Scenario,
+  tokens: string[],
+  base: string,
+): Promise<Partial<Options>> {
+  if (scenario.cookies === 'express-session') {
+    const login = await request(base).get('/login');
+    const cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+    return { headers: { cookie } };
+  }
+  if (tokens.length === 0) return {};
+  if (tokens.length === 1) return { headers: { cookie: `ST=${tokens[0]}` } };
+  if (scenario.id === 'hit-10k') {
+    // Cache hits are fast enough for autocannon's own work to count: one prepared request per
+    // token (built once) keeps it as cheap as a single token. Connections then walk the tokens
+    // in step, which makes no difference to hits.
+    return { requests: tokens.map((token) => ({ headers: { cookie: `ST=${token}` } })) };
+  }
+  return sharedSequence(tokens);
+}
+
+/**
+ * Every request takes the next token of one sequence shared by all connections, so that
+ * concurrent requests never share a PingOne (or Redis) lookup.
+ */
+function sharedSequence(tokens: string[]): Partial<Options> {
+  let next = 0;
+  return {
+    requests: [
+      {
+        setupRequest: (req: CannonRequest) => ({
+          ...req,
+          headers: { ...req.headers, cookie: `ST=${tokens[next++ % tokens.length]}` },
+        }),
+      },
+    ],
+  };
+}
+
+function drive(url: string, seconds: number, extra: Partial<Options>): Promise<Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration: seconds, ...extra });
+}
+
+/** A scenario's processes, started and warmed up, ready to be measured round after round. */
+interface Prepared {
+  scenario: Scenario;
+  url: string;
+  extra: Partial<Options>;
+  emulator: ChildProcess;
+  server: ChildProcess;
+}
+
+async function prepare(scenario: Scenario, redis: RedisServer): Promise<Prepared> {
+  const emulator = child('emulator-process.js', {
+    BENCH_UPSTREAM_LATENCY_MS: String(scenario.upstreamLatencyMs ?? 0),
+  });
+  const { settings } = await ask<{ settings: Record<string, string> }>(emulator, 'ready');
+  const server = child('server.js', {
+    BENCH_SCENARIO: JSON.stringify(scenario),
+    BENCH_SETTINGS: JSON.stringify(settings),
+    ...(scenario.redis ? { BENCH_REDIS_URL: redis.url } : {}),
+  });
+  const { port } = await ask<{ port: number }>(server, 'ready');
+  const base = `http://127.0.0.1:${port}`;
+  const tokens = await tokensFor(scenario, emulator);
+  const extra = await cookieRequests(scenario, tokens, base);
+  const check = await request(base)
+    .get('/check')
+    .set(extra.headers ?? { cookie: tokens[0] ? `ST=${tokens[0]}` : '' });
+  const expectSession = scenario.cookies !== 'none';
+  if (check.body.session !== expectSession) {
+    throw new Error(
+      `${scenario.id}: session attached is ${check.body.session}, expected ${expectSession}`,
+    );
+  }
+  // Warm-up: every token once (so that cache scenarios measure hits), then a little more.
+  const cached = scenario.app === 'pingSession' && scenario.options?.cache !== false;
+  if (cached && tokens.length > 1) {
+    await autocannon({
+      url: `${base}/hello`,
+      connections: CONNECTIONS,
+      amount: tokens.length,
+      ...sharedSequence(tokens),
+    });
+  }
+  await drive(`${base}/hello`, WARMUP_SECONDS, extra);
+  return { scenario, url: `${base}/hello`, extra, emulator, server };
+}
+
+interface Round {
+  result: Result;
+  upstreamCalls: number;
+  /** Server CPU time (user + system) per request served, in microseconds. */
+  cpuMicrosPerRequest: number;
+}
+
+interface ServerStats {
+  peakRss: number;
+  cpuMicros: number;
+  served: number;
+}
+
+async function measure(prepared: Prepared): Promise<Round> {
+  await ask(prepared.emulator, 'counts');
+  const before = await ask<ServerStats>(prepared.server, 'stats');
+  const result = await drive(prepared.url, SECONDS, prepared.extra);
+  const after = await ask<ServerStats>(prepared.server, 'stats');
+  const { counts } = await ask<{ counts: { sessionReads: number } }>(prepared.emulator, 'counts');
+  const cpuMicrosPerRequest =
+    (after.cpuMicros - before.cpuMicros) / Math.max(1, after.served - before.served);
+  process.stderr.write(
+    `  ${Math.round(result.requests.average)} req/s, ${cpuMicrosPerRequest.toFixed(1)} µs CPU/request\n`,
+  );
+  return { result, upstreamCalls: counts.sessionReads, cpuMicrosPerRequest };
+}
+
+/** The round with the median requests per second stands for the scenario. */
+async function summarise(prepared: Prepared, rounds: Round[]): Promise<Omit<Row, 'ratio'>> {
+  const sorted = [...rounds].sort((a, b) => a.result.requests.average - b.result.requests.average);
+  const { result, upstreamCalls } = sorted[Math.floor(sorted.length / 2)]!;
+  const cpu = rounds.map((round) => round.cpuMicrosPerRequest).sort((a, b) => a - b);
+  const { peakRss } = await ask<ServerStats>(prepared.server, 'stats');
+  return {
+    id: prepared.scenario.id,
+    title: prepared.scenario.title,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    upstreamCalls,
+    cpuMicrosPerRequest: Math.round(cpu[Math.floor(cpu.length / 2)]! * 10) / 10,
+    peakRssMb: Math.round((peakRss / 2 ** 20) * 10) / 10,
+    errors: rounds.reduce((sum, round) => sum + round.result.errors + round.result.non2xx, 0),
+  };
+}
+
+function heapPerSession(): Promise<{ bytesPerEntry: number; entries: number }> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(path.join(here, 'heap.js'), [], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    let out = '';
+    proc.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    proc.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`heap.ts exited ${code}`)),
+    );
+  });
+}
+
+interface Target {
+  name: string;
+  pass: boolean;
+  measured: string;
+}
+
+function targets(rows: Row[], heapBytes: number): Target[] {
+  const by = (id: string) => rows.find((row) => row.id === id)!;
+  const ratio = (id: string, min: number): Target => ({
+    name: `${by(id).title} ≥ ${min} × bare Express`,
+    pass: by(id).ratio >= min,
+    measured: `${by(id).ratio.toFixed(3)} ×`,
+  });
+  const hitVsPeer = by('hit').requestsPerSecond / by('express-session').requestsPerSecond;
+  const hitVsNaive = by('hit').requestsPerSecond / by('naive').requestsPerSecond;
+  return [
+    ratio('no-cookie', 0.97),
+    ratio('hit', 0.9),
+    ratio('hit-10k', 0.85),
+    {
+      name: 'cache hit ≥ express-session MemoryStore',
+      pass: hitVsPeer >= 1,
+      measured: `${hitVsPeer.toFixed(2)} ×`,
+    },
+    {
+      name: 'cache hit ≥ 20 × the naive approach (20 ms PingOne)',
+      pass: hitVsNaive >= 20,
+      measured: `${hitVsNaive.toFixed(1)} ×`,
+    },
+    {
+      name: 'heap per cached session ≤ 2 KB',
+      pass: heapBytes <= 2048,
+      measured: `${Math.round(heapBytes)} B`,
+    },
+  ];
+}
+
+function markdown(
+  rows: Row[],
+  checks: Target[],
+  heap: { bytesPerEntry: number; entries: number },
+  machine: string,
+): string {
+  const lines = [
+    `Machine: ${machine}. ${CONNECTIONS} connections; per scenario ${WARMUP_SECONDS} s warm-up, then ${ROUNDS} rounds of ${SECONDS} s, median round shown.`,
+    '',
+    '| scenario | req/s | × bare | p50 ms | p99 ms | PingOne calls | server CPU µs/req | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.title} | ${r.requestsPerSecond} | ${r.ratio.toFixed(3)} | ${r.p50Ms} | ${r.p99Ms} | ${r.upstreamCalls} | ${r.cpuMicrosPerRequest} | ${r.peakRssMb} |`,
+    ),
+    '',
+    `Heap per cached session: ${Math.round(heap.bytesPerEntry)} bytes (${heap.entries} sessions held).`,
+    '',
+    '| target | measured | |',
+    '| --- | ---: | --- |',
+    ...checks.map((t) => `| ${t.name} | ${t.measured} | ${t.pass ? 'pass' : '**fail**'} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function svg(rows: Row[]): string {
+  const barHeight = 22;
+  const labelWidth = 380;
+  const width = 760;
+  const scale = (width - labelWidth - 70) / Math.max(1, ...rows.map((r) => r.ratio));
+  const bars = rows.map((r, i) => {
+    const y = 30 + i * (barHeight + 8);
+    const w = Math.max(1, r.ratio * scale);
+    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    return [
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(r.title)}</text>`,
+      `<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${r.id === 'bare' ? '#8a8f98' : '#2f6fdb'}"/>`,
+      `<text x="${labelWidth + w + 6}" y="${y + 15}">${r.ratio.toFixed(2)}×</text>`,
+    ].join('');
+  });
+  const height = 40 + rows.length * (barHeight + 8);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">`,
+    `<text x="10" y="18" font-weight="bold">Requests per second, relative to bare Express</text>`,
+    ...bars,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const redis = await startRedisServer();
+  const prepared: Prepared[] = [];
+  const measured: Omit<Row, 'ratio'>[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      process.stderr.write(`starting: ${scenario.title}\n`);
+      prepared.push(await prepare(scenario, redis));
+    }
+    // Rounds over all scenarios, so that a slow spell of a shared machine hits every scenario
+    // alike instead of one; the median round of each is kept.
+    const rounds = new Map<Prepared, Round[]>(prepared.map((p) => [p, []]));
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const p of prepared) {
+        process.stderr.write(`round ${round}/${ROUNDS}: ${p.scenario.title}\n`);
+        rounds.get(p)!.push(await measure(p));
+      }
+    }
+    for (const p of prepared) measured.push(await summarise(p, rounds.get(p)!));
+  } finally {
+    await Promise.all(prepared.flatMap((p) => [stop(p.server), stop(p.emulator)]));
+    await redis.stop();
+  }
+  const bare = measured.find((row) => row.id === 'bare')!.requestsPerSecond;
+  const rows: Row[] = measured.map((row) => ({ ...row, ratio: row.requestsPerSecond / bare }));
+  const heap = await heapPerSession();
+  const checks = targets(rows, heap.bytesPerEntry);
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}`;
+  const md = markdown(rows, checks, heap, machine);
+  process.stdout.write(`\n${md}\nTook ${Math.round((Date.now() - started) / 1000)} s.\n`);
+  writeFileSync(
+    path.join(resultsDir, 'results.json'),
+    JSON.stringify(
+      {
+        machine,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        rows,
+        heap,
+        targets: checks,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  writeFileSync(path.join(resultsDir, 'results.md'), md);
+  writeFileSync(path.join(resultsDir, 'results.svg'), svg(rows));
+  const errors = rows.filter((row) => row.errors > 0);
+  if (errors.length > 0) {
+    process.stderr.write(`Requests failed in: ${errors.map((row) => row.id).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

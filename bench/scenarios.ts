@@ -1,0 +1,72 @@
+/** The scenarios of `npm run bench`, each run against its own server process. */
+export interface Scenario {
+  id: string;
+  title: string;
+  /** What the server mounts in front of the route. */
+  app: 'bare' | 'pingSession' | 'naive' | 'express-session';
+  /**
+   * How requests carry a session. `rotate-10000`: every request the next of 10 000 tokens, in one
+   * order shared by all connections, so that concurrent requests do not share a token.
+   */
+  cookies: 'none' | 'one-token' | 'rotate-10000' | 'express-session';
+  /** Options for pingSession() besides the emulator's. */
+  options?: Record<string, unknown>;
+  /** Latency the emulator adds to every session read. */
+  upstreamLatencyMs?: number;
+  redis?: boolean;
+}
+
+export const SCENARIOS: Scenario[] = [
+  { id: 'bare', title: 'bare Express', app: 'bare', cookies: 'none' },
+  { id: 'no-cookie', title: 'pingSession(), no cookie', app: 'pingSession', cookies: 'none' },
+  {
+    id: 'hit',
+    title: 'pingSession(), cache hit, one token',
+    app: 'pingSession',
+    cookies: 'one-token',
+  },
+  {
+    id: 'hit-10k',
+    title: 'pingSession(), cache hit, 10 000 tokens',
+    app: 'pingSession',
+    cookies: 'rotate-10000',
+    // Long enough to outlast the run: this measures hits, not the refresh every 30 s.
+    options: { cache: { ttlMs: 600_000 } },
+  },
+  {
+    id: 'miss',
+    title: 'pingSession(), cache off, 20 ms PingOne',
+    app: 'pingSession',
+    cookies: 'rotate-10000',
+    options: { cache: false },
+    upstreamLatencyMs: 20,
+  },
+  {
+    id: 'naive',
+    title: 'naive axios call per request, 20 ms PingOne',
+    app: 'naive',
+    cookies: 'rotate-10000',
+    upstreamLatencyMs: 20,
+  },
+  {
+    id: 'express-session',
+    title: 'express-session, MemoryStore',
+    app: 'express-session',
+    cookies: 'express-session',
+  },
+  {
+    id: 'redis-hit',
+    title: 'pingSession() + RedisStore, cache hit, one token',
+    app: 'pingSession',
+    cookies: 'one-token',
+    redis: true,
+  },
+  {
+    id: 'redis-only',
+    title: 'pingSession() + RedisStore, every lookup from Redis',
+    app: 'pingSession',
+    cookies: 'rotate-10000',
+    options: { cache: { max: 1, ttlMs: 600_000 } },
+    redis: true,
+  },
+];

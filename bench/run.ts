@@ -301,7 +301,7 @@ function svg(rows: Row[]): string {
     return [
       `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(r.title)}</text>`,
       `<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${r.id === 'bare' ? '#8a8f98' : '#2f6fdb'}"/>`,
-      `<text x="${labelWidth + w + 6}" y="${y + 15}">${r.ratio.toFixed(2)}×</text>`,
+      `<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 15}">${r.ratio.toFixed(2)}×</text>`,
     ].join('');
   });
   const height = 40 + rows.length * (barHeight + 8);

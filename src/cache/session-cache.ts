@@ -10,11 +10,14 @@ import type { StoredLookup } from './session-store';
 
 /** Session lookups by token: reused while fresh, shared while in flight, dropped on sign-out. */
 export interface SessionCache {
+  /** The cache key of a token: a keyed hash, never the token. */
+  keyOf(sessionToken: string): string;
   /**
    * The session of a token, or `null` for none. Answers at once (not a promise) when this process
-   * holds the answer, which keeps the common request free of extra ticks.
+   * holds the answer, which keeps the common request free of extra ticks. Give `key` when it is
+   * already known.
    */
-  lookup(sessionToken: string): PingSession | null | Promise<PingSession | null>;
+  lookup(sessionToken: string, key?: string): PingSession | null | Promise<PingSession | null>;
   /** The token was signed out: forget it here and in every instance sharing the store. */
   forget(sessionToken: string): Promise<void>;
 }
@@ -105,8 +108,8 @@ export function createSessionCache(
   }
 
   return {
-    lookup(sessionToken) {
-      const key = keyOf(sessionToken);
+    keyOf,
+    lookup(sessionToken, key = keyOf(sessionToken)) {
       const hit = memory?.get(key);
       if (hit !== undefined && Date.now() < hit.validUntil) return hit.session;
       const inFlight = flights.get(key);

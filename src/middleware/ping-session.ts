@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { Socket } from 'node:net';
+import type { Request, RequestHandler } from 'express';
 import { createSessionCache } from '../cache/session-cache';
 import { createPingOneClient } from '../client/pingone-client';
 import { resolveOptions } from '../config/resolve-options';
@@ -45,7 +46,7 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
     if (logoutRoute?.(req, res, next)) return;
     const sessionToken = readToken(req);
     if (sessionToken === undefined) return next();
-    const found = sessions.lookup(sessionToken);
+    const found = sessions.lookup(sessionToken, keyOnConnection(req, sessionToken, sessions.keyOf));
     if (!(found instanceof Promise)) {
       if (found !== null) req.pingSession = found;
       return next();
@@ -61,4 +62,21 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
       },
     );
   };
+}
+
+const CONNECTION_KEY = Symbol('express-pingone-session.connectionKey');
+
+/**
+ * The cache key of the token, remembered on the connection: a browser sends the same cookie on
+ * every request of a keep-alive connection, and the keyed hash is the dearest step of a cache
+ * hit. The token stays only as long as the connection that carries it in every request anyway.
+ */
+function keyOnConnection(req: Request, sessionToken: string, keyOf: (token: string) => string) {
+  const socket = req.socket as
+    (Socket & { [CONNECTION_KEY]?: { token: string; key: string } }) | undefined;
+  const remembered = socket?.[CONNECTION_KEY];
+  if (remembered !== undefined && remembered.token === sessionToken) return remembered.key;
+  const key = keyOf(sessionToken);
+  if (socket) socket[CONNECTION_KEY] = { token: sessionToken, key };
+  return key;
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import request from 'supertest';
@@ -151,5 +153,48 @@ describe('pingSession() when PingOne fails', () => {
     const res = await request(app).get('/me').set('Cookie', 'ST=some-token');
     expect(res.status).toBe(200);
     expect(res.body).toBeNull();
+  });
+});
+
+describe('pingSession() on a keep-alive connection', () => {
+  it('reads each request by its own token when the tokens change between requests', async () => {
+    bed = await startTestBed();
+    const ada = bed.emulator.createSession({ user: 'ada' });
+    const grace = bed.emulator.createSession({ user: 'grace' });
+    const server = bed.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const me = (token: string) =>
+      new Promise<{ body: { id: string } | null; socket: unknown }>((resolve, reject) => {
+        const req = http.get(
+          {
+            host: '127.0.0.1',
+            port: (server.address() as AddressInfo).port,
+            path: '/me',
+            agent,
+            headers: { cookie: `ST=${token}` },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ body: JSON.parse(text), socket: req.socket }));
+          },
+        );
+        req.on('error', reject);
+      });
+    try {
+      const first = await me(ada.token);
+      const second = await me(grace.token);
+      const third = await me(ada.token);
+      expect(second.socket).toBe(first.socket);
+      expect([first.body?.id, second.body?.id, third.body?.id]).toEqual([
+        ada.session.id,
+        grace.session.id,
+        ada.session.id,
+      ]);
+    } finally {
+      agent.destroy();
+      server.close();
+    }
   });
 });

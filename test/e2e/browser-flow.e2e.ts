@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { DEMO_USERS, startEmulator, type Emulator } from '../../src/emulator';
 import { parseUserAgent } from '../../src/emulator/user-agent';
 import { createExampleApp } from '../../example-app/src/app';
+import { emulatorOptions } from '../helpers/test-bed';
 
 /*
  * A real browser (Debian's Chromium, driven by playwright-core; never a downloaded one) walks the
@@ -39,14 +40,7 @@ beforeAll(async () => {
     createExampleApp({
       signOnUrl: emulator.signOnUrl,
       publicUrl: appUrl,
-      pingSession: {
-        environmentId: emulator.environmentId,
-        apiPath: emulator.apiPath,
-        authPath: emulator.authPath,
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-        logger: false,
-      },
+      pingSession: { ...emulatorOptions(emulator), logger: false },
     }),
   );
   // Another origin (another port of localhost): a page that posts a sign-out form to the app.

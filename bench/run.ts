@@ -320,7 +320,10 @@ async function main(): Promise<void> {
   const prepared: Prepared[] = [];
   const measured: Omit<Row, 'ratio'>[] = [];
   try {
-    for (const scenario of SCENARIOS) {
+    // BENCH_ONLY=bare,hit measures a subset while working on one path (targets need all).
+    const only = process.env.BENCH_ONLY?.split(',');
+    const chosen = only ? only.map((id) => SCENARIOS.find((s) => s.id === id)!) : SCENARIOS;
+    for (const scenario of chosen) {
       process.stderr.write(`starting: ${scenario.title}\n`);
       prepared.push(await prepare(scenario, redis));
     }
@@ -341,10 +344,12 @@ async function main(): Promise<void> {
   const bare = measured.find((row) => row.id === 'bare')!.requestsPerSecond;
   const rows: Row[] = measured.map((row) => ({ ...row, ratio: row.requestsPerSecond / bare }));
   const heap = await heapPerSession();
-  const checks = targets(rows, heap.bytesPerEntry);
+  const complete = SCENARIOS.every((s) => rows.some((row) => row.id === s.id));
+  const checks = complete ? targets(rows, heap.bytesPerEntry) : [];
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}`;
   const md = markdown(rows, checks, heap, machine);
   process.stdout.write(`\n${md}\nTook ${Math.round((Date.now() - started) / 1000)} s.\n`);
+  if (!complete) return;
   writeFileSync(
     path.join(resultsDir, 'results.json'),
     JSON.stringify(

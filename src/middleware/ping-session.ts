@@ -23,9 +23,6 @@ declare global {
   }
 }
 
-/** Set on every request `pingSession()` looked at, so `requireSession()` can tell it ran. */
-export const SESSION_CHECKED = Symbol('express-pingone-session.checked');
-
 /**
  * Reads the browser's PingOne session token cookie, asks PingOne for its session with the
  * server-held access token, and sets `req.pingSession`. Also answers the logout route.
@@ -42,7 +39,9 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
     : undefined;
 
   return function pingSessionMiddleware(req, res, next) {
-    (req as unknown as Record<symbol, boolean>)[SESSION_CHECKED] = true;
+    // Always set, to undefined when there is no session: every request then has the same shape
+    // (one hidden class for V8), and requireSession() can tell that pingSession() ran.
+    req.pingSession = undefined;
     if (logoutRoute?.(req, res, next)) return;
     const sessionToken = readToken(req);
     if (sessionToken === undefined) return next();

@@ -5,7 +5,6 @@ import { toSafeRelativePath } from '../http/return-to';
 import { sendError } from '../http/send-error';
 import { checkKnownKeys } from '../config/validations';
 import type { RequireSessionOptions } from '../options';
-import { SESSION_CHECKED } from './ping-session';
 
 /**
  * Lets a request through only with a valid PingOne session. Without one: browser navigations go
@@ -19,7 +18,7 @@ export function requireSession(options: RequireSessionOptions = {}): RequestHand
 
   return function requireSessionMiddleware(req, res, next) {
     if (req.pingSession !== undefined) return next();
-    if (!(req as unknown as Record<symbol, unknown>)[SESSION_CHECKED]) {
+    if (!('pingSession' in req)) {
       return next(new Error('requireSession() needs pingSession() mounted before it.'));
     }
     res.set('Cache-Control', 'no-store');

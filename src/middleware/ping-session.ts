@@ -63,7 +63,8 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
   };
 }
 
-const CONNECTION_KEY = Symbol('express-pingone-session.connectionKey');
+/** Keyed by socket, so that no property is added to Node's socket objects. */
+const keysOnConnections = new WeakMap<Socket, { token: string; key: string }>();
 
 /**
  * The cache key of the token, remembered on the connection: a browser sends the same cookie on
@@ -71,11 +72,10 @@ const CONNECTION_KEY = Symbol('express-pingone-session.connectionKey');
  * hit. The token stays only as long as the connection that carries it in every request anyway.
  */
 function keyOnConnection(req: Request, sessionToken: string, keyOf: (token: string) => string) {
-  const socket = req.socket as
-    (Socket & { [CONNECTION_KEY]?: { token: string; key: string } }) | undefined;
-  const remembered = socket?.[CONNECTION_KEY];
+  const socket = req.socket as Socket | undefined;
+  const remembered = socket && keysOnConnections.get(socket);
   if (remembered !== undefined && remembered.token === sessionToken) return remembered.key;
   const key = keyOf(sessionToken);
-  if (socket) socket[CONNECTION_KEY] = { token: sessionToken, key };
+  if (socket) keysOnConnections.set(socket, { token: sessionToken, key });
   return key;
 }

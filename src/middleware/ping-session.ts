@@ -8,6 +8,7 @@ import { createSessionTokenReader } from '../http/session-token';
 import { createLogoutRoute } from '../logout/logout-route';
 import type { PingSessionOptions } from '../options';
 import type { PingSession } from '../session';
+import { setRequestSession } from './request-session';
 
 declare global {
   // Declaration merging is how Express lets libraries type what they add to a request.
@@ -39,25 +40,26 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
     : undefined;
 
   return function pingSessionMiddleware(req, res, next) {
-    // Always set, to undefined when there is no session: every request then has the same shape
-    // (one hidden class for V8), and requireSession() can tell that pingSession() ran.
-    req.pingSession = undefined;
     if (logoutRoute?.(req, res, next)) return;
     const sessionToken = readToken(req);
-    if (sessionToken === undefined) return next();
+    if (sessionToken === undefined) {
+      setRequestSession(req, undefined);
+      return next();
+    }
     const found = sessions.lookup(sessionToken, keyOnConnection(req, sessionToken, sessions.keyOf));
     if (!(found instanceof Promise)) {
-      if (found !== null) req.pingSession = found;
+      setRequestSession(req, found ?? undefined);
       return next();
     }
     found.then(
       (session) => {
-        if (session !== null) req.pingSession = session;
+        setRequestSession(req, session ?? undefined);
         next();
       },
       () => {
-        if (onUpstreamError === 'fail-open') return next();
-        sendError(res, 503, 'pingone_unavailable');
+        if (onUpstreamError !== 'fail-open') return sendError(res, 503, 'pingone_unavailable');
+        setRequestSession(req, undefined);
+        next();
       },
     );
   };

@@ -5,6 +5,7 @@ import { toSafeRelativePath } from '../http/return-to';
 import { sendError } from '../http/send-error';
 import { checkKnownKeys } from '../config/validations';
 import type { RequireSessionOptions } from '../options';
+import { wasChecked } from './request-session';
 
 /**
  * Lets a request through only with a valid PingOne session. Without one: browser navigations go
@@ -18,7 +19,7 @@ export function requireSession(options: RequireSessionOptions = {}): RequestHand
 
   return function requireSessionMiddleware(req, res, next) {
     if (req.pingSession !== undefined) return next();
-    if (!('pingSession' in req)) {
+    if (!wasChecked(req)) {
       return next(new Error('requireSession() needs pingSession() mounted before it.'));
     }
     res.set('Cache-Control', 'no-store');

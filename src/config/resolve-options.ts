@@ -21,6 +21,7 @@ import {
   checkBoolean,
   checkKnownKeys,
   checkLogger,
+  checkOptionsObject,
   checkOrigins,
   checkOneOf,
   checkRegion,
@@ -285,25 +286,21 @@ function resolveCredentials(options: PingSessionOptions, env: Env): Credentials 
 
 function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | false {
   if (logout === false) return false;
-  if (logout === undefined) return resolveLogout({});
-  if (typeof logout !== 'object' || logout === null) {
-    throw new ConfigError('ERR_PINGONE_LOGOUT', 'logout must be an options object, or false.');
-  }
-  checkKnownKeys('logout', logout, LOGOUT_OPTION_NAMES, 'ERR_PINGONE_LOGOUT');
-  const clearCookies = logout.clearCookies ?? DEFAULTS.logout.clearCookies;
+  const given = checkOptionsObject('logout', logout, LOGOUT_OPTION_NAMES, 'ERR_PINGONE_LOGOUT');
+  const clearCookies = given.clearCookies ?? DEFAULTS.logout.clearCookies;
   if (!Array.isArray(clearCookies)) {
     throw new ConfigError('ERR_PINGONE_LOGOUT', 'logout.clearCookies must be an array of names.');
   }
   return {
-    path: checkSitePath('logout.path', logout.path ?? DEFAULTS.logout.path, 'ERR_PINGONE_LOGOUT'),
-    returnTo: checkReturnTo(logout.returnTo ?? DEFAULTS.logout.returnTo),
+    path: checkSitePath('logout.path', given.path ?? DEFAULTS.logout.path, 'ERR_PINGONE_LOGOUT'),
+    returnTo: checkReturnTo(given.returnTo ?? DEFAULTS.logout.returnTo),
     clearCookies: clearCookies.map((name, i) => checkCookieName(`logout.clearCookies[${i}]`, name)),
-    allowedOrigins: checkOrigins('logout.allowedOrigins', logout.allowedOrigins),
+    allowedOrigins: checkOrigins('logout.allowedOrigins', given.allowedOrigins),
     allowNoOrigin: checkBoolean(
       'logout.allowNoOrigin',
-      logout.allowNoOrigin ?? DEFAULTS.logout.allowNoOrigin,
+      given.allowNoOrigin ?? DEFAULTS.logout.allowNoOrigin,
     ),
-    allowedReturnTo: checkOrigins('logout.allowedReturnTo', logout.allowedReturnTo),
+    allowedReturnTo: checkOrigins('logout.allowedReturnTo', given.allowedReturnTo),
   };
 }
 
@@ -318,11 +315,7 @@ function unlisted<T extends object>(value: T, key: keyof T): T {
 
 function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false {
   if (cache === false) return false;
-  const given = cache ?? {};
-  if (typeof given !== 'object' || given === null) {
-    throw new ConfigError('ERR_PINGONE_CACHE', 'cache must be an options object, or false.');
-  }
-  checkKnownKeys('cache', given, CACHE_OPTION_NAMES, 'ERR_PINGONE_CACHE');
+  const given = checkOptionsObject('cache', cache, CACHE_OPTION_NAMES, 'ERR_PINGONE_CACHE');
   const number = (option: keyof typeof DEFAULTS.cache, min: number, max: number) =>
     checkWholeNumber(
       `cache.${option}`,
@@ -353,14 +346,7 @@ function resolveNumbers<K extends string>(
   ranges: Record<K, readonly [number, number]>,
 ): Record<K, number> | false {
   if (given === false) return false;
-  const options: Partial<Record<K, number>> = given ?? {};
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigError(
-      'ERR_PINGONE_RESILIENCE',
-      `${where} must be an options object, or false.`,
-    );
-  }
-  checkKnownKeys(where, options, names, 'ERR_PINGONE_RESILIENCE');
+  const options = checkOptionsObject(where, given, names, 'ERR_PINGONE_RESILIENCE');
   const resolved = {} as Record<K, number>;
   for (const name of names) {
     const [min, max] = ranges[name];

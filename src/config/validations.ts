@@ -34,6 +34,24 @@ export function checkKnownKeys(
   }
 }
 
+/**
+ * A nested options object (`logout`, `cache`, `retry`...) after its `false` case is handled:
+ * an object (an empty one when left out) with only known keys.
+ */
+export function checkOptionsObject<T extends object>(
+  option: string,
+  value: T | undefined,
+  known: readonly string[],
+  code: ConstructorParameters<typeof ConfigError>[0],
+): Partial<T> {
+  const given = value ?? {};
+  if (typeof given !== 'object' || given === null) {
+    throw new ConfigError(code, `${option} must be an options object, or false.`);
+  }
+  checkKnownKeys(option, given, known, code);
+  return given;
+}
+
 export function checkEnvironmentId(value: unknown): string {
   if (typeof value !== 'string' || !UUID.test(value)) {
     throw new ConfigError(

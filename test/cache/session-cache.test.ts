@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import request from 'supertest';
 import { pingSession, type PingSessionOptions } from '../../src';
-import { emulatorOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import { emulatorOptions, signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 import { sleep, until } from '../helpers/wait';
 
@@ -93,10 +93,7 @@ describe('the session cache', () => {
     await bedWith();
     const { token } = bed.emulator.createSession();
     await me(token);
-    await request(bed.app)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    await signOut(bed.app, token);
     expect((await me(token)).body).toBeNull();
     expect(reads()).toBe(2);
   });
@@ -224,10 +221,7 @@ describe('the session cache against a PingOne that answers late or fails', () =>
     );
     const during = me('a-token').then((res) => res);
     await until(() => count() === 1);
-    const logout = await request(bed.app)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', 'ST=a-token');
+    const logout = await signOut(bed.app, 'a-token');
     expect(logout.status).toBe(204);
     open();
     await during;
@@ -249,10 +243,7 @@ describe('the session cache and a session store', () => {
     });
     const { token } = bed.emulator.createSession();
     await me(token);
-    await request(bed.app)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    await signOut(bed.app, token);
     expect(written.length).toBeGreaterThanOrEqual(3);
     expect(written.join('\n')).not.toContain(token);
   });

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { pingSession, type LogDetails } from '../../src';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
-import { emulatorOptions } from '../helpers/test-bed';
+import { emulatorOptions, signOut } from '../helpers/test-bed';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { until } from '../helpers/wait';
 
@@ -84,10 +84,7 @@ describe('instances sharing a RedisStore', () => {
     const { token } = emulator.createSession();
     expect((await me(a, token)).body).not.toBeNull();
     expect((await me(b, token)).body).not.toBeNull();
-    const logout = await request(b)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    const logout = await signOut(b, token);
     expect(logout.status).toBe(204);
     expect((await me(a, token)).body).toBeNull();
   });
@@ -96,10 +93,7 @@ describe('instances sharing a RedisStore', () => {
     const a = await instance();
     const { token } = emulator.createSession();
     await me(a, token);
-    await request(a)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    await signOut(a, token);
     const keys = await admin.keys('*');
     const values = await Promise.all(keys.map((key) => admin.get(key)));
     expect(keys).toHaveLength(1);

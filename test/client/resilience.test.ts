@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { LogDetails, PingSessionOptions } from '../../src';
 import type { EmulatorFault } from '../../src/emulator';
-import { startTestBed, type TestBed } from '../helpers/test-bed';
+import { signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { sleep, until } from '../helpers/wait';
 
 let bed: TestBed;
@@ -171,20 +171,14 @@ describe('access tokens', () => {
 describe('logout', () => {
   it('is not retried after a 503, since the reset may have happened', async () => {
     const { token } = await bedWith({}, { status: 503 });
-    const res = await request(bed.app)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    const res = await signOut(bed.app, token);
     expect(res.status).toBe(502);
     expect(bed.emulator.counts().sessionResets).toBe(1);
   });
 
   it('is not retried after a connection reset', async () => {
     const { token } = await bedWith({}, { reset: true });
-    await request(bed.app)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    await signOut(bed.app, token);
     expect(bed.emulator.counts().sessionResets).toBe(1);
   });
 });
@@ -286,10 +280,7 @@ describe('staleIfErrorMs', () => {
   it('never serves a session once it was logged out', async () => {
     const { token } = await bedWith({ cache: { ttlMs: 50, staleIfErrorMs: 5000 } });
     await me(token);
-    await request(bed.app)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    await signOut(bed.app, token);
     bed.emulator.addFault({ status: 503 });
     await sleep(100);
     expect((await me(token)).status).toBe(503);

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import request from 'supertest';
 import { pingSession, requireSession, type LogDetails, type PingSessionOptions } from '../../src';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 import { capturedOutput } from './captured-output';
@@ -12,6 +13,14 @@ export interface TestBed {
   logs: { level: 'warn' | 'info'; message: string; details: LogDetails }[];
   /** Stops the emulator; calling it again does nothing. */
   close(): Promise<void>;
+}
+
+/** Signs out as the app's own page would: `POST /logout` with the token, from the same origin. */
+export function signOut(app: Parameters<typeof request>[0], token: string) {
+  return request(app)
+    .post('/logout')
+    .set('Sec-Fetch-Site', 'same-origin')
+    .set('Cookie', `ST=${token}`);
 }
 
 /** The options that point `pingSession()` at an emulator with its worker application. */

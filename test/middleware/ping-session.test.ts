@@ -4,7 +4,7 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import request from 'supertest';
 import { pingSession } from '../../src';
-import { emulatorOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import { emulatorOptions, signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
 let bed: TestBed;
@@ -80,10 +80,7 @@ describe('pingSession() without a usable session', () => {
 
   it('leaves req.pingSession undefined once the session was reset at PingOne', async () => {
     const { token } = bed.emulator.createSession();
-    await request(bed.app)
-      .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`);
+    await signOut(bed.app, token);
     const res = await request(bed.app).get('/me').set('Cookie', `ST=${token}`);
     expect(res.body).toBeNull();
   });

@@ -38,13 +38,23 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** PingOne sees the token's bytes as sent: no percent-decoding. */
 const keepRaw = (value: string) => value;
 
-export function createRequestHandler(ctx: EmulatorContext) {
-  const sessionsPath = `/v1/environments/${ctx.environmentId}/sessions/me`;
-  const tokenPath = `/${ctx.environmentId}/as/token`;
-  const signOnPath = `/${ctx.environmentId}/signon`;
+/** The emulator's endpoints, as paths on its origin. */
+export function emulatorPaths(environmentId: string) {
+  return {
+    sessionsMe: `/v1/environments/${environmentId}/sessions/me`,
+    token: `/${environmentId}/as/token`,
+    signOn: `/${environmentId}/signon`,
+  };
+}
 
-  function route(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+export function createRequestHandler(ctx: EmulatorContext) {
+  const {
+    sessionsMe: sessionsPath,
+    token: tokenPath,
+    signOn: signOnPath,
+  } = emulatorPaths(ctx.environmentId);
+
+  function route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
     switch (url.pathname) {
       case sessionsPath:
         return sendJson(res, sessionsMe(ctx, req));
@@ -57,19 +67,19 @@ export function createRequestHandler(ctx: EmulatorContext) {
     }
   }
 
-  function kindOf(req: IncomingMessage): CallKind | undefined {
-    const path = (req.url ?? '').split('?')[0];
+  function kindOf(path: string): CallKind | undefined {
     if (path === sessionsPath) return 'sessions';
     if (path === tokenPath) return 'token';
     return undefined;
   }
 
   function answerWithFaults(req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
-    const kind = kindOf(req);
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const kind = kindOf(url.pathname);
     const plan = kind ? ctx.faults.plan(kind) : undefined;
     if (plan?.outcome) record.fault = describeOutcome(plan.outcome);
     const play = () =>
-      plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, record.body);
+      plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, url, record.body);
     if (!plan?.latencyMs) return play();
     const timer = setTimeout(() => {
       ctx.timers.delete(timer);

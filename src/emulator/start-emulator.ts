@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessTokens } from './access-tokens';
 import { Faults, type EmulatorFault } from './faults';
-import { createRequestHandler, type RecordedRequest } from './server';
+import { createRequestHandler, emulatorPaths, type RecordedRequest } from './server';
 import {
   SessionStore,
   type CreatedSession,
@@ -106,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
+  const paths = emulatorPaths(environmentId);
   // Session links name the API URL, which needs the port: requests are taken from here on (no
   // I/O callback can run before this synchronous continuation of the listen).
   const store = new SessionStore(
@@ -133,19 +134,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     apiPath: `${url}/v1`,
     authPath: url,
-    signOnUrl: `${url}/${environmentId}/signon`,
+    signOnUrl: `${url}${paths.signOn}`,
     environmentId,
     clientId,
     clientSecret,
     requests,
     counts() {
-      const sessionsMe = `/v1/environments/${environmentId}/sessions/me`;
       const count = (method: string, path: string) =>
         requests.filter((r) => r.method === method && r.url === path).length;
       return {
-        sessionReads: count('GET', sessionsMe),
-        sessionResets: count('POST', sessionsMe),
-        tokenRequests: count('POST', `/${environmentId}/as/token`),
+        sessionReads: count('GET', paths.sessionsMe),
+        sessionResets: count('POST', paths.sessionsMe),
+        tokenRequests: count('POST', paths.token),
       };
     },
     addFault: (fault) => faults.add(fault),

@@ -19,8 +19,9 @@ export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => b
 
 /**
  * `POST {logout.path}`: resets the PingOne session, forgets its cached lookups in every instance,
- * then clears the local cookies whatever PingOne said, so a browser is never left holding a token the user asked to drop. The path matches
- * exactly (case-sensitive, one trailing slash allowed), relative to where the middleware is mounted.
+ * then clears the local cookies whatever PingOne said, so a browser is never left holding a token
+ * the user asked to drop. The path matches exactly (case-sensitive, one trailing slash allowed),
+ * relative to where the middleware is mounted.
  */
 export function createLogoutRoute(
   options: ResolvedOptions,

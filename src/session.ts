@@ -74,3 +74,17 @@ export interface PingSessionLastSignOn {
   readonly policy: PingSessionPolicy;
   readonly at: string;
 }
+
+/**
+ * Whether a value, parsed from PingOne's answer or read back from a store, has what every session
+ * has: a string `id` and a string `user.id`. Anything else is never taken for a session.
+ */
+export function isPingSession(value: unknown): value is PingSession {
+  const session = value as Partial<PingSession> | null;
+  return (
+    typeof session === 'object' &&
+    session !== null &&
+    typeof session.id === 'string' &&
+    typeof session.user?.id === 'string'
+  );
+}

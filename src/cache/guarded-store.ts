@@ -1,4 +1,5 @@
 import type { PingSessionLogger } from '../options';
+import { isPingSession } from '../session';
 import type { SessionStore, StoredLookup } from './session-store';
 
 /** A shared store whose calls never throw and never take longer than the timeout. */
@@ -88,11 +89,5 @@ function describe(error: unknown): string {
 function isStoredLookup(value: unknown): value is StoredLookup {
   if (typeof value !== 'object' || value === null) return false;
   const { session, validUntil } = value as Partial<StoredLookup>;
-  return (
-    typeof validUntil === 'number' &&
-    (session === null ||
-      (typeof session === 'object' &&
-        typeof session?.id === 'string' &&
-        typeof session.user?.id === 'string'))
-  );
+  return typeof validUntil === 'number' && (session === null || isPingSession(session));
 }

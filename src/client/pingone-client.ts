@@ -1,6 +1,6 @@
 import type { ResolvedOptions } from '../config/resolve-options';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
-import type { PingSession } from '../session';
+import { isPingSession, type PingSession } from '../session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
 import { createUpstream, errorFromResponse, parseJson, type UpstreamResponse } from './http';
 import { createResilientSend, type ResilientRequest } from './resilient-send';
@@ -109,18 +109,13 @@ async function withAccessToken(
 }
 
 function parseSession(response: UpstreamResponse): PingSession {
-  const body = parseJson(response.body) as Partial<PingSession> | undefined;
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    typeof body.id !== 'string' ||
-    typeof body.user?.id !== 'string'
-  ) {
+  const body = parseJson(response.body);
+  if (!isPingSession(body)) {
     throw new PingOneError({
       operation: READ,
       status: response.status,
       code: TRANSPORT_ERROR_CODES.badResponse,
     });
   }
-  return body as PingSession;
+  return body;
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { ConfigError, type StoredLookup, type StoreListener } from '../../src';
 import { RedisStore } from '../../src/redis';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { startRedisServer, subscriberCount, type RedisServer } from '../helpers/redis-server';
 import { sleep, until } from '../helpers/wait';
 
 let redis: RedisServer;
@@ -45,8 +45,7 @@ function listening(store: RedisStore) {
   return { heard, missed: () => missed };
 }
 
-const subscribers = async (channel: string) =>
-  ((await client.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1];
+const subscribers = (channel: string) => subscriberCount(client, channel);
 
 describe('RedisStore', () => {
   it('gives back what was set', async () => {

@@ -5,7 +5,7 @@ import { pingSession, type LogDetails } from '../../src';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
 import { emulatorOptions, signOut } from '../helpers/test-bed';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { startRedisServer, subscriberCount, type RedisServer } from '../helpers/redis-server';
 import { until } from '../helpers/wait';
 
 const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
@@ -63,8 +63,7 @@ async function instance(name = 'a', { redisAway = false } = {}) {
   return app;
 }
 
-const subscribers = async () =>
-  ((await admin.call('PUBSUB', 'NUMSUB', CHANNEL)) as [string, number])[1];
+const subscribers = () => subscriberCount(admin, CHANNEL);
 
 const me = (app: express.Express, token: string) =>
   request(app).get('/me').set('Cookie', `ST=${token}`);

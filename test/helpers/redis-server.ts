@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Redis } from 'ioredis';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>` */
@@ -100,4 +101,9 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** How many connections listen on a pub/sub channel, as Redis counts them. */
+export async function subscriberCount(client: Redis, channel: string): Promise<number> {
+  return ((await client.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1];
 }

@@ -3,7 +3,7 @@
  * autocannon from this process, the emulator (and Redis) in processes of their own. Prints a
  * table, checks the targets, and writes bench/results.json, results.md and results.svg.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,8 @@ import { SCENARIOS, type Scenario } from './scenarios';
 
 const CONNECTIONS = 10;
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
-const SECONDS = Number(process.env.BENCH_DURATION ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_DURATION ?? 1.5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const ROTATING_TOKENS = 10_000;
 /** This file's compiled folder (bench/dist/bench), where the children's compiled files are too. */
 const here = __dirname;
@@ -37,11 +37,39 @@ interface Row {
   errors: number;
 }
 
-function child(file: string, env: Record<string, string>): ChildProcess {
-  return fork(path.join(here, file), [], {
+/**
+ * Which CPUs each side runs on. With two cores, the server under test gets one to itself and
+ * autocannon, the emulators and Redis share the other: left to the scheduler, the load generator
+ * and the server's own GC and compiler threads take turns on both, and that, more than the code
+ * measured, decided how a run came out (ratios moved by up to ±20% between runs of one build).
+ * `taskset` (util-linux) sets it; where it is missing or there is one core, nothing is pinned.
+ */
+const PINNING = pinning();
+
+function pinning(): { server: string; driver: string } | undefined {
+  if (process.env.BENCH_PIN === '0' || cpus().length < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const last = cpus().length - 1;
+  return { server: String(last), driver: last === 1 ? '0' : `0-${last - 1}` };
+}
+
+/** Pins a process, and every thread it has or will start, to the given CPUs. */
+function pin(pid: number | undefined, cpuList: string | undefined): void {
+  if (pid === undefined || cpuList === undefined) return;
+  execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
+}
+
+function child(file: string, env: Record<string, string>, cpuList?: string): ChildProcess {
+  const proc = fork(path.join(here, file), [], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  pin(proc.pid, cpuList);
+  return proc;
 }
 
 function ask<T>(proc: ChildProcess, type: string, extra: object = {}): Promise<T> {
@@ -135,11 +163,15 @@ async function prepare(scenario: Scenario, redis: RedisServer): Promise<Prepared
     BENCH_UPSTREAM_LATENCY_MS: String(scenario.upstreamLatencyMs ?? 0),
   });
   const { settings } = await ask<{ settings: Record<string, string> }>(emulator, 'ready');
-  const server = child('server.js', {
-    BENCH_SCENARIO: JSON.stringify(scenario),
-    BENCH_SETTINGS: JSON.stringify(settings),
-    ...(scenario.redis ? { BENCH_REDIS_URL: redis.url } : {}),
-  });
+  const server = child(
+    'server.js',
+    {
+      BENCH_SCENARIO: JSON.stringify(scenario),
+      BENCH_SETTINGS: JSON.stringify(settings),
+      ...(scenario.redis ? { BENCH_REDIS_URL: redis.url } : {}),
+    },
+    PINNING?.server,
+  );
   const { port } = await ask<{ port: number }>(server, 'ready');
   const base = `http://127.0.0.1:${port}`;
   const tokens = await tokensFor(scenario, emulator);
@@ -194,20 +226,42 @@ async function measure(prepared: Prepared): Promise<Round> {
   return { result, upstreamCalls: counts.sessionReads, cpuMicrosPerRequest };
 }
 
-/** The round with the median requests per second stands for the scenario. */
-async function summarise(prepared: Prepared, rounds: Round[]): Promise<Omit<Row, 'ratio'>> {
-  const sorted = [...rounds].sort((a, b) => a.result.requests.average - b.result.requests.average);
-  const { result, upstreamCalls } = sorted[Math.floor(sorted.length / 2)]!;
-  const cpu = rounds.map((round) => round.cpuMicrosPerRequest).sort((a, b) => a - b);
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+/**
+ * The round with the median requests per second stands for the scenario. Its ratio to bare
+ * Express is the median of each round's ratio to the bare round of that same round: the speed of
+ * this machine drifts over a run (by half, once, between two runs of one build), and a ratio of
+ * two rounds measured seconds apart cancels most of that drift out.
+ */
+async function summarise(prepared: Prepared, rounds: Round[], bareRounds: Round[]): Promise<Row> {
+  const rps = (round: Round) => round.result.requests.average;
+  const { result, upstreamCalls } = [...rounds].sort((a, b) => rps(a) - rps(b))[
+    Math.floor(rounds.length / 2)
+  ]!;
   const { peakRss } = await ask<ServerStats>(prepared.server, 'stats');
   return {
+    ratio: median(rounds.map((round, i) => rps(round) / rps(bareRounds[i]!))),
     id: prepared.scenario.id,
     title: prepared.scenario.title,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     upstreamCalls,
-    cpuMicrosPerRequest: Math.round(cpu[Math.floor(cpu.length / 2)]! * 10) / 10,
+    cpuMicrosPerRequest:
+      Math.round(median(rounds.map((round) => round.cpuMicrosPerRequest)) * 10) / 10,
     peakRssMb: Math.round((peakRss / 2 ** 20) * 10) / 10,
     errors: rounds.reduce((sum, round) => sum + round.result.errors + round.result.non2xx, 0),
   };
@@ -316,33 +370,40 @@ function svg(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Children start with this process's CPUs: Redis and the emulators run beside autocannon.
+  pin(process.pid, PINNING?.driver);
   const redis = await startRedisServer();
   const prepared: Prepared[] = [];
-  const measured: Omit<Row, 'ratio'>[] = [];
+  const measured: Row[] = [];
   try {
     // BENCH_ONLY=bare,hit measures a subset while working on one path (targets need all).
     const only = process.env.BENCH_ONLY?.split(',');
-    const chosen = only ? only.map((id) => SCENARIOS.find((s) => s.id === id)!) : SCENARIOS;
+    // Bare Express is always measured: every ratio is to it.
+    const chosen = only
+      ? ['bare', ...only.filter((id) => id !== 'bare')].map((id) =>
+          SCENARIOS.find((s) => s.id === id)!,
+        )
+      : SCENARIOS;
     for (const scenario of chosen) {
       process.stderr.write(`starting: ${scenario.title}\n`);
       prepared.push(await prepare(scenario, redis));
     }
-    // Rounds over all scenarios, so that a slow spell of a shared machine hits every scenario
-    // alike instead of one; the median round of each is kept.
+    // Rounds over all scenarios, in a new random order each round, so that a slow spell of a
+    // shared machine hits every scenario alike instead of one; the median round of each is kept.
     const rounds = new Map<Prepared, Round[]>(prepared.map((p) => [p, []]));
     for (let round = 1; round <= ROUNDS; round += 1) {
-      for (const p of prepared) {
+      for (const p of shuffled(prepared)) {
         process.stderr.write(`round ${round}/${ROUNDS}: ${p.scenario.title}\n`);
         rounds.get(p)!.push(await measure(p));
       }
     }
-    for (const p of prepared) measured.push(await summarise(p, rounds.get(p)!));
+    const bareRounds = rounds.get(prepared.find((p) => p.scenario.id === 'bare')!)!;
+    for (const p of prepared) measured.push(await summarise(p, rounds.get(p)!, bareRounds));
   } finally {
     await Promise.all(prepared.flatMap((p) => [stop(p.server), stop(p.emulator)]));
     await redis.stop();
   }
-  const bare = measured.find((row) => row.id === 'bare')!.requestsPerSecond;
-  const rows: Row[] = measured.map((row) => ({ ...row, ratio: row.requestsPerSecond / bare }));
+  const rows = measured;
   const heap = await heapPerSession();
   const complete = SCENARIOS.every((s) => rows.some((row) => row.id === s.id));
   const checks = complete ? targets(rows, heap.bytesPerEntry) : [];

@@ -1,0 +1,190 @@
+/*
+ * npm run bench:instructions: the per-request cost of the ratio scenarios counted in CPU
+ * instructions by valgrind's callgrind, which, unlike requests per second, does not move with
+ * whatever else a shared machine is doing: the same build counts within about 2% run to run.
+ *
+ * Each server runs bench/server.js under callgrind with `node --single-threaded` (so GC and
+ * compilation are counted on the thread that pays for them), and gets sequential requests on one
+ * keep-alive connection: a warm-up long enough for V8 to settle (and, for 10 000 tokens, to
+ * cache every one), then a counted stretch. Counting is switched on and off around it with
+ * callgrind_control, so start-up and warm-up are left out.
+ */
+import { execFile, execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { Agent, get } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { SCENARIOS, type Scenario } from './scenarios';
+
+const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP_REQUESTS ?? 12_000);
+const COUNTED_REQUESTS = Number(process.env.BENCH_COUNTED_REQUESTS ?? 10_000);
+const IDS = ['bare', 'no-cookie', 'hit', 'hit-10k'];
+const TARGETS: Record<string, number> = { 'no-cookie': 0.97, hit: 0.9, 'hit-10k': 0.85 };
+const here = __dirname;
+const resultsDir = path.resolve(here, '../..');
+
+function requireValgrind(): void {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('bench:instructions needs valgrind: apt-get install valgrind');
+  }
+}
+
+function message<T>(proc: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { type: string }) => {
+      if (m.type !== type) return;
+      proc.off('message', onMessage);
+      resolve(m as T);
+    };
+    proc.on('message', onMessage);
+    proc.once('exit', (code) => reject(new Error(`a bench process exited (${code})`)));
+  });
+}
+
+/**
+ * Under callgrind a request takes about 50 times as long, so the 30 s default lifetime of a cached
+ * lookup would run out several times within the count, and each refresh (a PingOne call, and the
+ * re-optimisation of code that had only seen hits) would be counted as part of a hit.
+ */
+function withLongLifetime(scenario: Scenario): Scenario {
+  if (scenario.app !== 'pingSession') return scenario;
+  const cache = (scenario.options?.cache ?? {}) as Record<string, unknown>;
+  return { ...scenario, options: { ...scenario.options, cache: { ...cache, ttlMs: 3_600_000 } } };
+}
+
+/** One request on the shared keep-alive connection; resolves once the body is read. */
+function hello(port: number, agent: Agent, token: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const headers = token === undefined ? {} : { cookie: `ST=${token}` };
+    get({ host: '127.0.0.1', port, path: '/hello', agent, headers }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`/hello answered ${res.statusCode}`));
+      res.resume();
+      res.on('end', resolve);
+    }).on('error', reject);
+  });
+}
+
+async function count(
+  scenario: Scenario,
+  settings: Record<string, string>,
+  tokens: string[],
+  dir: string,
+): Promise<number> {
+  const outFile = path.join(dir, `callgrind.${scenario.id}`);
+  const server = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${outFile}`,
+      process.execPath,
+      '--single-threaded',
+      path.join(here, 'server.js'),
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      env: {
+        ...process.env,
+        BENCH_SCENARIO: JSON.stringify(withLongLifetime(scenario)),
+        BENCH_SETTINGS: JSON.stringify(settings),
+      },
+    },
+  );
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  const { port } = await message<{ port: number }>(server, 'ready');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  let next = 0;
+  const send = async (times: number) => {
+    for (let i = 0; i < times; i += 1) {
+      await hello(port, agent, tokens.length ? tokens[next++ % tokens.length] : undefined);
+    }
+  };
+  await send(WARMUP_REQUESTS);
+  const control = promisify(execFile);
+  await control('callgrind_control', ['-i', 'on', String(server.pid)]);
+  await send(COUNTED_REQUESTS);
+  await control('callgrind_control', ['-i', 'off', String(server.pid)]);
+  agent.destroy();
+  server.kill('SIGINT');
+  await exited;
+  const totals = /^totals:\s*(\d+)/m.exec(await readFile(outFile, 'utf8'));
+  if (!totals) throw new Error(`${scenario.id}: callgrind wrote no totals`);
+  return Number(totals[1]) / COUNTED_REQUESTS;
+}
+
+async function main(): Promise<void> {
+  requireValgrind();
+  const started = Date.now();
+  const dir = await mkdtemp(path.join(tmpdir(), 'pingone-instructions-'));
+  const emulator = fork(path.join(here, 'emulator-process.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const { settings } = await message<{ settings: Record<string, string> }>(emulator, 'ready');
+    const scenarios = IDS.map((id) => SCENARIOS.find((s) => s.id === id)!);
+    const tokens = new Map<string, string[]>();
+    for (const scenario of scenarios) {
+      const amount =
+        scenario.cookies === 'one-token' ? 1 : scenario.cookies === 'rotate-10000' ? 10_000 : 0;
+      emulator.send({ type: 'sessions', count: amount });
+      tokens.set(scenario.id, (await message<{ tokens: string[] }>(emulator, 'sessions')).tokens);
+    }
+    const perRequest = new Map<string, number>();
+    // Two at a time on two cores: callgrind counts the same whatever runs beside it.
+    const queue = [...scenarios];
+    const worker = async () => {
+      for (let scenario = queue.shift(); scenario; scenario = queue.shift()) {
+        process.stderr.write(`counting: ${scenario.title}\n`);
+        const counted = await count(scenario, settings, tokens.get(scenario.id)!, dir);
+        perRequest.set(scenario.id, counted);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    const bare = perRequest.get('bare')!;
+    const rows = scenarios.map((s) => {
+      const instructions = Math.round(perRequest.get(s.id)!);
+      const ratio = bare / instructions;
+      const target = TARGETS[s.id];
+      return {
+        id: s.id,
+        title: s.title,
+        instructions,
+        ratio,
+        target,
+        pass: ratio >= (target ?? 0),
+      };
+    });
+    const md = [
+      `callgrind, node --single-threaded ${process.version}; one keep-alive connection, ${WARMUP_REQUESTS} warm-up requests, then ${COUNTED_REQUESTS} counted.`,
+      '',
+      '| scenario | instructions per request | bare ÷ scenario | target |',
+      '| --- | ---: | ---: | --- |',
+      ...rows.map(
+        (r) =>
+          `| ${r.title} | ${r.instructions} | ${r.ratio.toFixed(3)} | ${r.target === undefined ? '' : `≥ ${r.target}: ${r.pass ? 'pass' : '**fail**'}`} |`,
+      ),
+    ].join('\n');
+    process.stdout.write(`\n${md}\n\nTook ${Math.round((Date.now() - started) / 1000)} s.\n`);
+    writeFileSync(path.join(resultsDir, 'instructions.md'), md + '\n');
+    writeFileSync(
+      path.join(resultsDir, 'instructions.json'),
+      JSON.stringify(
+        { node: process.version, warmup: WARMUP_REQUESTS, counted: COUNTED_REQUESTS, rows },
+        null,
+        2,
+      ) + '\n',
+    );
+  } finally {
+    emulator.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

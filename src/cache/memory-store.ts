@@ -12,7 +12,9 @@ export class MemoryStore implements SessionStore {
   readonly #entries: LRUCache<string, StoredLookup>;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#entries = new LRUCache({ max: options.max ?? DEFAULTS.cache.max });
+    // ttlResolution 0: lru-cache otherwise remembers the time for 1 ms with a new timer each
+    // millisecond, a timer created and fired for every few cache hits under load.
+    this.#entries = new LRUCache({ max: options.max ?? DEFAULTS.cache.max, ttlResolution: 0 });
   }
 
   get(key: string): StoredLookup | undefined {

@@ -46,9 +46,11 @@ export function readSessionToken(
   maxTokenLength: number,
 ): string | { rejected: TokenRejection } | undefined {
   const header = req.headers.cookie;
-  const sent = header ? valuesOf(header, cookieName) : [];
-  if (sent.some((value) => value !== sent[0])) return { rejected: 'conflicting_cookies' };
-  const value = fromCookieParser(req, cookieName) ?? sent[0];
+  // No Cookie header, no token: cookie-parser only ever fills req.cookies from that header.
+  if (header === undefined) return undefined;
+  const sent = sentValue(header, cookieName);
+  if (sent === CONFLICTING) return { rejected: 'conflicting_cookies' };
+  const value = fromCookieParser(req, cookieName) ?? sent;
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') return { rejected: 'bad_characters' };
   if (value.length > maxTokenLength) return { rejected: 'too_long' };
@@ -63,23 +65,29 @@ function fromCookieParser(req: Request, cookieName: string): unknown {
     : undefined;
 }
 
+const CONFLICTING = Symbol('conflicting cookies');
+
 /**
- * Every value of `name` in a `Cookie` header, undecoded, with RFC 6265's optional quotes removed.
- * Scans with indexOf rather than splitting: this runs on every request.
+ * The value of `name` in a `Cookie` header, undecoded, with RFC 6265's optional quotes removed;
+ * `CONFLICTING` when it is there more than once with different values. Scans with indexOf, and
+ * allocates no array, since this runs on every request.
  */
-function valuesOf(header: string, name: string): string[] {
-  const values: string[] = [];
+function sentValue(header: string, name: string): string | undefined | typeof CONFLICTING {
+  let found: string | undefined;
   let at = header.indexOf(name);
   while (at !== -1) {
     const end = header.indexOf(';', at);
     const pair = header.slice(header.lastIndexOf(';', at) + 1, end === -1 ? undefined : end);
     const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim() === name)
-      values.push(unquote(pair.slice(eq + 1).trim()));
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) {
+      const value = unquote(pair.slice(eq + 1).trim());
+      if (found === undefined) found = value;
+      else if (value !== found) return CONFLICTING;
+    }
     if (end === -1) break;
     at = header.indexOf(name, end);
   }
-  return values;
+  return found;
 }
 
 function unquote(value: string): string {

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { MemoryStore } from '../../src';
 import { sleep } from '../helpers/wait';
 
@@ -33,5 +34,20 @@ describe('MemoryStore', () => {
     expect(store.get('b')).toBeUndefined();
     expect(store.get('a')).toBe(entry);
     expect(store.size).toBe(2);
+  });
+
+  it('starts no timer to look entries up', () => {
+    const store = new MemoryStore();
+    store.set('k', entry, 1000);
+    let timers = 0;
+    const hook = createHook({ init: (_id, type) => void (type === 'Timeout' && timers++) });
+    hook.enable();
+    try {
+      for (let i = 0; i < 100; i += 1) store.get('k');
+    } finally {
+      hook.disable();
+    }
+    expect(store.get('k')).toBe(entry);
+    expect(timers).toBe(0);
   });
 });

@@ -9,21 +9,22 @@
  * cache every one), then a counted stretch. Counting is switched on and off around it with
  * callgrind_control, so start-up and warm-up are left out.
  */
-import { execFile, execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { SCENARIOS, type Scenario } from './scenarios';
+import { ask, tokensFor } from './ipc';
+import { RATIO_TARGETS, SCENARIOS, type Scenario } from './scenarios';
 
 const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP_REQUESTS ?? 12_000);
 const COUNTED_REQUESTS = Number(process.env.BENCH_COUNTED_REQUESTS ?? 10_000);
 const IDS = ['bare', 'no-cookie', 'hit', 'hit-10k'];
-const TARGETS: Record<string, number> = { 'no-cookie': 0.97, hit: 0.9, 'hit-10k': 0.85 };
 const here = __dirname;
 const resultsDir = path.resolve(here, '../..');
+const control = promisify(execFile);
 
 function requireValgrind(): void {
   try {
@@ -31,18 +32,6 @@ function requireValgrind(): void {
   } catch {
     throw new Error('bench:instructions needs valgrind: apt-get install valgrind');
   }
-}
-
-function message<T>(proc: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== type) return;
-      proc.off('message', onMessage);
-      resolve(m as T);
-    };
-    proc.on('message', onMessage);
-    proc.once('exit', (code) => reject(new Error(`a bench process exited (${code})`)));
-  });
 }
 
 /**
@@ -95,7 +84,7 @@ async function count(
     },
   );
   const exited = new Promise((resolve) => server.once('exit', resolve));
-  const { port } = await message<{ port: number }>(server, 'ready');
+  const { port } = await ask<{ port: number }>(server, 'ready');
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let next = 0;
   const send = async (times: number) => {
@@ -104,7 +93,6 @@ async function count(
     }
   };
   await send(WARMUP_REQUESTS);
-  const control = promisify(execFile);
   await control('callgrind_control', ['-i', 'on', String(server.pid)]);
   await send(COUNTED_REQUESTS);
   await control('callgrind_control', ['-i', 'off', String(server.pid)]);
@@ -124,15 +112,10 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const { settings } = await message<{ settings: Record<string, string> }>(emulator, 'ready');
+    const { settings } = await ask<{ settings: Record<string, string> }>(emulator, 'ready');
     const scenarios = IDS.map((id) => SCENARIOS.find((s) => s.id === id)!);
     const tokens = new Map<string, string[]>();
-    for (const scenario of scenarios) {
-      const amount =
-        scenario.cookies === 'one-token' ? 1 : scenario.cookies === 'rotate-10000' ? 10_000 : 0;
-      emulator.send({ type: 'sessions', count: amount });
-      tokens.set(scenario.id, (await message<{ tokens: string[] }>(emulator, 'sessions')).tokens);
-    }
+    for (const scenario of scenarios) tokens.set(scenario.id, await tokensFor(scenario, emulator));
     const perRequest = new Map<string, number>();
     // Two at a time on two cores: callgrind counts the same whatever runs beside it.
     const queue = [...scenarios];
@@ -148,7 +131,7 @@ async function main(): Promise<void> {
     const rows = scenarios.map((s) => {
       const instructions = Math.round(perRequest.get(s.id)!);
       const ratio = bare / instructions;
-      const target = TARGETS[s.id];
+      const target = RATIO_TARGETS[s.id];
       return {
         id: s.id,
         title: s.title,

@@ -70,3 +70,10 @@ export const SCENARIOS: Scenario[] = [
     redis: true,
   },
 ];
+
+/** Issue 6's targets for requests per second (or instructions) relative to bare Express. */
+export const RATIO_TARGETS: Record<string, number> = {
+  'no-cookie': 0.97,
+  hit: 0.9,
+  'hit-10k': 0.85,
+};

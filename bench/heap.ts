@@ -3,25 +3,14 @@
  * (parsed from JSON, as the client gets them) and prints the heap growth per entry.
  * Run with --expose-gc by `npm run bench`.
  */
-import { startEmulator } from 'express-pingone-session/emulator';
 import { createSessionCache } from '../src/cache/session-cache';
 import { resolveOptions } from '../src/config/resolve-options';
+import { realisticSessions } from './realistic-sessions';
 
 const ENTRIES = 100_000;
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator();
-  // One realistic session as PingOne would send it; each read gets a fresh parse of it, with its
-  // own id, like sessions of different users.
-  const template = JSON.stringify(emulator.createSession().session);
-  await emulator.close();
-  let n = 0;
-  const read = async () => {
-    n += 1;
-    return JSON.parse(
-      template.replace(/"id":"[0-9a-f-]{36}"/, `"id":"${String(n).padStart(36, '0')}"`),
-    );
-  };
+  const { read, jsonBytes } = await realisticSessions();
   const options = resolveOptions(
     {
       environmentId: '00000000-0000-4000-8000-000000000000',
@@ -45,7 +34,7 @@ async function main(): Promise<void> {
   if (cache.lookup(tokens[ENTRIES - 1]!) instanceof Promise)
     throw new Error('entries were dropped');
   process.stdout.write(
-    JSON.stringify({ entries: ENTRIES, sessionJsonBytes: template.length, bytesPerEntry }) + '\n',
+    JSON.stringify({ entries: ENTRIES, sessionJsonBytes: jsonBytes, bytesPerEntry }) + '\n',
   );
 }
 

@@ -3,24 +3,12 @@
  * (parsed from JSON, as the client gets them) and prints the heap growth per entry.
  * Run with --expose-gc by `npm run bench`.
  */
-import { createSessionCache } from '../src/cache/session-cache';
-import { resolveOptions } from '../src/config/resolve-options';
-import { realisticSessions } from './realistic-sessions';
+import { realisticSessionCache } from './realistic-session-cache';
 
 const ENTRIES = 100_000;
 
 async function main(): Promise<void> {
-  const { read, jsonBytes } = await realisticSessions();
-  const options = resolveOptions(
-    {
-      environmentId: '00000000-0000-4000-8000-000000000000',
-      accessToken: 'unused',
-      cache: { max: ENTRIES, ttlMs: 3_600_000 },
-      logger: false,
-    },
-    {},
-  );
-  const cache = createSessionCache(read, options.cache, options.logger);
+  const { cache, jsonBytes } = await realisticSessionCache(ENTRIES);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const tokens = Array.from({ length: ENTRIES }, (_, i) => `token-${i}-${'x'.repeat(20)}`);

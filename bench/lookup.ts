@@ -3,9 +3,7 @@
  * cached session against 10 000. Separates what a cache hit costs in this library's own code from
  * what the wall-clock benches measure around it. Prints a table; writes nothing.
  */
-import { createSessionCache } from '../src/cache/session-cache';
-import { resolveOptions } from '../src/config/resolve-options';
-import { realisticSessions } from './realistic-sessions';
+import { realisticSessionCache } from './realistic-session-cache';
 
 const ENTRIES = 10_000;
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 200_000);
@@ -20,17 +18,7 @@ interface Case {
 }
 
 async function main(): Promise<void> {
-  const { read } = await realisticSessions();
-  const options = resolveOptions(
-    {
-      environmentId: '00000000-0000-4000-8000-000000000000',
-      accessToken: 'unused',
-      cache: { max: ENTRIES, ttlMs: 3_600_000 },
-      logger: false,
-    },
-    {},
-  );
-  const cache = createSessionCache(read, options.cache, options.logger);
+  const { cache } = await realisticSessionCache(ENTRIES);
   // Shaped like the emulator's tokens (32 random bytes, base64url).
   const tokens = Array.from({ length: ENTRIES }, (_, i) => String(i).padStart(43, 'x'));
   for (const token of tokens) await cache.lookup(token);

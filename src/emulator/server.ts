@@ -48,19 +48,15 @@ export function emulatorPaths(environmentId: string) {
 }
 
 export function createRequestHandler(ctx: EmulatorContext) {
-  const {
-    sessionsMe: sessionsPath,
-    token: tokenPath,
-    signOn: signOnPath,
-  } = emulatorPaths(ctx.environmentId);
+  const paths = emulatorPaths(ctx.environmentId);
 
   function route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
     switch (url.pathname) {
-      case sessionsPath:
+      case paths.sessionsMe:
         return sendJson(res, sessionsMe(ctx, req));
-      case tokenPath:
+      case paths.token:
         return sendJson(res, token(ctx, req, body));
-      case signOnPath:
+      case paths.signOn:
         return signOn(ctx, req, res, url, body);
       default:
         return sendJson(res, pingOneErrors.notFound());
@@ -68,8 +64,8 @@ export function createRequestHandler(ctx: EmulatorContext) {
   }
 
   function kindOf(path: string): CallKind | undefined {
-    if (path === sessionsPath) return 'sessions';
-    if (path === tokenPath) return 'token';
+    if (path === paths.sessionsMe) return 'sessions';
+    if (path === paths.token) return 'token';
     return undefined;
   }
 

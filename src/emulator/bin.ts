@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { DEMO_USERS } from './demo-users';
 import { parseFault } from './faults';
 import { startEmulator } from './start-emulator';
 
@@ -32,6 +33,7 @@ if (values.help) {
         port: Number(values.port),
         environmentId: values['environment-id'],
         faults: values.fault.map(parseFault),
+        log: (line) => process.stdout.write(`${line}\n`),
       }),
     )
     .then(
@@ -43,7 +45,11 @@ if (values.help) {
             `PINGONE_API_PATH=${emulator.apiPath}\n` +
             `PINGONE_AUTH_PATH=${emulator.authPath}\n` +
             `PINGONE_CLIENT_ID=${emulator.clientId}\n` +
-            `PINGONE_CLIENT_SECRET=${emulator.clientSecret}\n\n` +
+            `PINGONE_CLIENT_SECRET=${emulator.clientSecret}\n` +
+            `PINGONE_SIGNIN_CLIENT_ID=${emulator.signInClientId}\n` +
+            `PINGONE_SIGNIN_CLIENT_SECRET=${emulator.signInClientSecret}\n\n` +
+            `Demo users: ${DEMO_USERS.map((user) => user.username).join(', ')}; ` +
+            `password ${emulator.demoPassword}. One-time passwords are printed here.\n` +
             `Sign-on page: ${emulator.signOnUrl}?returnTo=<your app's URL>\n`,
         );
         const stop = () => void emulator.close().then(() => process.exit(0));

@@ -6,8 +6,11 @@ import type { ServerResponse } from 'node:http';
  * `hang` or `malformed`), a `latencyMs`, or both.
  */
 export interface EmulatorFault {
-  /** Which calls: `'sessions'` (GET and POST sessions/me), `'token'`, or `'any'`. Default: `'sessions'`. */
-  on?: 'sessions' | 'token' | 'any';
+  /**
+   * Which calls: `'sessions'` (GET and POST sessions/me), `'token'`, `'flows'` (authorize, the
+   * flow API and resume), or `'any'`. Default: `'sessions'`.
+   */
+  on?: 'sessions' | 'token' | 'flows' | 'any';
   /** Answer with this status and PingOne's error body for it (`429` is `REQUEST_LIMITED`). */
   status?: number;
   /** The `Retry-After` header to send with `status`: seconds, or an HTTP date. */
@@ -32,7 +35,7 @@ export interface FaultPlan {
   outcome: Omit<EmulatorFault, 'on' | 'latencyMs' | 'times' | 'rate'> | undefined;
 }
 
-export type CallKind = 'sessions' | 'token';
+export type CallKind = 'sessions' | 'token' | 'flows';
 
 /** The faults in force, in the order they were added; each applies while it has `times` left. */
 export class Faults {

@@ -41,6 +41,21 @@ export const pingOneErrors = {
       message: 'The request could not be completed. The Content-Type is not supported.',
     },
   }),
+  /** `400 INVALID_DATA` with one detail, as PingOne answers a flow action it refuses. */
+  invalidData: (target: string, code: string, message: string, innerError?: object) => ({
+    status: 400,
+    body: {
+      id: randomUUID(),
+      code: 'INVALID_DATA',
+      message:
+        'The request could not be completed. One or more validation errors were in the request.',
+      details: [{ code, target, message, ...(innerError && { innerError }) }],
+    },
+  }),
+  invalidRequest: (message: string) => ({
+    status: 400,
+    body: { id: randomUUID(), code: 'INVALID_REQUEST', message },
+  }),
   methodNotAllowed: () => ({
     status: 405,
     body: {
@@ -51,4 +66,8 @@ export const pingOneErrors = {
   }),
 };
 
-export type EmulatorAnswer = { status: number; body: unknown };
+export interface EmulatorAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}

@@ -6,6 +6,7 @@ import type { AccessTokens } from './access-tokens';
 import { describeOutcome, playOutcome, type CallKind, type Faults } from './faults';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
+import type { SignOnFlows } from './sign-on-flows';
 import { renderSignOnPage } from './signon-page';
 
 /** One request as the emulator received it, for tests that check the exact contract. */
@@ -24,6 +25,7 @@ export interface EmulatorContext {
   clientId: string;
   clientSecret: string;
   sessions: SessionStore;
+  flows: SignOnFlows;
   accessTokens: AccessTokens;
   requests: RecordedRequest[];
   /** While set, answers wait for it: tests hold PingOne to pile up concurrent requests. */
@@ -44,6 +46,9 @@ export function emulatorPaths(environmentId: string) {
     sessionsMe: `/v1/environments/${environmentId}/sessions/me`,
     token: `/${environmentId}/as/token`,
     signOn: `/${environmentId}/signon`,
+    authorize: `/${environmentId}/as/authorize`,
+    resume: `/${environmentId}/as/resume`,
+    flows: `/${environmentId}/flows/`,
   };
 }
 
@@ -51,7 +56,22 @@ export function createRequestHandler(ctx: EmulatorContext) {
   const paths = emulatorPaths(ctx.environmentId);
 
   function route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+    const flowRequest = {
+      method: req.method ?? '',
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      remoteIp: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+    };
+    if (url.pathname.startsWith(paths.flows)) {
+      const flowId = url.pathname.slice(paths.flows.length);
+      return sendJson(res, ctx.flows.flow(flowId, flowRequest));
+    }
     switch (url.pathname) {
+      case paths.authorize:
+        return sendJson(res, ctx.flows.authorize(flowRequest));
+      case paths.resume:
+        return sendJson(res, ctx.flows.resume(flowRequest));
       case paths.sessionsMe:
         return sendJson(res, sessionsMe(ctx, req));
       case paths.token:
@@ -66,6 +86,9 @@ export function createRequestHandler(ctx: EmulatorContext) {
   function kindOf(path: string): CallKind | undefined {
     if (path === paths.sessionsMe) return 'sessions';
     if (path === paths.token) return 'token';
+    if (path === paths.authorize || path === paths.resume || path.startsWith(paths.flows)) {
+      return 'flows';
+    }
     return undefined;
   }
 
@@ -128,10 +151,22 @@ function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer 
 function token(ctx: EmulatorContext, req: IncomingMessage, body: string): EmulatorAnswer {
   if (req.method !== 'POST') return pingOneErrors.methodNotAllowed();
   const form = new URLSearchParams(body);
-  if (form.get('grant_type') !== 'client_credentials') {
-    return oauthError(400, 'unsupported_grant_type', 'Only client_credentials is supported here.');
+  const grant = form.get('grant_type');
+  const basic = readBasicAuth(req.headers.authorization);
+  if (grant === 'authorization_code') {
+    return ctx.flows.redeemCode(
+      form,
+      basic ?? { id: form.get('client_id') ?? '', secret: form.get('client_secret') ?? undefined },
+    );
   }
-  const client = readBasicAuth(req.headers.authorization) ?? {
+  if (grant !== 'client_credentials') {
+    return oauthError(
+      400,
+      'unsupported_grant_type',
+      'Only client_credentials and authorization_code are supported here.',
+    );
+  }
+  const client = basic ?? {
     id: form.get('client_id') ?? '',
     secret: form.get('client_secret') ?? '',
   };
@@ -185,10 +220,10 @@ function signOn(
 
 function sendJson(res: ServerResponse, answer: EmulatorAnswer): void {
   if (answer.body === undefined) {
-    res.writeHead(answer.status).end();
+    res.writeHead(answer.status, answer.headers).end();
     return;
   }
-  res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+  res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
   res.end(JSON.stringify(answer.body));
 }
 

@@ -9,6 +9,13 @@ export interface CreateSessionOptions {
   userAgent?: string;
   remoteIp?: string;
   idleTimeoutInMinutes?: number;
+  /** Authenticators of the sign-on (`lastSignOn.authenticators`). Default: `['pwd']`. */
+  authenticators?: string[];
+  /**
+   * A session a sign-on flow has begun (the user is identified, `ST` is set) but not finished:
+   * `sessions/me` does not know it until {@link SessionStore.complete}.
+   */
+  pending?: boolean;
 }
 
 export interface CreatedSession {
@@ -17,7 +24,7 @@ export interface CreatedSession {
   session: PingSession;
 }
 
-export type SessionState = 'active' | 'reset' | 'expired' | 'unknown';
+export type SessionState = 'active' | 'pending' | 'reset' | 'expired' | 'unknown';
 
 const DEFAULT_USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:103.0) Gecko/20100101 Firefox/103.0';
@@ -28,6 +35,7 @@ const MAX_LOCATIONS = 5;
 interface StoredSession {
   session: PingSession;
   reset: boolean;
+  pending: boolean;
 }
 
 /** The emulator's sessions, by token. Time comes from `now` so tests can move it. */
@@ -66,20 +74,29 @@ export class SessionStore {
       userAgent,
       ...parseUserAgent(userAgent),
       locations: [location],
-      lastSignOn: {
-        remoteIp,
-        authenticators: ['pwd'],
-        withAuthenticator: { pwd: { policy: POLICY, at } },
-        policy: POLICY,
-        at,
-      },
+      lastSignOn: signOnAt(at, remoteIp, options.authenticators ?? ['pwd']),
     };
     const created: PingSession = {
       ...session,
       expiresAt: expiryOf(at, session.idleTimeoutInMinutes),
     };
-    this.sessions.set(token, { session: created, reset: false });
+    this.sessions.set(token, { session: created, reset: false, pending: options.pending ?? false });
     return { token, session: structuredClone(created) };
+  }
+
+  /** Finishes a pending session's sign-on, now, with these authenticators. */
+  complete(token: string, authenticators: string[]): void {
+    const stored = this.sessions.get(token);
+    if (!stored?.pending) return;
+    const at = new Date(this.now()).toISOString();
+    const { session } = stored;
+    stored.pending = false;
+    stored.session = {
+      ...session,
+      activeAt: at,
+      expiresAt: expiryOf(at, session.idleTimeoutInMinutes),
+      lastSignOn: signOnAt(at, session.lastSignOn.remoteIp, authenticators),
+    };
   }
 
   /** The session behind a token, while it is neither reset nor expired. */
@@ -129,6 +146,7 @@ export class SessionStore {
 
   private stateOf(stored: StoredSession): SessionState {
     if (stored.reset) return 'reset';
+    if (stored.pending) return 'pending';
     return this.now() >= Date.parse(stored.session.expiresAt) ? 'expired' : 'active';
   }
 }
@@ -136,6 +154,17 @@ export class SessionStore {
 function findDemoUser(user: string | undefined): DemoUser | undefined {
   if (user === undefined) return DEMO_USERS[0];
   return DEMO_USERS.find((demo) => demo.username === user || demo.id === user);
+}
+
+function signOnAt(at: string, remoteIp: string, authenticators: string[]) {
+  const used = { policy: POLICY, at };
+  return {
+    remoteIp,
+    authenticators,
+    withAuthenticator: Object.fromEntries(authenticators.map((name) => [name, used])),
+    policy: POLICY,
+    at,
+  };
 }
 
 function expiryOf(activeAt: string, idleTimeoutInMinutes: number): string {

@@ -2,8 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessTokens } from './access-tokens';
+import { Accounts } from './accounts';
+import { DEMO_PASSWORD } from './demo-users';
 import { Faults, type EmulatorFault } from './faults';
 import { createRequestHandler, emulatorPaths, type RecordedRequest } from './server';
+import { SignOnFlows } from './sign-on-flows';
 import {
   SessionStore,
   type CreatedSession,
@@ -22,6 +25,21 @@ export interface EmulatorOptions {
   clientId?: string;
   /** Worker client secret. Default: random. */
   clientSecret?: string;
+  /** Client ID of the OIDC application that signs users in through the flow API. Default: random. */
+  signInClientId?: string;
+  /** Its client secret. Default: random. */
+  signInClientSecret?: string;
+  /** The password of every demo user on the flow API. Default: {@link DEMO_PASSWORD}. */
+  demoPassword?: string;
+  /** Wrong passwords in a row that lock a demo user. Default: `5`. */
+  lockoutFailures?: number;
+  /** How long a lock lasts, in seconds. Default: `900`. */
+  lockoutSeconds?: number;
+  /**
+   * Where the emulator "sends" one-time passwords: a line per OTP. Default: nowhere (tests read
+   * them with {@link Emulator.lastOtp}); the command line prints them.
+   */
+  log?: (line: string) => void;
   /** Idle timeout of new sessions, in minutes. Default: `30`. */
   idleTimeoutInMinutes?: number;
   /** Lifetime of access tokens, in seconds (`expires_in`). Default: `3600`, as PingOne. */
@@ -42,8 +60,16 @@ export interface Emulator {
   /** The sign-on page; add `?returnTo=<url>`. */
   signOnUrl: string;
   environmentId: string;
+  /** The worker application. */
   clientId: string;
   clientSecret: string;
+  /** The OIDC application of the sign-on flow API (`signIn` in `pingSession()`). */
+  signInClientId: string;
+  signInClientSecret: string;
+  /** The demo users' password on the flow API. */
+  demoPassword: string;
+  /** The last one-time password sent to a demo user, by username. */
+  lastOtp(username: string): string | undefined;
   /** Every request received, oldest first. */
   requests: RecordedRequest[];
   /** How many calls of each kind were received so far: a test's measure of PingOne traffic. */
@@ -70,8 +96,9 @@ export interface Emulator {
   /** Makes every access token issued so far invalid. */
   revokeAccessTokens(): void;
   /**
-   * Every secret this emulator made: its client secret, every access token and session token it
-   * issued. For tests that check none of them leaks into logs or responses.
+   * Every secret this emulator made or knows: its client secrets, the demo password, every
+   * access token, session token, one-time password, authorization code and ID token it issued.
+   * For tests that check none of them leaks into logs or responses.
    */
   secrets(): string[];
   close(): Promise<void>;
@@ -92,6 +119,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const environmentId = options.environmentId ?? randomUUID();
   const clientId = options.clientId ?? randomUUID();
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const signInClientId = options.signInClientId ?? randomUUID();
+  const signInClientSecret = options.signInClientSecret ?? randomBytes(24).toString('base64url');
+  const demoPassword = options.demoPassword ?? DEMO_PASSWORD;
   const accessTokens = new AccessTokens(now, options.accessTokenLifetimeSeconds ?? 3600);
   const requests: RecordedRequest[] = [];
   const held: { until?: Promise<void> } = {};
@@ -115,6 +145,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
     options.idleTimeoutInMinutes ?? 30,
   );
+  const flows = new SignOnFlows({
+    environmentId,
+    url,
+    signInClientId,
+    signInClientSecret,
+    accounts: new Accounts(
+      {
+        password: demoPassword,
+        lockoutFailures: options.lockoutFailures ?? 5,
+        lockoutSeconds: options.lockoutSeconds ?? 900,
+      },
+      now,
+    ),
+    sessions: store,
+    now,
+    log: options.log ?? (() => {}),
+  });
   server.on(
     'request',
     createRequestHandler({
@@ -122,6 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clientId,
       clientSecret,
       sessions: store,
+      flows,
       accessTokens,
       requests,
       held,
@@ -138,6 +186,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     environmentId,
     clientId,
     clientSecret,
+    signInClientId,
+    signInClientSecret,
+    demoPassword,
+    lastOtp: (username) => flows.lastOtp(username),
     requests,
     counts() {
       const count = (method: string, path: string) =>
@@ -165,7 +217,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     touchSession: (token) => void store.touch(token),
     issueAccessToken: () => accessTokens.issue(),
     revokeAccessTokens: () => accessTokens.revokeAll(),
-    secrets: () => [clientSecret, ...accessTokens.issued, ...store.tokens()],
+    secrets: () => [
+      clientSecret,
+      signInClientSecret,
+      demoPassword,
+      ...accessTokens.issued,
+      ...store.tokens(),
+      ...flows.issued,
+    ],
     close: () =>
       new Promise((resolve, reject) => {
         for (const timer of timers) clearTimeout(timer);

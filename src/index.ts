@@ -3,6 +3,9 @@ export { requireSession } from './middleware/require-session';
 export { MemoryStore } from './cache/memory-store';
 export type { MemoryStoreOptions } from './cache/memory-store';
 export type { SessionStore, StoreListener, StoredLookup } from './cache/session-store';
+export type { FlowStore } from './cache/flow-store';
+export type { SignInDevice } from './signin/flow-records';
+export type { PingSignInState, SignInErrorCode, SignInStep } from './signin/sign-in-state';
 export { ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from './errors';
 export type { ConfigErrorCode, PingOneErrorDetail } from './errors';
 export type { ErrorResponseCode } from './http/send-error';
@@ -17,5 +20,6 @@ export type {
   PingSessionOptions,
   RequireSessionOptions,
   RetryOptions,
+  SignInOptions,
 } from './options';
 export type * from './session';

@@ -86,6 +86,12 @@ export interface PingSessionOptions {
   /** The logout route, or `false` for none. Default: `POST /logout`. */
   logout?: LogoutOptions | false;
   /**
+   * Sign-in through this backend: a route at `signIn.path` that drives PingOne's sign-on flow API
+   * server-side and sets `ST` as this app's own cookie. `false` for none.
+   * Default: on when `PINGONE_SIGNIN_CLIENT_ID` is set, else off.
+   */
+  signIn?: SignInOptions | false;
+  /**
    * Reuse of PingOne's answers, so most requests cost no PingOne call; `false` asks PingOne on
    * every request (concurrent requests with one token still share one call).
    * Default: an in-memory cache with the defaults of {@link CacheOptions}.
@@ -179,6 +185,9 @@ export interface LogDetails {
   event:
     | 'session_token_rejected'
     | 'logout_refused'
+    | 'signin_refused'
+    | 'signin_failed'
+    | 'signin_unsupported_step'
     | 'session_store_unavailable'
     | 'session_store_recovered'
     | 'pingone_circuit_open'
@@ -218,6 +227,45 @@ export interface LogoutOptions {
   allowedReturnTo?: string[];
 }
 
+/**
+ * Options of the sign-in route mounted by {@link pingSession}: a PingOne OIDC application (not
+ * the worker application) whose sign-on policy asks for a password, and maybe a one-time password.
+ */
+export interface SignInOptions {
+  /** Client ID of the OIDC application. Default: `PINGONE_SIGNIN_CLIENT_ID`. */
+  clientId?: string;
+  /**
+   * Its client secret; leave out for an application whose token endpoint authentication method is
+   * None (PKCE is always used). Default: `PINGONE_SIGNIN_CLIENT_SECRET`.
+   */
+  clientSecret?: string;
+  /**
+   * How the application authenticates when it redeems the authorization code.
+   * Default: `'client_secret_basic'` with a `clientSecret`, else `'none'`.
+   */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /**
+   * A redirect URI registered on the application. PingOne does not redirect in this flow; the URI
+   * is sent only because some applications insist on one. Default: none sent.
+   */
+  redirectUri?: string;
+  /** Scopes asked for; must include `openid`. Default: `'openid'`. */
+  scope?: string;
+  /** Path the route answers on, relative to where `pingSession()` is mounted. Default: `'/signin'`. */
+  path?: string;
+  /**
+   * Where a completed sign-in lands when the request names no safe `returnTo`. A path on this
+   * site. Default: `'/'`.
+   */
+  returnTo?: string;
+  /** Other origins whose pages may post to the route; see {@link LogoutOptions.allowedOrigins}. */
+  allowedOrigins?: string[];
+  /** Let through posts with no `Sec-Fetch-Site`, `Origin` or `Referer`. Default: `false`. */
+  allowNoOrigin?: boolean;
+  /** Origins besides this site's that a `returnTo` may send the browser to. Default: `[]`. */
+  allowedReturnTo?: string[];
+}
+
 /** Options of {@link requireSession}. */
 export interface RequireSessionOptions {
   /**
@@ -237,6 +285,12 @@ export const DEFAULTS = {
   cookiePath: '/',
   timeoutMs: 5000,
   onUpstreamError: 'fail-closed',
+  signIn: {
+    scope: 'openid',
+    path: '/signin',
+    returnTo: '/',
+    allowNoOrigin: false,
+  },
   logout: {
     path: '/logout',
     returnTo: '/',
@@ -275,4 +329,6 @@ export const ENVIRONMENT_VARIABLES = {
   accessToken: 'PINGONE_ACCESS_TOKEN',
   clientId: 'PINGONE_CLIENT_ID',
   clientSecret: 'PINGONE_CLIENT_SECRET',
+  signInClientId: 'PINGONE_SIGNIN_CLIENT_ID',
+  signInClientSecret: 'PINGONE_SIGNIN_CLIENT_SECRET',
 } as const;

@@ -64,7 +64,8 @@ class StoreTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
 }
 
-function withTimeout<T>(call: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+/** `call`'s outcome, or a rejection once `timeoutMs` passes without one. */
+export function withTimeout<T>(call: () => T | Promise<T>, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new StoreTimeoutError(`no answer within ${timeoutMs} ms`)),

@@ -36,7 +36,8 @@ class RedisStoreError extends Error {
  * Session lookups in Redis, shared by every app instance using the same Redis and `keySecret`.
  * A sign-out replaces the entry with a marker of no session and is published, so every instance
  * drops its in-memory copy at once. Entries hold the session JSON (user and session IDs, IP
- * addresses), never a token; keys are keyed hashes.
+ * addresses), never a token; keys are keyed hashes. Sign-in flows in progress are kept under
+ * `<prefix>flow:`, sealed (AES-GCM) before they reach Redis.
  */
 export class RedisStore implements SessionStore {
   readonly #client: Redis;
@@ -113,6 +114,19 @@ export class RedisStore implements SessionStore {
       .exec();
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
+  }
+
+  async getFlow(key: string): Promise<string | undefined> {
+    return (await (await this.#ready()).get(`${this.#prefix}flow:${key}`)) ?? undefined;
+  }
+
+  async setFlow(key: string, value: string, ttlMs: number): Promise<void> {
+    const px = Math.max(1, Math.floor(ttlMs));
+    await (await this.#ready()).set(`${this.#prefix}flow:${key}`, value, 'PX', px);
+  }
+
+  async deleteFlow(key: string): Promise<void> {
+    await (await this.#ready()).del(`${this.#prefix}flow:${key}`);
   }
 
   subscribe(listener: StoreListener): void {

@@ -1,4 +1,5 @@
 import type { PingSession } from '../session';
+import type { FlowStore } from './flow-store';
 
 /** What one PingOne lookup said about a session token. Never holds the token. */
 export interface StoredLookup {
@@ -14,8 +15,10 @@ export interface StoredLookup {
  * Where session lookups are kept, by cache key (a keyed hash of the token, never the token).
  * Methods may answer at once or with a promise. `MemoryStore` is the default; `RedisStore` is
  * shared by many app instances. Write your own for another database by following `RedisStore`.
+ * With `signIn`, a shared store also keeps sign-in flows in progress (`getFlow`, `setFlow`,
+ * `deleteFlow`), so that each step of a flow may reach another instance.
  */
-export interface SessionStore {
+export interface SessionStore extends Partial<FlowStore> {
   get(key: string): StoredLookup | undefined | Promise<StoredLookup | undefined>;
   /**
    * Keeps a lookup PingOne just answered, for `ttlMs`. A shared store should keep an entry that

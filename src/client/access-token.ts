@@ -1,6 +1,6 @@
 import type { Credentials } from '../config/resolve-options';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
-import { errorFromResponse, parseJson, type UpstreamSend } from './http';
+import { basicAuthorization, errorFromResponse, parseJson, type UpstreamSend } from './http';
 
 /** Gives the current worker access token, and a fresh one when PingOne refused it. */
 export interface AccessTokenProvider {
@@ -103,9 +103,7 @@ async function requestClientCredentialsToken(
     form.set('client_id', credentials.clientId);
     form.set('client_secret', credentials.clientSecret);
   } else {
-    // RFC 6749 section 2.3.1: each part is form-encoded before the Basic encoding.
-    const pair = `${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`;
-    headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    headers.Authorization = basicAuthorization(credentials.clientId, credentials.clientSecret);
   }
 
   const startedAt = Date.now();
@@ -134,8 +132,4 @@ async function requestClientCredentialsToken(
     refreshAt: expiresAt - Math.min(REFRESH_AHEAD_MS, lifetimeMs / 10),
     usableUntil: expiresAt - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 50),
   };
-}
-
-function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
 }

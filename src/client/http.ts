@@ -107,3 +107,10 @@ export function errorFromResponse(operation: string, response: UpstreamResponse)
     retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
   });
 }
+
+/** RFC 6749 section 2.3.1: each part is form-encoded before the Basic encoding. */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
+}

@@ -3,9 +3,12 @@ import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import { isPingSession, type PingSession } from '../session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
 import { createUpstream, errorFromResponse, parseJson, type UpstreamResponse } from './http';
-import { createResilientSend, type ResilientRequest } from './resilient-send';
+import { createResilientSend, type ResilientRequest, type ResilientSend } from './resilient-send';
 
-/** The two PingOne calls the product makes. Session tokens go in, never out. */
+/**
+ * The two session calls the product makes. Session tokens go in, never out. Give `send` to share
+ * one bulkhead and one breaker per host with the sign-on flow's calls.
+ */
 export interface PingOneClient {
   /** The session, or `null` when PingOne has no valid session for this token. */
   readSession(sessionToken: string): Promise<PingSession | null>;
@@ -31,8 +34,8 @@ export function createPingOneClient(
     | 'maxQueuedUpstream'
     | 'logger'
   >,
+  send: ResilientSend = createResilientSend(createUpstream(), options, options.logger),
 ): PingOneClient {
-  const send = createResilientSend(createUpstream(), options, options.logger);
   const tokens = createAccessTokenProvider(options.credentials, {
     authPath: options.authPath,
     environmentId: options.environmentId,

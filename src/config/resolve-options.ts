@@ -1,5 +1,5 @@
 import type { SessionStore } from '../cache/session-store';
-import { ConfigError } from '../errors';
+import { ConfigError, type ConfigErrorCode } from '../errors';
 import {
   DEFAULTS,
   ENVIRONMENT_VARIABLES,
@@ -10,7 +10,9 @@ import {
   type LogoutOptions,
   type PingSessionLogger,
   type PingSessionOptions,
+  type SignInOptions,
 } from '../options';
+import type { OriginPolicy } from '../http/request-origin';
 import { REGIONS } from './regions';
 import {
   checkBaseUrl,
@@ -43,12 +45,22 @@ export type Credentials =
       authMethod: 'client_secret_basic' | 'client_secret_post';
     };
 
-export interface ResolvedLogout {
+export interface ResolvedLogout extends OriginPolicy {
   path: string;
   returnTo: string;
   clearCookies: string[];
-  allowedOrigins: ReadonlySet<string>;
-  allowNoOrigin: boolean;
+  allowedReturnTo: ReadonlySet<string>;
+}
+
+export interface ResolvedSignIn extends OriginPolicy {
+  clientId: string;
+  /** Secret: never log or serialize it. */
+  clientSecret: string | undefined;
+  authMethod: 'client_secret_basic' | 'client_secret_post' | 'none';
+  redirectUri: string | undefined;
+  scope: string;
+  path: string;
+  returnTo: string;
   allowedReturnTo: ReadonlySet<string>;
 }
 
@@ -92,6 +104,7 @@ export interface ResolvedOptions {
   maxConcurrentUpstream: number;
   maxQueuedUpstream: number;
   logout: ResolvedLogout | false;
+  signIn: ResolvedSignIn | false;
   cache: ResolvedCache | false;
   logger: PingSessionLogger;
 }
@@ -116,8 +129,21 @@ const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'maxConcurrentUpstream',
   'maxQueuedUpstream',
   'logout',
+  'signIn',
   'cache',
   'logger',
+];
+const SIGN_IN_OPTION_NAMES: readonly (keyof SignInOptions)[] = [
+  'clientId',
+  'clientSecret',
+  'tokenEndpointAuthMethod',
+  'redirectUri',
+  'scope',
+  'path',
+  'returnTo',
+  'allowedOrigins',
+  'allowNoOrigin',
+  'allowedReturnTo',
 ];
 const LOGOUT_OPTION_NAMES: readonly (keyof LogoutOptions)[] = [
   'path',
@@ -162,7 +188,7 @@ export function resolveOptions(
     throw new ConfigError('ERR_PINGONE_UNKNOWN_OPTION', 'pingSession() takes an options object.');
   }
   checkKnownKeys('pingSession()', options, OPTION_NAMES);
-  const fromEnv = (name: keyof typeof ENVIRONMENT_VARIABLES) =>
+  const fromEnv = (name: Exclude<keyof typeof ENVIRONMENT_VARIABLES, `signIn${string}`>) =>
     options[name] ?? emptyToUndefined(env[ENVIRONMENT_VARIABLES[name]]);
 
   const region = checkRegion(fromEnv('region') ?? DEFAULTS.region);
@@ -217,6 +243,7 @@ export function resolveOptions(
       'ERR_PINGONE_RESILIENCE',
     ),
     logout: resolveLogout(options.logout),
+    signIn: resolveSignIn(options.signIn, env),
     cache: resolveCache(options.cache),
     logger: checkLogger(options.logger ?? console) || SILENT,
   };
@@ -293,15 +320,100 @@ function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | f
   }
   return {
     path: checkSitePath('logout.path', given.path ?? DEFAULTS.logout.path, 'ERR_PINGONE_LOGOUT'),
-    returnTo: checkReturnTo(given.returnTo ?? DEFAULTS.logout.returnTo),
-    clearCookies: clearCookies.map((name, i) => checkCookieName(`logout.clearCookies[${i}]`, name)),
-    allowedOrigins: checkOrigins('logout.allowedOrigins', given.allowedOrigins),
-    allowNoOrigin: checkBoolean(
-      'logout.allowNoOrigin',
-      given.allowNoOrigin ?? DEFAULTS.logout.allowNoOrigin,
+    returnTo: checkReturnTo(
+      'logout.returnTo',
+      given.returnTo ?? DEFAULTS.logout.returnTo,
+      'ERR_PINGONE_LOGOUT',
     ),
-    allowedReturnTo: checkOrigins('logout.allowedReturnTo', given.allowedReturnTo),
+    clearCookies: clearCookies.map((name, i) => checkCookieName(`logout.clearCookies[${i}]`, name)),
+    ...resolveOriginPolicy('logout', given, 'ERR_PINGONE_LOGOUT'),
   };
+}
+
+/** Who may post to a route and where it may send the browser back to: logout and sign-in alike. */
+function resolveOriginPolicy(
+  where: 'logout' | 'signIn',
+  given: Pick<LogoutOptions, 'allowedOrigins' | 'allowNoOrigin' | 'allowedReturnTo'>,
+  code: ConfigErrorCode,
+): OriginPolicy & { allowedReturnTo: ReadonlySet<string> } {
+  return {
+    allowedOrigins: checkOrigins(`${where}.allowedOrigins`, given.allowedOrigins, code),
+    allowNoOrigin: checkBoolean(`${where}.allowNoOrigin`, given.allowNoOrigin ?? false, code),
+    allowedReturnTo: checkOrigins(`${where}.allowedReturnTo`, given.allowedReturnTo, code),
+  };
+}
+
+function resolveSignIn(signIn: PingSessionOptions['signIn'], env: Env): ResolvedSignIn | false {
+  const code = 'ERR_PINGONE_SIGN_IN';
+  const envClientId = emptyToUndefined(env[ENVIRONMENT_VARIABLES.signInClientId]);
+  if (signIn === false || (signIn === undefined && envClientId === undefined)) return false;
+  const given = checkOptionsObject('signIn', signIn, SIGN_IN_OPTION_NAMES, code);
+  // As with the worker's credentials, the environment is read only when no credential is given.
+  const fromCode = given.clientId !== undefined || given.clientSecret !== undefined;
+  const clientId = fromCode ? given.clientId : envClientId;
+  const clientSecret = fromCode
+    ? given.clientSecret
+    : emptyToUndefined(env[ENVIRONMENT_VARIABLES.signInClientSecret]);
+  if (typeof clientId !== 'string' || clientId.trim() === '') {
+    throw new ConfigError(
+      code,
+      'signIn.clientId (or PINGONE_SIGNIN_CLIENT_ID) must be the client ID of a PingOne OIDC ' +
+        'application with the authorization code grant; or set signIn: false.',
+    );
+  }
+  if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
+    throw new ConfigError(code, 'signIn.clientSecret must be a non-empty string, or left out.');
+  }
+  const authMethod = checkOneOf(
+    'signIn.tokenEndpointAuthMethod',
+    given.tokenEndpointAuthMethod ??
+      (clientSecret === undefined ? 'none' : DEFAULTS.tokenEndpointAuthMethod),
+    ['client_secret_basic', 'client_secret_post', 'none'],
+    code,
+  );
+  if ((authMethod === 'none') !== (clientSecret === undefined)) {
+    throw new ConfigError(
+      code,
+      authMethod === 'none'
+        ? 'signIn.tokenEndpointAuthMethod "none" takes no clientSecret: leave it out.'
+        : `signIn.tokenEndpointAuthMethod "${authMethod}" needs signIn.clientSecret (or PINGONE_SIGNIN_CLIENT_SECRET).`,
+    );
+  }
+  const scope = given.scope ?? DEFAULTS.signIn.scope;
+  if (
+    typeof scope !== 'string' ||
+    !scope.split(' ').includes('openid') ||
+    /[^\x21-\x7e ]/.test(scope)
+  ) {
+    throw new ConfigError(
+      code,
+      'signIn.scope must be space-separated scopes that include "openid", such as "openid profile".',
+    );
+  }
+  const resolved: ResolvedSignIn = {
+    clientId,
+    clientSecret,
+    authMethod,
+    redirectUri: given.redirectUri === undefined ? undefined : checkRedirectUri(given.redirectUri),
+    scope,
+    path: checkSitePath('signIn.path', given.path ?? DEFAULTS.signIn.path, code),
+    returnTo: checkReturnTo('signIn.returnTo', given.returnTo ?? DEFAULTS.signIn.returnTo, code),
+    ...resolveOriginPolicy('signIn', given, code),
+  };
+  return unlisted(resolved, 'clientSecret');
+}
+
+function checkRedirectUri(value: unknown): string {
+  try {
+    const url = new URL(String(value));
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.hash) return url.href;
+  } catch {
+    // Reported below with the fix.
+  }
+  throw new ConfigError(
+    'ERR_PINGONE_SIGN_IN',
+    'signIn.redirectUri must be an absolute http(s) URL registered on the application, without a fragment.',
+  );
 }
 
 /**

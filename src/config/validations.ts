@@ -171,12 +171,16 @@ export function checkOneOf<T extends string>(
   return value as T;
 }
 
-export function checkReturnTo(value: unknown): string {
+export function checkReturnTo(
+  option: string,
+  value: unknown,
+  code: ConstructorParameters<typeof ConfigError>[0],
+): string {
   const path = toSafeRelativePath(value);
   if (path === undefined) {
     throw new ConfigError(
-      'ERR_PINGONE_LOGOUT',
-      'logout.returnTo must be a path on this site starting with a single "/", such as "/" or "/?signed-out".',
+      code,
+      `${option} must be a path on this site starting with a single "/", such as "/" or "/account".`,
     );
   }
   return path;
@@ -234,11 +238,15 @@ export function checkLogger(value: unknown): PingSessionLogger | false {
 }
 
 /** A list of origins such as `https://app.example.com`, each as `URL.origin` gives it. */
-export function checkOrigins(option: string, value: unknown): ReadonlySet<string> {
+export function checkOrigins(
+  option: string,
+  value: unknown,
+  code: ConstructorParameters<typeof ConfigError>[0],
+): ReadonlySet<string> {
   if (value === undefined) return new Set();
   const fail = () =>
     new ConfigError(
-      'ERR_PINGONE_LOGOUT',
+      code,
       `${option} must be an array of origins such as "https://app.example.com" (scheme, host and port only).`,
     );
   if (!Array.isArray(value)) throw fail();
@@ -257,9 +265,13 @@ export function checkOrigins(option: string, value: unknown): ReadonlySet<string
   );
 }
 
-export function checkBoolean(option: string, value: unknown): boolean {
+export function checkBoolean(
+  option: string,
+  value: unknown,
+  code: ConstructorParameters<typeof ConfigError>[0],
+): boolean {
   if (typeof value !== 'boolean') {
-    throw new ConfigError('ERR_PINGONE_LOGOUT', `${option} must be true or false.`);
+    throw new ConfigError(code, `${option} must be true or false.`);
   }
   return value;
 }

@@ -5,7 +5,7 @@ import type { PingSessionLogger } from '../options';
  * RFC 6265 cookie-octets: printable ASCII except space, `"`, `,`, `;` and `\`. A token made only
  * of these can be placed in `Cookie: ST=<token>` without changing the header's meaning.
  */
-const COOKIE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
+export const COOKIE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 
 /** Why a session token cookie was refused; the value itself is never reported. */
 export type TokenRejection = 'too_long' | 'bad_characters' | 'conflicting_cookies';
@@ -63,6 +63,14 @@ function fromCookieParser(req: Request, cookieName: string): unknown {
   return Object.hasOwn(cookies, cookieName)
     ? (cookies as Record<string, unknown>)[cookieName]
     : undefined;
+}
+
+/** One cookie's value as sent, undecoded; `undefined` when absent or sent twice with two values. */
+export function cookieValue(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (header === undefined) return undefined;
+  const value = sentValue(header, name);
+  return value === CONFLICTING ? undefined : value;
 }
 
 const CONFLICTING = Symbol('conflicting cookies');

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createSessionCache } from '../cache/session-cache';
 import { createPingOneClient } from '../client/pingone-client';
 import { resolveOptions } from '../config/resolve-options';
@@ -8,6 +8,13 @@ import { createSessionTokenReader } from '../http/session-token';
 import { createLogoutRoute } from '../logout/logout-route';
 import type { PingSessionOptions } from '../options';
 import type { PingSession } from '../session';
+import { createSignOnClient } from '../client/sign-on-client';
+import { createUpstream } from '../client/http';
+import { createResilientSend } from '../client/resilient-send';
+import { createFlowRecords } from '../signin/flow-records';
+import { flowStoreFor } from '../signin/flow-store-for';
+import type { PingSignInState } from '../signin/sign-in-state';
+import { createSignInRoute } from '../signin/signin-route';
 import { setRequestSession } from './request-session';
 
 declare global {
@@ -20,6 +27,11 @@ declare global {
        * when there is no cookie or PingOne has no valid session for it.
        */
       pingSession?: PingSession;
+      /**
+       * On `GET` of the sign-in path (with `signIn` on): the step a sign-in page should show.
+       * `undefined` elsewhere.
+       */
+      pingSignIn?: PingSignInState;
     }
   }
 }
@@ -31,16 +43,34 @@ declare global {
  */
 export function pingSession(options?: PingSessionOptions): RequestHandler {
   const resolved = resolveOptions(options);
-  const client = createPingOneClient(resolved);
+  // One bulkhead, and one breaker per PingOne host, for every call to PingOne.
+  const send = createResilientSend(createUpstream(), resolved, resolved.logger);
+  const client = createPingOneClient(resolved, send);
   const sessions = createSessionCache(client.readSession, resolved.cache, resolved.logger);
-  const { logout, onUpstreamError } = resolved;
+  const { logout, signIn, cache, onUpstreamError } = resolved;
   const readToken = createSessionTokenReader(resolved);
   const logoutRoute = logout
     ? createLogoutRoute(resolved, logout, { client, sessions, readToken })
     : undefined;
+  const signInRoute = signIn
+    ? createSignInRoute(resolved, signIn, {
+        signOn: createSignOnClient(resolved, signIn, send),
+        sessions,
+        flows: createFlowRecords(
+          flowStoreFor(cache),
+          cache ? cache.keySecret : undefined,
+          cache ? cache.storeTimeoutMs : 100,
+        ),
+      })
+    : undefined;
 
   return function pingSessionMiddleware(req, res, next) {
     if (logoutRoute?.(req, res, next)) return;
+    if (signInRoute?.(req, res, next, () => readSession(req, res, next))) return;
+    readSession(req, res, next);
+  };
+
+  function readSession(req: Request, res: Response, next: NextFunction): void {
     const sessionToken = readToken(req);
     if (sessionToken === undefined) {
       setRequestSession(req, undefined);
@@ -62,7 +92,7 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
         next();
       },
     );
-  };
+  }
 }
 
 /** Keyed by socket, so that no property is added to Node's socket objects. */

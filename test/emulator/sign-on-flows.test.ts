@@ -74,7 +74,7 @@ describe("the emulator's sign-on flow API", () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('COMPLETED');
-    const cookie = ([] as string[]).concat(res.headers['set-cookie'])[0]!;
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0]!;
     expect(cookie).toMatch(
       new RegExp(
         `^ST=[^;]+; Path=/${emulator.environmentId}; Max-Age=2592000; Expires=[^;]+ GMT; Secure; HttpOnly; SameSite=None$`,

@@ -1,6 +1,12 @@
 import express, { type Express } from 'express';
 import request from 'supertest';
-import { pingSession, requireSession, type LogDetails, type PingSessionOptions } from '../../src';
+import {
+  pingSession,
+  requireSession,
+  type LogDetails,
+  type PingSessionOptions,
+  type SignInOptions,
+} from '../../src';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 import { capturedOutput } from './captured-output';
 
@@ -34,14 +40,24 @@ export function emulatorOptions(emulator: Emulator): PingSessionOptions {
   };
 }
 
+/** The `signIn` options for the emulator's OIDC application. */
+export function signInOptions(emulator: Emulator): SignInOptions {
+  return { clientId: emulator.signInClientId, clientSecret: emulator.signInClientSecret };
+}
+
 /**
  * A listening emulator and an app using `pingSession()` against it, with `GET /me` (the session or
  * `null`) and `GET /private` behind `requireSession()`.
  */
 export async function startTestBed(
-  options: { pingSession?: PingSessionOptions; emulator?: EmulatorOptions } = {},
+  options: {
+    pingSession?: PingSessionOptions | ((emulator: Emulator) => PingSessionOptions);
+    emulator?: EmulatorOptions;
+  } = {},
 ): Promise<TestBed> {
   const emulator = await startEmulator(options.emulator);
+  const given =
+    typeof options.pingSession === 'function' ? options.pingSession(emulator) : options.pingSession;
   const logs: TestBed['logs'] = [];
   const log = (level: 'warn' | 'info') => (message: string, details: LogDetails) => {
     logs.push({ level, message, details });
@@ -49,9 +65,11 @@ export async function startTestBed(
   };
   const logger = { warn: log('warn'), info: log('info') };
   const app = express();
-  app.use(pingSession({ ...emulatorOptions(emulator), logger, ...options.pingSession }));
+  app.use(pingSession({ ...emulatorOptions(emulator), logger, ...given }));
   app.get('/me', (req, res) => res.json(req.pingSession ?? null));
   app.get('/private', requireSession(), (req, res) => res.json({ user: req.pingSession?.user.id }));
+  // The sign-in page: with signIn on, what it would render, as JSON.
+  app.get('/signin', (req, res) => res.json({ ...req.pingSignIn, signedIn: !!req.pingSession }));
   return {
     emulator,
     app,

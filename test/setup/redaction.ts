@@ -3,14 +3,15 @@
  * each log entry of the test bed, and the status line, headers and body of every response an
  * Express app writes (the emulator is plain node:http, standing in for PingOne, and is not
  * recorded), plus every emulator started. After the file, none of the emulators' secrets (client
- * secret, access tokens, session tokens) may appear in what was recorded.
+ * secrets, access tokens, session tokens, the demo password, one-time passwords, authorization
+ * codes, ID tokens), nor any secret a test sent itself, may appear in what was recorded.
  */
 import { ServerResponse } from 'node:http';
 import { format } from 'node:util';
 import express from 'express';
 import * as emulatorModule from '../../src/emulator/start-emulator';
 import type { Emulator } from '../../src/emulator';
-import { capturedOutput } from '../helpers/captured-output';
+import { capturedOutput, sentSecrets } from '../helpers/captured-output';
 
 const emulators: Emulator[] = [];
 const start = emulatorModule.startEmulator;
@@ -41,16 +42,27 @@ Object.assign(express.response, {
   end(this: ServerResponse, ...args: unknown[]) {
     const chunk = typeof args[0] === 'function' ? undefined : args[0];
     capturedOutput.push(
-      `${this.statusCode} ${JSON.stringify(this.getHeaders())}`,
+      `${this.statusCode} ${JSON.stringify({ ...this.getHeaders(), 'set-cookie': setCookies(this) })}`,
       chunkText(chunk),
     );
     return (end as (...a: unknown[]) => ReturnType<End>).apply(this, args);
   },
 });
 
+/**
+ * The one place a session token may appear in an answer is the value of the session cookie the
+ * sign-in route sets, where the browser keeps it anyway: that value is left out of the record, and
+ * everything else of every `Set-Cookie` (other cookies, attributes) stays in.
+ */
+function setCookies(res: ServerResponse): string[] {
+  const header = res.getHeader('set-cookie');
+  const cookies = header === undefined ? [] : [header].flat().map(String);
+  return cookies.map((cookie) => cookie.replace(/^ST=[^;]+/, 'ST=<session token>'));
+}
+
 afterAll(() => {
   const output = capturedOutput.join('\n');
-  const secrets = emulators.flatMap((emulator) => emulator.secrets());
+  const secrets = [...emulators.flatMap((emulator) => emulator.secrets()), ...sentSecrets];
   const leaked = secrets.filter((secret) => output.includes(secret));
   expect(leaked).toEqual([]);
 });

@@ -1,0 +1,155 @@
+import type { CookieJar } from 'tough-cookie';
+import type { ResolvedOptions, ResolvedSignIn } from '../config/resolve-options';
+import { basicAuthorization, type UpstreamResponse } from './http';
+import type { ResilientRequest, ResilientSend } from './resilient-send';
+
+/** The media types that name each action of PingOne's flow API (`POST /flows/{flowID}`). */
+export const FLOW_ACTIONS = {
+  usernamePassword: 'application/vnd.pingidentity.usernamePassword.check+json',
+  otp: 'application/vnd.pingidentity.otp.check+json',
+  deviceSelect: 'application/vnd.pingidentity.device.select+json',
+  passwordReset: 'application/vnd.pingidentity.password.reset+json',
+} as const;
+
+export type FlowAction = keyof typeof FLOW_ACTIONS;
+
+export interface AuthorizeRequest {
+  state: string;
+  nonce: string;
+  codeChallenge: string;
+}
+
+/**
+ * PingOne's redirectless sign-on calls, made from the server as a browser would make them: each
+ * sends the cookies PingOne set earlier in the flow (from `jar`) and keeps the ones it sets. The
+ * browser's `User-Agent`, when given, is passed on so the session PingOne creates describes the
+ * person's browser rather than this server. Answers come back as they are; the caller reads them.
+ */
+export interface SignOnClient {
+  authorize(
+    request: AuthorizeRequest,
+    jar: CookieJar,
+    userAgent?: string,
+  ): Promise<UpstreamResponse>;
+  act(
+    flowId: string,
+    action: FlowAction,
+    body: object,
+    jar: CookieJar,
+    userAgent?: string,
+  ): Promise<UpstreamResponse>;
+  resume(flowId: string, jar: CookieJar, userAgent?: string): Promise<UpstreamResponse>;
+  redeem(code: string, codeVerifier: string, jar: CookieJar): Promise<UpstreamResponse>;
+  /** Where PingOne's `ST` cookie lives in the jar: the environment's path on the auth host. */
+  readonly sessionCookieUrl: string;
+}
+
+export function createSignOnClient(
+  options: Pick<ResolvedOptions, 'authPath' | 'environmentId' | 'timeoutMs'>,
+  signIn: ResolvedSignIn,
+  send: ResilientSend,
+): SignOnClient {
+  const base = `${options.authPath}/${options.environmentId}`;
+
+  async function call(
+    request: Omit<ResilientRequest, 'timeoutMs' | 'headers'> & { headers?: Record<string, string> },
+    jar: CookieJar,
+    userAgent: string | undefined,
+  ): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+    const cookies = await jar.getCookieString(request.url);
+    if (cookies !== '') headers.Cookie = cookies;
+    if (userAgent !== undefined) headers['User-Agent'] = userAgent;
+    const response = await send({ ...request, headers, timeoutMs: options.timeoutMs });
+    const setCookies = response.headers['set-cookie'];
+    for (const cookie of Array.isArray(setCookies) ? setCookies : []) {
+      // A cookie the jar refuses (another domain, a malformed one) is dropped, as a browser would.
+      await jar.setCookie(cookie, request.url, { ignoreError: true });
+    }
+    return response;
+  }
+
+  return {
+    sessionCookieUrl: `${base}/`,
+    authorize(request, jar, userAgent) {
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: signIn.clientId,
+        scope: signIn.scope,
+        response_mode: 'pi.flow',
+        state: request.state,
+        nonce: request.nonce,
+        code_challenge: request.codeChallenge,
+        code_challenge_method: 'S256',
+      });
+      if (signIn.redirectUri !== undefined) query.set('redirect_uri', signIn.redirectUri);
+      return call(
+        {
+          operation: 'GET as/authorize',
+          method: 'GET',
+          url: `${base}/as/authorize?${query}`,
+          retry: 'idempotent',
+        },
+        jar,
+        userAgent,
+      );
+    },
+    act(flowId, action, body, jar, userAgent) {
+      return call(
+        {
+          operation: `POST flows (${action})`,
+          method: 'POST',
+          url: `${base}/flows/${encodeURIComponent(flowId)}`,
+          headers: { 'Content-Type': FLOW_ACTIONS[action] },
+          body: JSON.stringify(body),
+          retry: 'unsent',
+        },
+        jar,
+        userAgent,
+      );
+    },
+    resume(flowId, jar, userAgent) {
+      return call(
+        {
+          operation: 'GET as/resume',
+          method: 'GET',
+          url: `${base}/as/resume?${new URLSearchParams({ flowId })}`,
+          retry: 'unsent',
+        },
+        jar,
+        userAgent,
+      );
+    },
+    redeem(code, codeVerifier, jar) {
+      const form = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: codeVerifier,
+      });
+      if (signIn.redirectUri !== undefined) form.set('redirect_uri', signIn.redirectUri);
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/x-www-form-urlencoded',
+      };
+      if (signIn.authMethod === 'client_secret_basic') {
+        headers.Authorization = basicAuthorization(signIn.clientId, signIn.clientSecret ?? '');
+      } else {
+        form.set('client_id', signIn.clientId);
+        if (signIn.authMethod === 'client_secret_post') {
+          form.set('client_secret', signIn.clientSecret ?? '');
+        }
+      }
+      return call(
+        {
+          operation: 'POST as/token (authorization_code)',
+          method: 'POST',
+          url: `${base}/as/token`,
+          headers,
+          body: form.toString(),
+          retry: 'unsent',
+        },
+        jar,
+        undefined,
+      );
+    },
+  };
+}

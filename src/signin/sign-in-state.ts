@@ -1,0 +1,60 @@
+import type { SignInDevice } from './flow-records';
+
+/** The `error` codes the sign-in route answers with. Stable: pages and clients branch on them. */
+export type SignInErrorCode =
+  | 'invalid_credentials'
+  | 'invalid_otp'
+  | 'password_rejected'
+  | 'locked'
+  | 'flow_expired'
+  | 'wrong_step'
+  | 'unsupported_step'
+  | 'signin_failed'
+  | 'invalid_request'
+  | 'pingone_unavailable';
+
+export const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set<SignInErrorCode>([
+  'invalid_credentials',
+  'invalid_otp',
+  'password_rejected',
+  'locked',
+  'flow_expired',
+  'wrong_step',
+  'unsupported_step',
+  'signin_failed',
+  'invalid_request',
+  'pingone_unavailable',
+]);
+
+/** The flow statuses the sign-in route can take a person through. */
+export type SignInStep =
+  | 'USERNAME_PASSWORD_REQUIRED'
+  | 'PASSWORD_REQUIRED'
+  | 'PASSWORD_EXPIRED'
+  | 'MUST_CHANGE_PASSWORD'
+  | 'DEVICE_SELECTION_REQUIRED'
+  | 'OTP_REQUIRED';
+
+/**
+ * What a sign-in page needs to render the next step: set as `req.pingSignIn` on `GET` of the
+ * sign-in path, for the app's own page there.
+ */
+export interface PingSignInState {
+  /** Where the page's form posts: the sign-in path, with the mount path of `pingSession()`. */
+  readonly action: string;
+  /**
+   * The step the person's flow is at; `undefined` when no flow is under way (ask for username and
+   * password: the first post starts one).
+   */
+  readonly status: SignInStep | undefined;
+  /** With `DEVICE_SELECTION_REQUIRED`: the devices to choose from (post `deviceId`). */
+  readonly devices: readonly SignInDevice[] | undefined;
+  /** The username PingOne identified, once it has. */
+  readonly username: string | undefined;
+  /** The error of the last post, from the `303` that followed it. */
+  readonly error: SignInErrorCode | undefined;
+  /** With `locked`: seconds until PingOne unlocks the account, when it said. */
+  readonly retryAfterSeconds: number | undefined;
+  /** Where the person goes once signed in (already checked to be safe): post it as `returnTo`. */
+  readonly returnTo: string;
+}

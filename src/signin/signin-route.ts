@@ -1,0 +1,531 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { CookieJar } from 'tough-cookie';
+import type { SessionCache } from '../cache/session-cache';
+import { parseJson, type UpstreamResponse } from '../client/http';
+import type { FlowAction, SignOnClient } from '../client/sign-on-client';
+import type { ResolvedOptions, ResolvedSignIn } from '../config/resolve-options';
+import { PingOneError, type PingOneErrorDetail } from '../errors';
+import { isSecureContext, sessionCookieAttributes } from '../http/cookie-attributes';
+import { isBrowserNavigation } from '../http/navigation';
+import { readFields } from '../http/read-fields';
+import { refuseForeignOrigin } from '../http/request-origin';
+import { toSafeReturnTo } from '../http/return-to';
+import { sendError, type ErrorResponseCode } from '../http/send-error';
+import { COOKIE_OCTETS, cookieValue } from '../http/session-token';
+import { FLOW_TTL_MS, type FlowRecord, type FlowRecords, type SignInDevice } from './flow-records';
+import { idTokenSubject } from './id-token';
+import {
+  SIGN_IN_ERROR_CODES,
+  type PingSignInState,
+  type SignInErrorCode,
+  type SignInStep,
+} from './sign-in-state';
+
+export interface SignInParts {
+  signOn: SignOnClient;
+  sessions: SessionCache;
+  flows: FlowRecords;
+}
+
+/**
+ * Answers the request and returns true when it is for the sign-in route; else returns false. A
+ * `GET` there sets `req.pingSignIn`, then goes on with `proceed` (the session read, then the app).
+ */
+export type SignInRoute = (
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  proceed: () => void,
+) => boolean;
+
+/** The browser's handle on its flow in progress: random, meaningless without this server's store. */
+export const FLOW_COOKIE = 'pingone_flow';
+/** Usernames, passwords and codes: a few hundred bytes at most. */
+const BODY_LIMIT_BYTES = 8 * 1024;
+/** A `User-Agent` passed on to PingOne: printable ASCII, of a sane length. */
+const USER_AGENT = /^[\x20-\x7e]{1,512}$/;
+/** PingOne's flow IDs are UUIDs; anything else never goes into a URL path. */
+const FLOW_ID = /^[A-Za-z0-9-]{1,128}$/;
+
+/** Each action: the fields a post gives for it, the body PingOne wants, and when it applies. */
+const ACTIONS: Record<
+  FlowAction,
+  { fields: string[]; statuses: SignInStep[]; body: (f: Record<string, string>) => object }
+> = {
+  passwordReset: {
+    fields: ['currentPassword', 'newPassword'],
+    statuses: ['PASSWORD_EXPIRED', 'MUST_CHANGE_PASSWORD'],
+    body: (f) => ({ currentPassword: f.currentPassword, newPassword: f.newPassword }),
+  },
+  otp: { fields: ['otp'], statuses: ['OTP_REQUIRED'], body: (f) => ({ otp: f.otp }) },
+  deviceSelect: {
+    fields: ['deviceId'],
+    statuses: ['DEVICE_SELECTION_REQUIRED'],
+    body: (f) => ({ device: { id: f.deviceId } }),
+  },
+  usernamePassword: {
+    fields: ['username', 'password'],
+    statuses: ['USERNAME_PASSWORD_REQUIRED', 'PASSWORD_REQUIRED'],
+    body: (f) => ({ username: f.username, password: f.password }),
+  },
+};
+const STEP_FIELDS = new Set(Object.values(ACTIONS).flatMap((action) => action.fields));
+const STEPS = new Set<string>(Object.values(ACTIONS).flatMap((action) => action.statuses));
+
+/** What a post comes to: the next step, a signed-in browser, or an error. */
+type Outcome =
+  | { kind: 'step'; record: FlowRecord }
+  | { kind: 'completed'; returnTo: string }
+  | {
+      kind: 'error';
+      httpStatus: number;
+      error: SignInErrorCode;
+      status?: string;
+      retryAfterSeconds?: number;
+    };
+
+/** A sign-in that cannot finish for a reason the operator must hear of, not the person. */
+class SignInFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly response?: UpstreamResponse,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * `signIn.path`: a small state machine over PingOne's redirectless sign-on flow, driven from this
+ * server, so that PingOne's `ST` ends up as this app's own first-party cookie.
+ * `GET` sets `req.pingSignIn` for the app's own page there and passes on. `POST` takes the fields
+ * of the step at hand (none: start; `username` + `password`; `otp`; `deviceId`;
+ * `currentPassword` + `newPassword`) and answers JSON, or `303` for HTML form posts.
+ */
+export function createSignInRoute(
+  options: ResolvedOptions,
+  signIn: ResolvedSignIn,
+  { signOn, sessions, flows }: SignInParts,
+): SignInRoute {
+  const paths = [signIn.path, `${signIn.path}/`];
+  const issuer = `${options.authPath}/${options.environmentId}/as`;
+
+  async function start(returnTo: string, userAgent: string | undefined): Promise<FlowRecord> {
+    const codeVerifier = randomBytes(32).toString('base64url');
+    const state = randomBytes(16).toString('base64url');
+    const nonce = randomBytes(16).toString('base64url');
+    const jar = new CookieJar();
+    const response = await signOn.authorize(
+      {
+        state,
+        nonce,
+        codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      },
+      jar,
+      userAgent,
+    );
+    if (response.status !== 200) throw failure('authorize_refused', response);
+    const flow = readFlow(response);
+    return {
+      ...flow,
+      status: flow.status,
+      codeVerifier,
+      state,
+      nonce,
+      returnTo,
+      cookies: await jar.serialize(),
+    };
+  }
+
+  /** The rest of a completed flow: resume, redeem the code, read the session, set `ST`. */
+  async function complete(
+    req: Request,
+    res: Response,
+    record: FlowRecord,
+    jar: CookieJar,
+    userAgent: string | undefined,
+  ): Promise<Outcome> {
+    const resumed = await signOn.resume(record.flowId, jar, userAgent);
+    const code = authorizationCode(resumed, record.state);
+    const tokens = await signOn.redeem(code, record.codeVerifier, jar);
+    if (tokens.status !== 200) throw failure('code_refused', tokens);
+    const body = parseJson(tokens.body) as { id_token?: unknown } | undefined;
+    const userId = idTokenSubject(body?.id_token, {
+      issuer,
+      clientId: signIn.clientId,
+      nonce: record.nonce,
+      now: Date.now(),
+    });
+    if (userId === undefined) throw failure('id_token_mismatch');
+
+    const cookie = (await jar.getCookies(signOn.sessionCookieUrl)).find((c) => c.key === 'ST');
+    const token = cookie?.value ?? '';
+    if (token.length > options.maxTokenLength || !COOKIE_OCTETS.test(token)) {
+      throw failure('no_session_token');
+    }
+    const session = await sessions.lookup(token);
+    if (session === null) throw failure('session_not_found');
+    if (session.user.id !== userId) throw failure('session_user_mismatch');
+
+    const expiry = cookie!.expiryTime();
+    res.cookie(options.cookieName, token, {
+      ...sessionCookieAttributes(req, options),
+      // The value is already cookie-safe and must reach PingOne byte for byte later.
+      encode: String,
+      // Persistent only when PingOne's was: a browser session cookie stays one.
+      ...(expiry !== undefined && Number.isFinite(expiry) && { expires: new Date(expiry) }),
+    });
+    return { kind: 'completed', returnTo: record.returnTo };
+  }
+
+  /** One post: what it asks for, against the flow the browser has (if any). */
+  async function advance(
+    req: Request,
+    res: Response,
+    fields: Record<string, string>,
+    handle: string | undefined,
+  ): Promise<{ outcome: Outcome; handle?: string }> {
+    const userAgent = USER_AGENT.test(req.get('user-agent') ?? '')
+      ? req.get('user-agent')
+      : undefined;
+    const action = actionOf(fields);
+    if (action === 'incomplete') {
+      return { outcome: { kind: 'error', httpStatus: 400, error: 'invalid_request' } };
+    }
+    let record = handle === undefined ? undefined : await flows.load(handle);
+    const restart =
+      action === 'start' ||
+      (action === 'usernamePassword' &&
+        !ACTIONS.usernamePassword.statuses.includes(record?.status as SignInStep));
+    if (restart) {
+      if (handle !== undefined) await flows.delete(handle);
+      const returnTo = toSafeReturnTo(fields.returnTo, signIn.allowedReturnTo) ?? signIn.returnTo;
+      record = await start(returnTo, userAgent);
+      handle = flows.newHandle();
+    }
+    if (record === undefined || handle === undefined) {
+      return { outcome: { kind: 'error', httpStatus: 410, error: 'flow_expired' } };
+    }
+    const jar = await CookieJar.deserialize(record.cookies);
+    if (action !== 'start') {
+      if (!ACTIONS[action].statuses.includes(record.status as SignInStep)) {
+        const status = record.status;
+        return { outcome: { kind: 'error', httpStatus: 409, error: 'wrong_step', status }, handle };
+      }
+      const response = await signOn.act(
+        record.flowId,
+        action,
+        ACTIONS[action].body(fields),
+        jar,
+        userAgent,
+      );
+      record.cookies = await jar.serialize();
+      if (response.status === 404) {
+        await flows.delete(handle);
+        return { outcome: { kind: 'error', httpStatus: 410, error: 'flow_expired' } };
+      }
+      if (response.status !== 200) {
+        const outcome = refusal(action, response);
+        // A refused step leaves the flow where it was; PingOne may have set cookies meanwhile.
+        await flows.save(handle, record);
+        return { outcome, handle };
+      }
+      Object.assign(record, readFlow(response));
+    }
+    if (record.status === 'COMPLETED') {
+      await flows.delete(handle);
+      return { outcome: await complete(req, res, record, jar, userAgent) };
+    }
+    if (!STEPS.has(record.status)) {
+      await flows.delete(handle);
+      options.logger.warn(
+        'Sign-in stopped: PingOne asked for a step this route does not support; use PingOne ' +
+          'hosted pages for it, or change the sign-on policy.',
+        { event: 'signin_unsupported_step', status: record.status },
+      );
+      const status = record.status;
+      return {
+        outcome: { kind: 'error', httpStatus: 501, error: 'unsupported_step', status },
+      };
+    }
+    await flows.save(handle, record);
+    return { outcome: { kind: 'step', record }, handle };
+  }
+
+  async function post(req: Request, res: Response): Promise<void> {
+    const refused = refuseForeignOrigin(req, signIn);
+    if (refused !== undefined) {
+      options.logger.warn('Sign-in refused: the request did not come from this site.', {
+        event: 'signin_refused',
+        reason: refused,
+      });
+      return sendError(res, 403, 'cross_site_request');
+    }
+    const fields = await readFields(req, BODY_LIMIT_BYTES);
+    if ('problem' in fields) {
+      const [status, error]: [number, ErrorResponseCode] =
+        fields.problem === 'too_large'
+          ? [413, 'payload_too_large']
+          : fields.problem === 'unsupported_media_type'
+            ? [415, 'unsupported_media_type']
+            : [400, 'invalid_request'];
+      return sendError(res, status, error);
+    }
+    const sentHandle = cookieValue(req, FLOW_COOKIE);
+    let result: Awaited<ReturnType<typeof advance>>;
+    try {
+      result = await advance(req, res, fields, sentHandle);
+    } catch (error) {
+      result = { outcome: outcomeOfError(error), handle: sentHandle };
+    }
+    const { outcome, handle } = result;
+    const flowPath = `${req.baseUrl}${signIn.path}`;
+    if (handle !== undefined && outcome.kind !== 'completed') {
+      res.cookie(FLOW_COOKIE, handle, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: isSecureContext(req),
+        path: flowPath,
+        maxAge: FLOW_TTL_MS,
+      });
+    } else if (sentHandle !== undefined) {
+      res.clearCookie(FLOW_COOKIE, { httpOnly: true, sameSite: 'strict', path: flowPath });
+    }
+    respond(req, res, outcome, fields, flowPath);
+  }
+
+  function outcomeOfError(error: unknown): Outcome {
+    if (error instanceof SignInFailure) {
+      const response = error.response;
+      if (response !== undefined && (response.status === 429 || response.status >= 500)) {
+        return { kind: 'error', httpStatus: 503, error: 'pingone_unavailable' };
+      }
+      const pingOne = response && pingOneAnswer(response);
+      options.logger.warn('Sign-in failed: PingOne answered what this route cannot use.', {
+        event: 'signin_failed',
+        reason: error.reason,
+        ...(response && { status: response.status }),
+        ...(pingOne?.code !== undefined && { code: pingOne.code }),
+        ...(pingOne?.id !== undefined && { id: pingOne.id }),
+      });
+      return { kind: 'error', httpStatus: 502, error: 'signin_failed' };
+    }
+    if (error instanceof PingOneError) {
+      return { kind: 'error', httpStatus: 503, error: 'pingone_unavailable' };
+    }
+    // The flow store failed (timed out, or down): nothing was lost but this attempt.
+    options.logger.warn('Sign-in failed: the store of sign-in flows did not answer.', {
+      event: 'signin_failed',
+      reason: 'flow_store_unavailable',
+    });
+    return { kind: 'error', httpStatus: 503, error: 'pingone_unavailable' };
+  }
+
+  /** What a refused action means for the person, from PingOne's status and detail codes. */
+  function refusal(action: FlowAction, response: UpstreamResponse): Outcome {
+    if (response.status === 429 || response.status >= 500) {
+      return { kind: 'error', httpStatus: 503, error: 'pingone_unavailable' };
+    }
+    const details = pingOneAnswer(response)?.details ?? [];
+    const codes = new Set(details.map((detail) => detail.code));
+    if (codes.has('PASSWORD_LOCKED_OUT')) {
+      const seconds = details.find((d) => d.code === 'PASSWORD_LOCKED_OUT')?.innerError
+        ?.secondsUntilUnlock;
+      return {
+        kind: 'error',
+        httpStatus: 423,
+        error: 'locked',
+        ...(typeof seconds === 'number' && { retryAfterSeconds: Math.ceil(seconds) }),
+      };
+    }
+    if (codes.has('INVALID_CREDENTIALS')) {
+      return { kind: 'error', httpStatus: 401, error: 'invalid_credentials' };
+    }
+    if (response.status === 400 && action === 'otp') {
+      return { kind: 'error', httpStatus: 401, error: 'invalid_otp' };
+    }
+    if (response.status === 400 && action === 'passwordReset') {
+      return { kind: 'error', httpStatus: 400, error: 'password_rejected' };
+    }
+    throw failure(`${action}_refused`, response);
+  }
+
+  function respond(
+    req: Request,
+    res: Response,
+    outcome: Outcome,
+    fields: Record<string, string>,
+    flowPath: string,
+  ): void {
+    res.set('Cache-Control', 'no-store');
+    if (isBrowserNavigation(req)) {
+      if (outcome.kind === 'completed') return res.redirect(303, outcome.returnTo);
+      const query = new URLSearchParams();
+      const returnTo =
+        outcome.kind === 'step'
+          ? outcome.record.returnTo
+          : toSafeReturnTo(fields.returnTo, signIn.allowedReturnTo);
+      if (returnTo !== undefined) query.set('returnTo', returnTo);
+      if (outcome.kind === 'error') {
+        query.set('error', outcome.error);
+        if (outcome.retryAfterSeconds !== undefined) {
+          query.set('retryAfterSeconds', String(outcome.retryAfterSeconds));
+        }
+      }
+      return res.redirect(303, `${flowPath}?${query}`);
+    }
+    if (outcome.kind === 'completed') {
+      res.status(200).json({ status: 'COMPLETED', returnTo: outcome.returnTo });
+      return;
+    }
+    if (outcome.kind === 'step') {
+      const { status, devices, username } = outcome.record;
+      res.status(200).json({ status, devices, username });
+      return;
+    }
+    const { httpStatus, error, status, retryAfterSeconds } = outcome;
+    if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
+    sendError(res, httpStatus, error, {
+      ...(status !== undefined && { status }),
+      ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+    });
+  }
+
+  async function get(req: Request, proceed: () => void): Promise<void> {
+    const handle = cookieValue(req, FLOW_COOKIE);
+    let record: FlowRecord | undefined;
+    try {
+      record = handle === undefined ? undefined : await flows.load(handle);
+    } catch {
+      record = undefined;
+    }
+    const error = req.query.error;
+    const seconds = req.query.retryAfterSeconds;
+    const state: PingSignInState = {
+      action: `${req.baseUrl}${signIn.path}`,
+      status:
+        record !== undefined && STEPS.has(record.status)
+          ? (record.status as SignInStep)
+          : undefined,
+      devices: record?.devices,
+      username: record?.username,
+      error:
+        typeof error === 'string' && SIGN_IN_ERROR_CODES.has(error)
+          ? (error as SignInErrorCode)
+          : undefined,
+      retryAfterSeconds:
+        typeof seconds === 'string' && /^\d{1,9}$/.test(seconds) ? Number(seconds) : undefined,
+      returnTo:
+        toSafeReturnTo(req.query.returnTo, signIn.allowedReturnTo) ??
+        record?.returnTo ??
+        signIn.returnTo,
+    };
+    req.pingSignIn = state;
+    proceed();
+  }
+
+  return (req, res, next, proceed) => {
+    if (!req.url.includes(signIn.path) || !paths.includes(req.path)) return false;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      get(req, proceed).catch(next);
+      return true;
+    }
+    if (req.method !== 'POST') {
+      res.set('Allow', 'GET, HEAD, POST');
+      sendError(res, 405, 'method_not_allowed');
+      return true;
+    }
+    post(req, res).catch(next);
+    return true;
+  };
+}
+
+/** Which action a post's fields ask for; `start` for none, `incomplete` for half an action. */
+function actionOf(fields: Record<string, string>): FlowAction | 'start' | 'incomplete' {
+  for (const [name, action] of Object.entries(ACTIONS) as [
+    FlowAction,
+    (typeof ACTIONS)[FlowAction],
+  ][]) {
+    if (action.fields.every((field) => field in fields)) return name;
+  }
+  return Object.keys(fields).some((name) => STEP_FIELDS.has(name)) ? 'incomplete' : 'start';
+}
+
+/** The parts of a flow object this route keeps. Unknown fields are ignored, as PingOne may add. */
+function readFlow(
+  response: UpstreamResponse,
+): Pick<FlowRecord, 'flowId' | 'status' | 'devices' | 'username'> {
+  const flow = parseJson(response.body) as
+    | {
+        id?: unknown;
+        status?: unknown;
+        _embedded?: { devices?: unknown; user?: { username?: unknown } };
+      }
+    | undefined;
+  if (typeof flow?.id !== 'string' || !FLOW_ID.test(flow.id) || typeof flow.status !== 'string') {
+    throw failure('not_a_flow', response);
+  }
+  const username = flow._embedded?.user?.username;
+  return {
+    flowId: flow.id,
+    status: flow.status,
+    devices: readDevices(flow._embedded?.devices),
+    username: typeof username === 'string' ? username : undefined,
+  };
+}
+
+/** Device IDs and display names only: PingOne's device objects say more than a browser needs. */
+function readDevices(devices: unknown): SignInDevice[] | undefined {
+  if (!Array.isArray(devices)) return undefined;
+  return devices.flatMap((device: Record<string, unknown> | null) => {
+    if (typeof device?.id !== 'string') return [];
+    const named = [device.nickname, device.name].find((n) => typeof n === 'string' && n !== '');
+    const reach = [device.phone, device.email].find((n) => typeof n === 'string' && n !== '');
+    const type = typeof device.type === 'string' ? device.type : 'Device';
+    return [{ id: device.id, name: String(named ?? (reach ? `${type} ${reach}` : type)) }];
+  });
+}
+
+/**
+ * The authorization code from resume: JSON `authorizeResponse.code` in redirectless mode, or the
+ * `code` of a redirect's `Location` should PingOne redirect after all. A `state` PingOne echoes
+ * must be this flow's.
+ */
+function authorizationCode(response: UpstreamResponse, state: string): string {
+  let code: unknown;
+  let echoed: unknown;
+  if (response.status === 200) {
+    const body = parseJson(response.body) as
+      { authorizeResponse?: { code?: unknown; state?: unknown } } | undefined;
+    code = body?.authorizeResponse?.code;
+    echoed = body?.authorizeResponse?.state;
+  } else if (response.status >= 300 && response.status < 400) {
+    const location = response.headers.location;
+    try {
+      const params = new URL(String(location)).searchParams;
+      code = params.get('code') ?? undefined;
+      echoed = params.get('state') ?? undefined;
+    } catch {
+      code = undefined;
+    }
+  }
+  if (typeof code !== 'string' || code === '') throw failure('no_authorization_code', response);
+  if (echoed !== undefined && echoed !== state) throw failure('state_mismatch');
+  return code;
+}
+
+function pingOneAnswer(
+  response: UpstreamResponse,
+): { code?: string; id?: string; details?: PingOneErrorDetail[] } | undefined {
+  const body = parseJson(response.body) as Record<string, unknown> | undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  return {
+    code: typeof body.code === 'string' ? body.code : undefined,
+    id: typeof body.id === 'string' ? body.id : undefined,
+    details: Array.isArray(body.details) ? (body.details as PingOneErrorDetail[]) : undefined,
+  };
+}
+
+function failure(reason: string, response?: UpstreamResponse): SignInFailure {
+  return new SignInFailure(reason, response);
+}

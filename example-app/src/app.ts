@@ -1,16 +1,17 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
+import { rateLimit } from 'express-rate-limit';
 import { pingSession, requireSession, type PingSessionOptions } from 'express-pingone-session';
-import { homePage, profilePage, STYLESHEET } from './pages';
+import { homePage, profilePage, signInPage, STYLESHEET } from './pages';
 
 export interface ExampleAppOptions {
   /** Passed to `pingSession()`; empty means "read PINGONE_* from the environment". */
   pingSession?: PingSessionOptions;
-  /** The page that signs a person on and sets the ST cookie, given `?returnTo=<absolute URL>`. */
-  signOnUrl: string;
   /** This app's own origin, for example `http://localhost:3000`. */
   publicUrl: string;
+  /** A line the sign-in page shows under its form: the emulator's demo users. */
+  signInHint?: string;
 }
 
 export function createExampleApp(options: ExampleAppOptions): Express {
@@ -22,13 +23,25 @@ export function createExampleApp(options: ExampleAppOptions): Express {
         directives: {
           // Everything is served from here: one stylesheet, no script, no inline style.
           styleSrc: ["'self'"],
-          // On plain-http localhost an upgrade would send the sign-out form to https: and fail.
+          // On plain-http localhost an upgrade would send the forms to https: and fail.
           upgradeInsecureRequests: options.publicUrl.startsWith('https:') ? [] : null,
         },
       },
     }),
   );
   app.use(cookieParser());
+  // Password guessing costs the guesser: at most 20 sign-in posts per address in 15 minutes
+  // (PingOne also locks an account after repeated wrong passwords). Mounted before
+  // pingSession(), whose sign-in route answers the post itself.
+  app.post(
+    '/signin',
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit: 20,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+    }),
+  );
   app.use(pingSession(options.pingSession));
 
   app.get('/style.css', (_req, res) => {
@@ -39,18 +52,12 @@ export function createExampleApp(options: ExampleAppOptions): Express {
     res.set('Cache-Control', 'no-store').send(homePage(req.pingSession));
   });
 
-  // The sign-on page needs an absolute URL to come back to; only a path on this site is taken
-  // from the request (requireSession() already made it one), so this is no open redirect.
-  app.get('/login', (req, res) => {
-    const returnTo = typeof req.query.returnTo === 'string' ? req.query.returnTo : '/';
-    const back = new URL(returnTo, options.publicUrl);
-    const target = back.origin === options.publicUrl ? back.href : options.publicUrl;
-    const url = new URL(options.signOnUrl);
-    url.searchParams.set('returnTo', target);
-    res.redirect(302, url.href);
+  // pingSession() has set req.pingSignIn: the step to show, and any error of the last post.
+  app.get('/signin', (req, res) => {
+    res.set('Cache-Control', 'no-store').send(signInPage(req.pingSignIn, options.signInHint));
   });
 
-  app.get('/profile', requireSession({ loginUrl: '/login' }), (req, res) => {
+  app.get('/profile', requireSession({ loginUrl: '/signin' }), (req, res) => {
     res.set('Cache-Control', 'no-store').send(profilePage(req.pingSession!));
   });
 

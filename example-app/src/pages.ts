@@ -1,4 +1,4 @@
-import type { PingSession } from 'express-pingone-session';
+import type { PingSession, PingSignInState, SignInErrorCode } from 'express-pingone-session';
 
 const escapeHtml = (value: unknown) =>
   String(value).replace(
@@ -47,7 +47,7 @@ export function homePage(session: PingSession | undefined): string {
     ? `<p class="status signed-in">Signed in as <code>${escapeHtml(session.user.id)}</code>.</p>
   <div class="actions"><a class="button" href="/profile">View profile</a>${signOutForm}</div>`
     : `<p class="status signed-out">You are signed out.</p>
-  <div class="actions"><a class="button" href="/login?returnTo=%2Fprofile">Sign in</a></div>`;
+  <div class="actions"><a class="button" href="/signin?returnTo=%2Fprofile">Sign in</a></div>`;
   return layout(
     'Home',
     `<section class="card">
@@ -92,6 +92,98 @@ export function profilePage(session: PingSession): string {
   );
 }
 
+const SIGN_IN_ERRORS: Record<SignInErrorCode, string> = {
+  invalid_credentials: 'Wrong username or password.',
+  invalid_otp: 'That code is not right. Try again.',
+  password_rejected: 'PingOne did not accept the new password. Try another one.',
+  locked: 'This account is locked after too many wrong passwords.',
+  flow_expired: 'That sign-in took too long and has expired. Please start again.',
+  wrong_step: 'That step no longer applies. Please go on from here.',
+  unsupported_step:
+    'Your account needs a sign-in step this page cannot show. Ask your administrator.',
+  signin_failed: 'Sign-in failed. Please try again later.',
+  invalid_request: 'Please fill in every field.',
+  pingone_unavailable: 'PingOne is not answering. Please try again in a minute.',
+};
+
+function signInError(state: PingSignInState): string {
+  if (state.error === undefined) return '';
+  let text = SIGN_IN_ERRORS[state.error];
+  if (state.error === 'locked' && state.retryAfterSeconds !== undefined) {
+    text += ` Try again in ${Math.ceil(state.retryAfterSeconds / 60)} minutes.`;
+  }
+  return `<p class="error" role="alert" id="signin-error">${escapeHtml(text)}</p>`;
+}
+
+/** The app's own sign-in page: plain forms, so it works with JavaScript off. */
+export function signInPage(state: PingSignInState | undefined, hint?: string): string {
+  if (state === undefined) {
+    return layout(
+      'Sign in',
+      `<section class="card"><h1>Sign in</h1><p>Sign-in through this app is off: set PINGONE_SIGNIN_CLIENT_ID.</p></section>`,
+    );
+  }
+  const form = (fields: string, button: string) =>
+    `<form method="post" action="${escapeHtml(state.action)}" class="stack">
+    <input type="hidden" name="returnTo" value="${escapeHtml(state.returnTo)}">
+    ${fields}
+    <button type="submit">${button}</button>
+  </form>`;
+  const field = (label: string, name: string, type: string, autocomplete: string, extra = '') =>
+    `<label>${label}<input name="${name}" type="${type}" autocomplete="${autocomplete}" required ${extra}></label>`;
+  const who = state.username
+    ? `<p>Signing in as <strong>${escapeHtml(state.username)}</strong>.</p>`
+    : '';
+  let step: string;
+  switch (state.status) {
+    case 'OTP_REQUIRED':
+      step = `${who}<p>Enter the one-time code PingOne sent you.</p>${form(
+        field('Code', 'otp', 'text', 'one-time-code', 'inputmode="numeric"'),
+        'Verify',
+      )}`;
+      break;
+    case 'DEVICE_SELECTION_REQUIRED':
+      step = `${who}<p>Where should PingOne send your code?</p>${form(
+        (state.devices ?? [])
+          .map(
+            (device) =>
+              `<label class="choice"><input type="radio" name="deviceId" value="${escapeHtml(device.id)}" required> ${escapeHtml(device.name)}</label>`,
+          )
+          .join(''),
+        'Send code',
+      )}`;
+      break;
+    case 'PASSWORD_EXPIRED':
+    case 'MUST_CHANGE_PASSWORD':
+      step = `${who}<p>Your password has expired: choose a new one.</p>${form(
+        field('Current password', 'currentPassword', 'password', 'current-password') +
+          field('New password', 'newPassword', 'password', 'new-password'),
+        'Change password',
+      )}`;
+      break;
+    default:
+      step = form(
+        field('Username', 'username', 'text', 'username', 'autofocus') +
+          field('Password', 'password', 'password', 'current-password'),
+        'Sign in',
+      );
+  }
+  const restart =
+    state.status === undefined
+      ? ''
+      : `<form method="post" action="${escapeHtml(state.action)}"><input type="hidden" name="returnTo" value="${escapeHtml(state.returnTo)}"><button class="secondary" type="submit">Start over</button></form>`;
+  return layout(
+    'Sign in',
+    `<section class="card">
+  <h1>Sign in</h1>
+  ${signInError(state)}
+  ${step}
+  ${restart}
+  ${hint ? `<p class="muted">${escapeHtml(hint)}</p>` : ''}
+</section>`,
+  );
+}
+
 export const STYLESHEET = `
 :root { --ink: #1d2433; --muted: #5b6478; --line: #e1e4ec; --accent: #b3282d; --bg: #f3f4f8; }
 * { box-sizing: border-box; }
@@ -118,5 +210,10 @@ code { font-size: .9em; }
 .status.signed-out::before { content: "○ "; color: var(--muted); }
 pre { overflow: auto; font-size: .8rem; background: var(--bg); padding: 1rem; border-radius: 8px; }
 summary { cursor: pointer; font-weight: 600; }
+.stack { display: grid; gap: .75rem; margin: 1rem 0; max-width: 22rem; }
+.stack label { display: grid; gap: .25rem; }
+.stack input:not([type=radio]) { font: inherit; padding: .5rem .6rem; border: 1px solid var(--line); border-radius: 8px; }
+.choice { display: flex !important; gap: .5rem; align-items: center; }
+.error { color: var(--accent); font-weight: 600; }
 @media (max-width: 30rem) { dl { grid-template-columns: 1fr; } dt { margin-top: .5rem; } }
 `;

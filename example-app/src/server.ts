@@ -1,4 +1,4 @@
-import { startEmulator } from 'express-pingone-session/emulator';
+import { DEMO_USERS, startEmulator } from 'express-pingone-session/emulator';
 import { createExampleApp, type ExampleAppOptions } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -6,24 +6,34 @@ const publicUrl = `http://localhost:${port}`;
 
 /**
  * With `PINGONE_ENVIRONMENT_ID` set, the app talks to real PingOne (the other `PINGONE_*`
- * variables and `SIGNON_URL` say how); without it, to an emulator started here.
+ * variables say how, `PINGONE_SIGNIN_CLIENT_ID` among them); without it, to an emulator started
+ * here, whose one-time passwords are printed on this console.
  */
 async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<void> }> {
   if (process.env.PINGONE_ENVIRONMENT_ID) {
-    const signOnUrl = process.env.SIGNON_URL;
-    if (!signOnUrl) throw new Error('Set SIGNON_URL to the page that signs people on to PingOne.');
-    return { signOnUrl, publicUrl };
+    if (!process.env.PINGONE_SIGNIN_CLIENT_ID) {
+      throw new Error(
+        'Set PINGONE_SIGNIN_CLIENT_ID (and PINGONE_SIGNIN_CLIENT_SECRET) to the OIDC application ' +
+          'that signs people in: see "Signing in" in the README.',
+      );
+    }
+    return { publicUrl };
   }
-  const emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
+  const emulator = await startEmulator({
+    port: Number(process.env.EMULATOR_PORT ?? 0),
+    log: (line) => process.stdout.write(`[PingOne emulator] ${line}\n`),
+  });
+  const users = DEMO_USERS.map((user) => user.username).join(', ');
   return {
-    signOnUrl: emulator.signOnUrl,
     publicUrl,
+    signInHint: `Demo users: ${users}. Password: ${emulator.demoPassword}. One-time codes appear in the terminal.`,
     pingSession: {
       environmentId: emulator.environmentId,
       apiPath: emulator.apiPath,
       authPath: emulator.authPath,
       clientId: emulator.clientId,
       clientSecret: emulator.clientSecret,
+      signIn: { clientId: emulator.signInClientId, clientSecret: emulator.signInClientSecret },
     },
     close: () => emulator.close(),
   };
@@ -33,9 +43,10 @@ settings().then(
   (options) => {
     const server = createExampleApp(options).listen(port, '127.0.0.1', () => {
       const against = options.close
-        ? `the PingOne emulator at ${new URL(options.signOnUrl).origin}`
+        ? `the PingOne emulator at ${options.pingSession?.authPath}`
         : 'PingOne';
       process.stdout.write(`Example app on ${publicUrl} (talking to ${against})\n`);
+      if (options.signInHint) process.stdout.write(`${options.signInHint}\n`);
     });
     server.on('error', (error) => {
       process.stderr.write(

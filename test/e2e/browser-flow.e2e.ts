@@ -7,14 +7,17 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { DEMO_USERS, startEmulator, type Emulator } from '../../src/emulator';
 import { parseUserAgent } from '../../src/emulator/user-agent';
 import { createExampleApp } from '../../example-app/src/app';
-import { emulatorOptions } from '../helpers/test-bed';
+import { emulatorOptions, signInOptions } from '../helpers/test-bed';
 
 /*
- * A real browser (Debian's Chromium, driven by playwright-core; never a downloaded one) walks the
- * example app against the emulator: sign in, profile, sign out, Back, a second user, and a
- * cross-site logout attempt. No fixed sleeps: every step waits on a navigation or a selector.
+ * A real browser (Debian's Chromium, driven by playwright-core; never a downloaded one), with
+ * JavaScript off, walks the example app against the emulator: sign in through the app's own
+ * forms (password; password and one-time code), a wrong password, a locked account, a flow that
+ * expires and restarts, profile, sign out, Back, a second user, and a cross-site logout attempt.
+ * No fixed sleeps: every step waits on a navigation or a selector.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const WRONG_PASSWORD = 'wrong-password-e2e';
 const ROOT = path.resolve(__dirname, '../..');
 
 let emulator: Emulator;
@@ -24,6 +27,8 @@ let appUrl: string;
 let evilUrl: string;
 let browser: Browser;
 let profileDir: string;
+/** Added to the emulator's clock: moves PingOne's time on, to expire a flow. */
+let clockOffset = 0;
 
 const listen = (server: Server) =>
   new Promise<number>((resolve) =>
@@ -31,16 +36,15 @@ const listen = (server: Server) =>
   );
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ now: () => Date.now() + clockOffset, lockoutFailures: 3 });
   app = createServer();
   const port = await listen(app);
   appUrl = `http://localhost:${port}`;
   app.on(
     'request',
     createExampleApp({
-      signOnUrl: emulator.signOnUrl,
       publicUrl: appUrl,
-      pingSession: { ...emulatorOptions(emulator), logger: false },
+      pingSession: { ...emulatorOptions(emulator), signIn: signInOptions(emulator), logger: false },
     }),
   );
   // Another origin (another port of localhost): a page that posts a sign-out form to the app.
@@ -76,16 +80,34 @@ afterAll(async () => {
   await rm(profileDir, { recursive: true, force: true });
 });
 
+const SIGN_IN = (url: URL) => url.pathname === '/signin';
+
+/** Types into the app's own sign-in form and submits it; resolves once the next page loaded. */
+async function submitPassword(page: Page, username: string, password: string) {
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+}
+
+async function submitOtp(page: Page, username: string) {
+  await page.fill('input[name="otp"]', emulator.lastOtp(username)!);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+}
+
+/** A person in their own browser context (JavaScript off) who signs in and lands on /profile. */
 async function signIn(context: BrowserContext, username: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${appUrl}/profile`);
-  await page.waitForURL((url) => url.href.startsWith(emulator.signOnUrl));
-  await Promise.all([
-    page.waitForURL(`${appUrl}/profile`),
-    page.click(`button[name="user"][value="${username}"]`),
-  ]);
+  await page.waitForURL(SIGN_IN);
+  await submitPassword(page, username, emulator.demoPassword);
+  if (DEMO_USERS.find((user) => user.username === username)!.devices.length > 0) {
+    await submitOtp(page, username);
+  }
+  await page.waitForURL(`${appUrl}/profile`);
   return page;
 }
+
+const newContext = () => browser.newContext({ javaScriptEnabled: false });
 
 const stCookie = async (context: BrowserContext) =>
   (await context.cookies(appUrl)).find((cookie) => cookie.name === 'ST');
@@ -97,33 +119,38 @@ describe('a person in Chromium', () => {
   const grace = DEMO_USERS[1]!;
 
   beforeAll(async () => {
-    context = await browser.newContext();
+    context = await newContext();
     page = await context.newPage();
   });
   afterAll(() => context.close());
 
-  it('sees the home page signed out, and is sent to sign on for /profile', async () => {
+  it("sees the home page signed out, and is sent to the app's sign-in page for /profile", async () => {
     await page.goto(appUrl);
     await page.waitForSelector('text=You are signed out.');
     await page.goto(`${appUrl}/profile`);
-    await page.waitForURL((url) => url.href.startsWith(emulator.signOnUrl));
-    expect(new URL(page.url()).searchParams.get('returnTo')).toBe(`${appUrl}/profile`);
+    await page.waitForURL(SIGN_IN);
+    expect(new URL(page.url()).searchParams.get('returnTo')).toBe('/profile');
+    await page.waitForSelector('input[name="username"]');
   });
 
-  it('signs on as a demo user and lands on /profile with their user, browser and expiry', async () => {
-    await Promise.all([
-      page.waitForURL(`${appUrl}/profile`),
-      page.click(`button[name="user"][value="${ada.username}"]`),
-    ]);
+  it('signs in with a password and lands on /profile with ST set on the app host only', async () => {
+    await submitPassword(page, ada.username, emulator.demoPassword);
+    await page.waitForURL(`${appUrl}/profile`);
     expect(await page.textContent('#user-id')).toBe(ada.id);
-    const reported = parseUserAgent(await page.evaluate<string>('navigator.userAgent')).browser
-      .name;
+    // The server passed the browser's User-Agent on to PingOne, whose session now describes it.
+    const authorize = emulator.requests.find((r) => r.url.includes('/as/authorize'))!;
+    const reported = parseUserAgent(String(authorize.headers['user-agent'])).browser.name;
     expect(await page.textContent('#browser')).toContain(reported);
     expect(await page.textContent('#expires')).toMatch(/^in \d+ minutes?$/);
+    // One ST in the whole browser: the app's own, on its host and Path=/. PingOne's cookie
+    // (Path=/{envID}, SameSite=None) never reached the browser.
+    const sts = (await context.cookies()).filter((cookie) => cookie.name === 'ST');
+    expect(sts).toEqual([
+      expect.objectContaining({ domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }),
+    ]);
     await mkdir(path.join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: path.join(ROOT, 'test-results/profile.png'), fullPage: true });
   });
-
   it('is not signed out by a form on another site posting to /logout', async () => {
     const other = await context.newPage();
     await other.goto(evilUrl);
@@ -138,7 +165,7 @@ describe('a person in Chromium', () => {
   });
 
   it('signs out with the button: home, signed out, ST gone, session reset at PingOne', async () => {
-    const second = await browser.newContext();
+    const second = await newContext();
     try {
       const gracePage = await signIn(second, grace.username);
       const token = (await stCookie(context))!.value;
@@ -150,10 +177,10 @@ describe('a person in Chromium', () => {
       // Back does not show the profile from the cache (no-store): it asks again and is sent
       // to sign on; so does reloading /profile.
       await page.goBack();
-      await page.waitForURL((url) => url.href.startsWith(emulator.signOnUrl));
+      await page.waitForURL(SIGN_IN);
       expect(await page.$('#user-id')).toBeNull();
       await page.goto(`${appUrl}/profile`);
-      await page.waitForURL((url) => url.href.startsWith(emulator.signOnUrl));
+      await page.waitForURL(SIGN_IN);
 
       // The other person, in another browser context, is still signed in.
       await gracePage.reload();
@@ -161,5 +188,53 @@ describe('a person in Chromium', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('a sign-in that does not go straight through', () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeEach(async () => {
+    context = await newContext();
+    page = await context.newPage();
+    await page.goto(`${appUrl}/signin?returnTo=%2Fprofile`);
+  });
+  afterEach(() => context.close());
+
+  it('asks the OTP user for the code PingOne sent, then lands on /profile', async () => {
+    await submitPassword(page, 'grace', emulator.demoPassword);
+    await page.waitForSelector('text=Signing in as grace');
+    expect(await stCookie(context)).toBeUndefined();
+    await submitOtp(page, 'grace');
+    await page.waitForURL(`${appUrl}/profile`);
+    expect(await page.textContent('#user-id')).toBe(DEMO_USERS[1]!.id);
+  });
+
+  it('says so when the password is wrong, and stays on the sign-in page', async () => {
+    await submitPassword(page, 'ada', WRONG_PASSWORD);
+    await page.waitForURL(SIGN_IN);
+    expect(await page.textContent('#signin-error')).toBe('Wrong username or password.');
+    expect(await stCookie(context)).toBeUndefined();
+  });
+
+  it('says the account is locked after repeated wrong passwords, and for how long', async () => {
+    for (let i = 0; i < 3; i += 1) await submitPassword(page, 'hedy', WRONG_PASSWORD);
+    expect(await page.textContent('#signin-error')).toBe(
+      'This account is locked after too many wrong passwords. Try again in 15 minutes.',
+    );
+  });
+
+  it('starts again cleanly after the flow expired at PingOne', async () => {
+    await submitPassword(page, 'grace', emulator.demoPassword);
+    await page.waitForSelector('input[name="otp"]');
+    clockOffset += 15 * 60_000;
+    await submitOtp(page, 'grace');
+    expect(await page.textContent('#signin-error')).toBe(
+      'That sign-in took too long and has expired. Please start again.',
+    );
+    await submitPassword(page, 'grace', emulator.demoPassword);
+    await submitOtp(page, 'grace');
+    await page.waitForURL(`${appUrl}/profile`);
+    expect(await page.textContent('#user-id')).toBe(DEMO_USERS[1]!.id);
   });
 });

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { createExampleApp } from '../../example-app/src/app';
 import { relativeTime } from '../../example-app/src/pages';
 import { startEmulator, type Emulator } from '../../src/emulator';
-import { emulatorOptions } from '../helpers/test-bed';
+import { sentSecrets } from '../helpers/captured-output';
+import { emulatorOptions, signInOptions } from '../helpers/test-bed';
 
 const publicUrl = 'http://localhost:3000';
 let emulator: Emulator;
@@ -11,21 +12,31 @@ let app: ReturnType<typeof createExampleApp>;
 beforeEach(async () => {
   emulator = await startEmulator();
   app = createExampleApp({
-    pingSession: emulatorOptions(emulator),
-    signOnUrl: emulator.signOnUrl,
+    pingSession: { ...emulatorOptions(emulator), signIn: signInOptions(emulator), logger: false },
     publicUrl,
   });
 });
 afterEach(() => emulator.close());
 
 const navigate = (path: string) => request(app).get(path).set('Accept', 'text/html');
+const WRONG_PASSWORD = 'not-her-password-1906';
+sentSecrets.push(WRONG_PASSWORD);
+
+/** A plain HTML form post from the app's own sign-in page, as a browser without JavaScript sends it. */
+const submit = (agent: ReturnType<typeof request.agent>, fields: Record<string, string>) =>
+  agent
+    .post('/signin')
+    .set('Sec-Fetch-Site', 'same-origin')
+    .set('Sec-Fetch-Mode', 'navigate')
+    .type('form')
+    .send(fields);
 
 describe('the example app', () => {
   it('shows the signed-out state and a sign-in link on the home page', async () => {
     const res = await navigate('/');
     expect(res.status).toBe(200);
     expect(res.text).toContain('You are signed out.');
-    expect(res.text).toContain('href="/login?returnTo=%2Fprofile"');
+    expect(res.text).toContain('href="/signin?returnTo=%2Fprofile"');
   });
 
   it('shows the signed-in state and a sign-out form on the home page', async () => {
@@ -35,19 +46,59 @@ describe('the example app', () => {
     expect(res.text).toContain('<form method="post" action="/logout">');
   });
 
-  it('sends a signed-out visitor of /profile to sign in, and sign-in to the emulator', async () => {
+  it('sends a signed-out visitor of /profile to its own sign-in page', async () => {
     const res = await navigate('/profile');
     expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/login?returnTo=%2Fprofile');
-    const login = await navigate(res.headers.location!);
-    const target = new URL(login.headers.location!);
-    expect(`${target.origin}${target.pathname}`).toBe(emulator.signOnUrl);
-    expect(target.searchParams.get('returnTo')).toBe(`${publicUrl}/profile`);
+    expect(res.headers.location).toBe('/signin?returnTo=%2Fprofile');
+    const page = await navigate(res.headers.location!);
+    expect(page.text).toContain('<form method="post" action="/signin" class="stack">');
+    expect(page.text).toContain('<input type="hidden" name="returnTo" value="/profile">');
+    expect(page.text).toContain('name="password" type="password" autocomplete="current-password"');
   });
 
-  it('never sends sign-in back to another site', async () => {
-    const login = await navigate('/login?returnTo=//evil.example/x');
-    expect(new URL(login.headers.location!).searchParams.get('returnTo')).toBe(publicUrl);
+  it('signs in with plain form posts: password, then the one-time code, then /profile', async () => {
+    const agent = request.agent(app);
+    const first = await submit(agent, {
+      username: 'grace',
+      password: emulator.demoPassword,
+      returnTo: '/profile',
+    });
+    expect(first.status).toBe(303);
+    const otpPage = await agent.get(first.headers.location!).set('Accept', 'text/html');
+    expect(otpPage.text).toContain('name="otp" type="text" autocomplete="one-time-code"');
+    expect(otpPage.text).toContain('Signing in as <strong>grace</strong>');
+    const done = await submit(agent, { otp: emulator.lastOtp('grace')!, returnTo: '/profile' });
+    expect(done.headers.location).toBe('/profile');
+    const profile = await agent.get('/profile').set('Accept', 'text/html');
+    expect(profile.text).toContain('5b0d1c3e-2f4a-4c8e-9a61-7d2e3f4a5b6c');
+  });
+
+  it('shows why a sign-in failed on the page it returns to', async () => {
+    const agent = request.agent(app);
+    const res = await submit(agent, { username: 'grace', password: WRONG_PASSWORD });
+    const page = await agent.get(res.headers.location!).set('Accept', 'text/html');
+    expect(page.text).toContain('Wrong username or password.');
+  });
+
+  it('limits sign-in posts to 20 per address in 15 minutes', async () => {
+    const agent = request.agent(app);
+    for (let i = 0; i < 20; i += 1) {
+      expect((await submit(agent, { username: 'nobody', password: WRONG_PASSWORD })).status).toBe(
+        303,
+      );
+    }
+    const res = await submit(agent, { username: 'nobody', password: WRONG_PASSWORD });
+    expect(res.status).toBe(429);
+  });
+
+  it("shows the demo users' hint when given one", async () => {
+    const withHint = createExampleApp({
+      pingSession: { ...emulatorOptions(emulator), signIn: signInOptions(emulator), logger: false },
+      publicUrl,
+      signInHint: 'Demo users: ada, grace.',
+    });
+    const page = await request(withHint).get('/signin');
+    expect(page.text).toContain('<p class="muted">Demo users: ada, grace.</p>');
   });
 
   it('shows the user, browser, OS, device, sign-on, locations and expiry on /profile, uncached', async () => {

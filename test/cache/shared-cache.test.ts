@@ -4,7 +4,7 @@ import request from 'supertest';
 import { pingSession, type LogDetails } from '../../src';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
-import { emulatorOptions, signOut } from '../helpers/test-bed';
+import { emulatorOptions, signInOptions, signOut } from '../helpers/test-bed';
 import { startRedisServer, subscriberCount, type RedisServer } from '../helpers/redis-server';
 import { until } from '../helpers/wait';
 
@@ -55,6 +55,7 @@ async function instance(name = 'a', { redisAway = false } = {}) {
     pingSession({
       ...emulatorOptions(emulator),
       cache: { store, keySecret: KEY_SECRET },
+      signIn: signInOptions(emulator),
       logger: loggerOf(name),
     }),
   );
@@ -97,6 +98,48 @@ describe('instances sharing a RedisStore', () => {
     const values = await Promise.all(keys.map((key) => admin.get(key)));
     expect(keys).toHaveLength(1);
     expect([...keys, ...values].join('\n')).not.toContain(token);
+  });
+});
+
+describe('a sign-in whose steps reach different instances', () => {
+  const post = (app: express.Express, fields: object, cookie?: string) => {
+    const req = request(app).post('/signin').set('Sec-Fetch-Site', 'same-origin');
+    if (cookie) req.set('Cookie', cookie);
+    return req.send(fields);
+  };
+  const flowCookie = (res: request.Response) =>
+    /^pingone_flow=[^;]+/.exec([res.headers['set-cookie'] ?? []].flat()[0] ?? '')![0];
+
+  it('finishes on another instance than it started on', async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const first = await post(a, { username: 'grace', password: emulator.demoPassword });
+    expect(first.body.status).toBe('OTP_REQUIRED');
+    const done = await post(b, { otp: emulator.lastOtp('grace') }, flowCookie(first));
+    expect(done.body).toEqual({ status: 'COMPLETED', returnTo: '/' });
+  });
+
+  it('keeps the flow sealed in Redis: no handle, flow ID or PingOne cookie readable', async () => {
+    const a = await instance('a');
+    const first = await post(a, { username: 'grace', password: emulator.demoPassword });
+    const handle = flowCookie(first).split('=')[1]!;
+    const keys = await admin.keys('pingone-session:flow:*');
+    expect(keys).toHaveLength(1);
+    const stored = `${keys[0]}\n${await admin.get(keys[0]!)}`;
+    const flowId = emulator.requests
+      .find((r) => r.url.includes('/flows/'))!
+      .url.split('/')
+      .pop()!;
+    const [st] = emulator.secrets().filter((secret) => emulator.sessionState(secret) === 'pending');
+    for (const secret of [handle, flowId, st!, 'grace']) expect(stored).not.toContain(secret);
+  });
+
+  it('expires in Redis with the 15 minutes PingOne gives a flow', async () => {
+    const a = await instance('a');
+    await post(a, { username: 'grace', password: emulator.demoPassword });
+    const [key] = await admin.keys('pingone-session:flow:*');
+    const ttl = await admin.pttl(key!);
+    expect(ttl).toBeGreaterThan(14 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(15 * 60_000);
   });
 });
 

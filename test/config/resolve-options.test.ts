@@ -409,3 +409,80 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
     expect(() => pingSession({ ...valid, timeoutMs: -1 })).toThrow(ConfigError);
   });
 });
+
+describe('signIn', () => {
+  const SIGN_IN_SECRET = 'sign-in-secret-do-not-print';
+
+  it('is off by default', () => {
+    expect(resolveOptions(valid, {}).signIn).toBe(false);
+  });
+
+  it('is on when PINGONE_SIGNIN_CLIENT_ID is set, with its defaults', () => {
+    const resolved = resolveOptions(valid, {
+      PINGONE_SIGNIN_CLIENT_ID: 'signin-app',
+      PINGONE_SIGNIN_CLIENT_SECRET: SIGN_IN_SECRET,
+    });
+    expect(resolved.signIn).toMatchObject({
+      clientId: 'signin-app',
+      clientSecret: SIGN_IN_SECRET,
+      authMethod: 'client_secret_basic',
+      scope: 'openid',
+      path: '/signin',
+      returnTo: '/',
+      allowNoOrigin: false,
+    });
+  });
+
+  it('stays off with signIn: false whatever the environment says', () => {
+    expect(
+      resolveOptions({ ...valid, signIn: false }, { PINGONE_SIGNIN_CLIENT_ID: 'x' }).signIn,
+    ).toBe(false);
+  });
+
+  it("authenticates with 'none' (PKCE only) when no secret is given", () => {
+    const signIn = resolveOptions({ ...valid, signIn: { clientId: 'public-app' } }, {}).signIn;
+    expect(signIn).toMatchObject({ authMethod: 'none', clientSecret: undefined });
+  });
+
+  it('keeps its client secret out of JSON and inspection', () => {
+    const resolved = resolveOptions(
+      { ...valid, signIn: { clientId: 'app', clientSecret: SIGN_IN_SECRET } },
+      {},
+    );
+    expect(JSON.stringify(resolved)).not.toContain(SIGN_IN_SECRET);
+    expect(inspect(resolved, { depth: 5 })).not.toContain(SIGN_IN_SECRET);
+  });
+
+  it.each([
+    ['no clientId', { signIn: {} }],
+    ['an empty clientSecret', { signIn: { clientId: 'a', clientSecret: '' } }],
+    [
+      "'none' with a secret",
+      { signIn: { clientId: 'a', clientSecret: 's', tokenEndpointAuthMethod: 'none' } },
+    ],
+    [
+      'client_secret_post without a secret',
+      { signIn: { clientId: 'a', tokenEndpointAuthMethod: 'client_secret_post' } },
+    ],
+    ['a scope without openid', { signIn: { clientId: 'a', scope: 'profile' } }],
+    ['a path that is not on this site', { signIn: { clientId: 'a', path: '//evil' } }],
+    ['a returnTo on another site', { signIn: { clientId: 'a', returnTo: 'https://evil' } }],
+    ['a redirectUri that is no URL', { signIn: { clientId: 'a', redirectUri: 'callback' } }],
+    ['an unknown option', { signIn: { clientId: 'a', clientID: 'b' } }],
+    ['an origin with a path', { signIn: { clientId: 'a', allowedOrigins: ['https://a.test/x'] } }],
+  ])('throws ERR_PINGONE_SIGN_IN for %s', (_case, options) => {
+    const error = configErrorOf({ ...valid, ...options });
+    expect(error.code).toBe('ERR_PINGONE_SIGN_IN');
+  });
+
+  it('throws at start-up for a shared store that cannot keep sign-in flows', () => {
+    const store = { get: () => undefined, set: () => {}, delete: () => {} };
+    expect(() =>
+      pingSession({
+        ...valid,
+        signIn: { clientId: 'a' },
+        cache: { store, keySecret: 'k'.repeat(32) },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_PINGONE_SIGN_IN' }));
+  });
+});

@@ -32,6 +32,7 @@ import {
   checkSitePath,
   checkTimeoutMs,
   checkWholeNumber,
+  toAbsoluteHttpUrl,
 } from './validations';
 
 /** How the server-held access token is obtained. Holds secrets: never log or serialize it. */
@@ -404,12 +405,8 @@ function resolveSignIn(signIn: PingSessionOptions['signIn'], env: Env): Resolved
 }
 
 function checkRedirectUri(value: unknown): string {
-  try {
-    const url = new URL(String(value));
-    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.hash) return url.href;
-  } catch {
-    // Reported below with the fix.
-  }
+  const url = toAbsoluteHttpUrl(value);
+  if (url !== undefined) return url;
   throw new ConfigError(
     'ERR_PINGONE_SIGN_IN',
     'signIn.redirectUri must be an absolute http(s) URL registered on the application, without a fragment.',

@@ -186,6 +186,17 @@ export function checkReturnTo(
   return path;
 }
 
+/** An absolute http(s) URL without a fragment, normalised; `undefined` for anything else. */
+export function toAbsoluteHttpUrl(value: unknown): string | undefined {
+  try {
+    const url = new URL(String(value));
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.hash) return url.href;
+  } catch {
+    // Not a URL: undefined below.
+  }
+  return undefined;
+}
+
 /** The hash key of shared cache entries: guessable, and keys could be tested against tokens. */
 export function checkKeySecret(value: unknown, required: boolean): string | undefined {
   if (value === undefined && !required) return undefined;

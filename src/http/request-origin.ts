@@ -1,4 +1,6 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import type { PingSessionLogger } from '../options';
+import { sendError } from './send-error';
 
 /** Why a state-changing request was refused as possibly cross-site. */
 export type OriginRefusal = 'cross_site' | 'no_origin';
@@ -39,6 +41,28 @@ export function refuseForeignOrigin(req: Request, policy: OriginPolicy): OriginR
   }
   if (claimed === undefined) return 'cross_site';
   return isOwnOrigin(req, claimed) || policy.allowedOrigins.has(claimed) ? undefined : 'cross_site';
+}
+
+/**
+ * Refuses a state-changing request from another site, the same way on every route that takes
+ * one: `403 cross_site_request`, before anything is done, and a warning with the reason.
+ * Returns whether it answered.
+ */
+export function answerForeignOrigin(
+  req: Request,
+  res: Response,
+  policy: OriginPolicy,
+  logger: PingSessionLogger,
+  route: { event: 'logout_refused' | 'signin_refused'; name: string },
+): boolean {
+  const reason = refuseForeignOrigin(req, policy);
+  if (reason === undefined) return false;
+  logger.warn(`${route.name} refused: the request did not come from this site.`, {
+    event: route.event,
+    reason,
+  });
+  sendError(res, 403, 'cross_site_request');
+  return true;
 }
 
 function originOf(url: string): string | undefined {

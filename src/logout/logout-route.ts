@@ -3,7 +3,7 @@ import type { ResolvedLogout, ResolvedOptions } from '../config/resolve-options'
 import type { SessionCache } from '../cache/session-cache';
 import type { PingOneClient } from '../client/pingone-client';
 import { isBrowserNavigation } from '../http/navigation';
-import { refuseForeignOrigin } from '../http/request-origin';
+import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
 import { sendError } from '../http/send-error';
 import { clearCookies } from './clear-cookies';
@@ -37,14 +37,8 @@ export function createLogoutRoute(
     }
     // A page on another site must not be able to sign the user out (logout CSRF): refused before
     // anything is reset or cleared.
-    const refusal = refuseForeignOrigin(req, logout);
-    if (refusal !== undefined) {
-      options.logger.warn('Logout refused: the request did not come from this site.', {
-        event: 'logout_refused',
-        reason: refusal,
-      });
-      return sendError(res, 403, 'cross_site_request');
-    }
+    const route = { event: 'logout_refused', name: 'Logout' } as const;
+    if (answerForeignOrigin(req, res, logout, options.logger, route)) return;
     const sessionToken = readToken(req);
     let failed = false;
     if (sessionToken !== undefined) {

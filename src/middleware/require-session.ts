@@ -3,7 +3,7 @@ import { ConfigError } from '../errors';
 import { isBrowserNavigation } from '../http/navigation';
 import { toSafeRelativePath } from '../http/return-to';
 import { sendError } from '../http/send-error';
-import { checkKnownKeys } from '../config/validations';
+import { checkKnownKeys, toAbsoluteHttpUrl } from '../config/validations';
 import type { RequireSessionOptions } from '../options';
 import { wasChecked } from './request-session';
 
@@ -34,14 +34,8 @@ export function requireSession(options: RequireSessionOptions = {}): RequestHand
 }
 
 function checkLoginUrl(value: unknown): string {
-  const path = toSafeRelativePath(value);
-  if (path !== undefined) return path;
-  try {
-    const url = new URL(String(value));
-    if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.hash) return url.href;
-  } catch {
-    // Reported below with the fix.
-  }
+  const url = toSafeRelativePath(value) ?? toAbsoluteHttpUrl(value);
+  if (url !== undefined) return url;
   throw new ConfigError(
     'ERR_PINGONE_LOGIN_URL',
     'requireSession(): loginUrl must be a path on this site such as "/login", or an absolute http(s) URL without a fragment.',

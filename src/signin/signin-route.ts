@@ -9,7 +9,7 @@ import { PingOneError, type PingOneErrorDetail } from '../errors';
 import { isSecureContext, sessionCookieAttributes } from '../http/cookie-attributes';
 import { isBrowserNavigation } from '../http/navigation';
 import { readFields } from '../http/read-fields';
-import { refuseForeignOrigin } from '../http/request-origin';
+import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
 import { sendError, type ErrorResponseCode } from '../http/send-error';
 import { COOKIE_OCTETS, cookieValue } from '../http/session-token';
@@ -253,14 +253,9 @@ export function createSignInRoute(
   }
 
   async function post(req: Request, res: Response): Promise<void> {
-    const refused = refuseForeignOrigin(req, signIn);
-    if (refused !== undefined) {
-      options.logger.warn('Sign-in refused: the request did not come from this site.', {
-        event: 'signin_refused',
-        reason: refused,
-      });
-      return sendError(res, 403, 'cross_site_request');
-    }
+    // Login CSRF: a page on another site must not sign the browser in as someone else.
+    const route = { event: 'signin_refused', name: 'Sign-in' } as const;
+    if (answerForeignOrigin(req, res, signIn, options.logger, route)) return;
     const fields = await readFields(req, BODY_LIMIT_BYTES);
     if ('problem' in fields) {
       const [status, error]: [number, ErrorResponseCode] =

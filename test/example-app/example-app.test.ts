@@ -3,7 +3,7 @@ import { createExampleApp } from '../../example-app/src/app';
 import { relativeTime } from '../../example-app/src/pages';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { sentSecrets } from '../helpers/captured-output';
-import { emulatorOptions, signInOptions } from '../helpers/test-bed';
+import { emulatorOptions, postForm, signInOptions } from '../helpers/test-bed';
 
 const publicUrl = 'http://localhost:3000';
 let emulator: Emulator;
@@ -22,14 +22,8 @@ const navigate = (path: string) => request(app).get(path).set('Accept', 'text/ht
 const WRONG_PASSWORD = 'not-her-password-1906';
 sentSecrets.push(WRONG_PASSWORD);
 
-/** A plain HTML form post from the app's own sign-in page, as a browser without JavaScript sends it. */
 const submit = (agent: ReturnType<typeof request.agent>, fields: Record<string, string>) =>
-  agent
-    .post('/signin')
-    .set('Sec-Fetch-Site', 'same-origin')
-    .set('Sec-Fetch-Mode', 'navigate')
-    .type('form')
-    .send(fields);
+  postForm(agent, '/signin', fields);
 
 describe('the example app', () => {
   it('shows the signed-out state and a sign-in link on the home page', async () => {

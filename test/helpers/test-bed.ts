@@ -29,6 +29,23 @@ export function signOut(app: Parameters<typeof request>[0], token: string) {
     .set('Cookie', `ST=${token}`);
 }
 
+/**
+ * A plain HTML form post from one of the app's own pages, as a browser without JavaScript sends
+ * it: same-origin, a navigation, form-encoded.
+ */
+export function postForm(
+  agent: ReturnType<typeof request.agent>,
+  path: string,
+  fields: Record<string, string>,
+) {
+  return agent
+    .post(path)
+    .set('Sec-Fetch-Site', 'same-origin')
+    .set('Sec-Fetch-Mode', 'navigate')
+    .type('form')
+    .send(fields);
+}
+
 /** The options that point `pingSession()` at an emulator with its worker application. */
 export function emulatorOptions(emulator: Emulator): PingSessionOptions {
   return {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { SignInOptions } from '../../src';
 import { sentSecrets } from '../helpers/captured-output';
-import { signInOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import { postForm, signInOptions, startTestBed, type TestBed } from '../helpers/test-bed';
 
 let bed: TestBed;
 let now: number;
@@ -27,13 +27,7 @@ const step = (fields: Record<string, string>) =>
   agent.post('/signin').set('Sec-Fetch-Site', 'same-origin').send(fields);
 
 /** The same, as a plain HTML form post (JavaScript off). */
-const formStep = (fields: Record<string, string>) =>
-  agent
-    .post('/signin')
-    .set('Sec-Fetch-Site', 'same-origin')
-    .set('Sec-Fetch-Mode', 'navigate')
-    .type('form')
-    .send(fields);
+const formStep = (fields: Record<string, string>) => postForm(agent, '/signin', fields);
 
 const password = () => bed.emulator.demoPassword;
 const setCookies = (res: request.Response): string[] => [res.headers['set-cookie'] ?? []].flat();

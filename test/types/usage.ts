@@ -7,6 +7,8 @@ import {
   requireSession,
   type PingSession,
   type PingSessionOptions,
+  type PingSignInState,
+  type SignInErrorCode,
 } from 'express-pingone-session';
 import { startEmulator } from 'express-pingone-session/emulator';
 import { RedisStore } from 'express-pingone-session/redis';
@@ -25,6 +27,15 @@ app.get('/me', requireSession({ loginUrl: '/login' }), (req, res) => {
   const session: PingSession | undefined = req.pingSession;
   res.json({ userId, expiresAt: session?.expiresAt, browser: session?.browser.name });
 });
+
+app.use(pingSession({ signIn: { clientId: 'app', tokenEndpointAuthMethod: 'none' } }));
+app.get('/signin', (req, res) => {
+  const state: PingSignInState | undefined = req.pingSignIn;
+  const error: SignInErrorCode | undefined = state?.error;
+  res.json({ status: state?.status, devices: state?.devices?.map((d) => d.name), error });
+});
+// @ts-expect-error only the token endpoint methods the route supports
+pingSession({ signIn: { clientId: 'app', tokenEndpointAuthMethod: 'private_key_jwt' } });
 
 export function describeError(error: unknown): string {
   if (error instanceof PingOneError) return `${error.code} ${error.status ?? ''} ${error.id ?? ''}`;

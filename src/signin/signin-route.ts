@@ -271,7 +271,12 @@ export function createSignInRoute(
     try {
       result = await advance(req, res, fields, sentHandle);
     } catch (error) {
-      result = { outcome: outcomeOfError(error), handle: sentHandle };
+      const outcome = outcomeOfError(error);
+      // PingOne or the store away: the person may try the same step again. Anything else ends
+      // the flow.
+      const retryable = outcome.kind === 'error' && outcome.error === 'pingone_unavailable';
+      if (!retryable && sentHandle !== undefined) await flows.delete(sentHandle).catch(() => {});
+      result = { outcome, handle: retryable ? sentHandle : undefined };
     }
     const { outcome, handle } = result;
     const flowPath = `${req.baseUrl}${signIn.path}`;

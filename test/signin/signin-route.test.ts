@@ -245,6 +245,33 @@ describe('a sign-in that fails', () => {
   });
 });
 
+describe('a flow that fails', () => {
+  it('is forgotten: its cookie cleared and its record gone', async () => {
+    await signInBed({ clientSecret: 'not-the-secret' });
+    const first = await step({ username: 'grace', password: password() });
+    const handle = cookieNamed(first, 'pingone_flow')!.split(';')[0]!;
+    const done = await step({ otp: bed.emulator.lastOtp('grace')! });
+    expect(done.status).toBe(502);
+    expect(cookieNamed(done, 'pingone_flow')).toMatch(/^pingone_flow=;/);
+    const replay = await request(bed.app)
+      .post('/signin')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', handle)
+      .send({ otp: '12345678' });
+    expect(replay.status).toBe(410);
+  });
+
+  it('is kept while PingOne is down, so the same step can be tried again', async () => {
+    await signInBed();
+    await step({ username: 'grace', password: password() });
+    bed.emulator.addFault({ on: 'flows', status: 503, times: 1 });
+    const down = await step({ otp: bed.emulator.lastOtp('grace')! });
+    expect(down.status).toBe(503);
+    const again = await step({ otp: bed.emulator.lastOtp('grace')! });
+    expect(again.body.status).toBe('COMPLETED');
+  });
+});
+
 describe('an HTML form post (JavaScript off)', () => {
   it('is answered 303 to returnTo once signed in', async () => {
     await signInBed();

@@ -26,6 +26,12 @@ interface FakeSettings {
   afterPassword: string;
   /** The ST cookie's lifetime attributes: PingOne's default persistent cookie, or none. */
   persistent: boolean;
+  /** How resume answers: JSON (pi.flow), a redirect with the code, or JSON echoing another state. */
+  resume: 'json' | 'redirect' | 'wrong-state';
+  /** The nonce the ID token carries: the one sent to authorize, unless set. */
+  nonce?: string;
+  /** The user the ID token names: the session's, unless set. */
+  sub?: string;
 }
 
 let fake: UpstreamServer;
@@ -77,6 +83,13 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string) {
     }
     case `GET /${ENV}/as/resume`:
       if (!both) return json(res, 400, { id: 'e2', code: 'INVALID_REQUEST' });
+      if (settings.resume === 'redirect') {
+        res.writeHead(302, { Location: `https://app.example/signin?code=${CODE}` });
+        return res.end();
+      }
+      if (settings.resume === 'wrong-state') {
+        return json(res, 200, { authorizeResponse: { code: CODE, state: 'another-flow' } });
+      }
       return json(res, 200, { authorizeResponse: { code: CODE } });
     case `POST /${ENV}/as/token`: {
       const form = new URLSearchParams(body);
@@ -84,7 +97,12 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string) {
         return json(res, 200, { access_token: 'worker', token_type: 'Bearer', expires_in: 3600 });
       }
       if (form.get('code') !== CODE || !both) return json(res, 400, { error: 'invalid_grant' });
-      const claims = { iss: `${fake.url}/${ENV}/as`, sub: USER, aud: 'signin-app', nonce };
+      const claims = {
+        iss: `${fake.url}/${ENV}/as`,
+        sub: settings.sub ?? USER,
+        aud: 'signin-app',
+        nonce: settings.nonce ?? nonce,
+      };
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
       return json(res, 200, {
         access_token: 'user-token',
@@ -109,7 +127,7 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string) {
 
 let logs: LogDetails[];
 beforeEach(async () => {
-  settings = { afterPassword: 'COMPLETED', persistent: true };
+  settings = { afterPassword: 'COMPLETED', persistent: true, resume: 'json' };
   received = [];
   logs = [];
   fake = await startUpstreamServer((req, res) => {
@@ -179,5 +197,36 @@ describe('against a fake PingOne built from the documented wire format', () => {
     expect(logs).toEqual([
       { event: 'signin_unsupported_step', status: 'EXTERNAL_AUTHENTICATION_REQUIRED' },
     ]);
+  });
+
+  it("takes the code from resume's redirect, should PingOne redirect after all", async () => {
+    settings.resume = 'redirect';
+    const res = await signIn(app());
+    expect(res.body).toEqual({ status: 'COMPLETED', returnTo: '/' });
+  });
+
+  it("refuses a resume that echoes another flow's state: 502, logged, no ST", async () => {
+    settings.resume = 'wrong-state';
+    const res = await signIn(app());
+    expect(res.status).toBe(502);
+    expect([res.headers['set-cookie'] ?? []].flat()).toEqual([]);
+    expect(logs).toEqual([{ event: 'signin_failed', reason: 'state_mismatch' }]);
+    expect(received.some((r) => r.url.endsWith('/as/token') && r.method === 'POST')).toBe(false);
+  });
+
+  it('refuses an ID token made for another sign-in (nonce): 502, logged, no ST', async () => {
+    settings.nonce = 'someone-elses-nonce';
+    const res = await signIn(app());
+    expect(res.status).toBe(502);
+    expect(logs).toEqual([{ event: 'signin_failed', reason: 'id_token_mismatch' }]);
+    expect(received.some((r) => r.url.endsWith('/sessions/me'))).toBe(false);
+  });
+
+  it('refuses an ST whose session is not the ID token user: 502, logged, no ST', async () => {
+    settings.sub = 'c9a8b7d6-e5f4-4a3b-8c2d-1e0f9a8b7c6d';
+    const res = await signIn(app());
+    expect(res.status).toBe(502);
+    expect([res.headers['set-cookie'] ?? []].flat()).toEqual([]);
+    expect(logs).toEqual([{ event: 'signin_failed', reason: 'session_user_mismatch' }]);
   });
 });

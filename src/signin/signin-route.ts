@@ -128,7 +128,6 @@ export function createSignInRoute(
     const flow = readFlow(response);
     return {
       ...flow,
-      status: flow.status,
       codeVerifier,
       state,
       nonce,

@@ -1,7 +1,14 @@
+import express from 'express';
 import request from 'supertest';
-import type { SignInOptions } from '../../src';
+import { pingSession, type SignInOptions } from '../../src';
 import { sentSecrets } from '../helpers/captured-output';
-import { postForm, signInOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import {
+  emulatorOptions,
+  postForm,
+  signInOptions,
+  startTestBed,
+  type TestBed,
+} from '../helpers/test-bed';
 
 let bed: TestBed;
 let now: number;
@@ -316,6 +323,23 @@ describe('an HTML form post (JavaScript off)', () => {
       returnTo: '//evil.example/',
     });
     expect(res.headers.location).toBe('/home');
+  });
+});
+
+describe('an app that parses bodies itself', () => {
+  it.each([
+    ['express.json()', express.json()],
+    ['express.urlencoded()', express.urlencoded({ extended: false })],
+  ])('signs in when %s ran before pingSession()', async (_name, parser) => {
+    await signInBed();
+    const app = express();
+    app.use(parser);
+    app.use(pingSession({ ...emulatorOptions(bed.emulator), signIn: signInOptions(bed.emulator) }));
+    const post = request(app).post('/signin').set('Sec-Fetch-Site', 'same-origin');
+    const res = await (_name === 'express.json()'
+      ? post.send({ username: 'ada', password: password() })
+      : post.type('form').send({ username: 'ada', password: password() }));
+    expect(res.body).toEqual({ status: 'COMPLETED', returnTo: '/' });
   });
 });
 

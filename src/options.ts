@@ -190,6 +190,7 @@ export interface LogDetails {
     | 'signin_unsupported_step'
     | 'session_store_unavailable'
     | 'session_store_recovered'
+    | 'pingone_token_lifetime_invalid'
     | 'pingone_circuit_open'
     | 'pingone_circuit_half_open'
     | 'pingone_circuit_closed';

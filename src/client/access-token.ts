@@ -1,5 +1,6 @@
 import type { Credentials } from '../config/resolve-options';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
+import type { PingSessionLogger } from '../options';
 import { basicAuthorization, errorFromResponse, parseJson, type UpstreamSend } from './http';
 
 /** Gives the current worker access token, and a fresh one when PingOne refused it. */
@@ -17,6 +18,7 @@ export interface TokenEndpoint {
   environmentId: string;
   timeoutMs: number;
   send: UpstreamSend;
+  logger: PingSessionLogger;
 }
 
 /** Start renewing this long (at most 10% of the lifetime) before PingOne's `expires_in` ends. */
@@ -24,6 +26,10 @@ const REFRESH_AHEAD_MS = 60_000;
 /** Stop handing a token out this long (at most 2% of the lifetime) before it expires. */
 const EXPIRY_MARGIN_MS = 5_000;
 const OPERATION = 'POST as/token';
+/** PingOne documents one hour; a token answered without a usable lifetime is taken to have that. */
+const DOCUMENTED_LIFETIME_S = 3600;
+/** Longer lifetimes are not taken at their word: the token is renewed after a day anyway. */
+const MAX_LIFETIME_S = 86_400;
 
 export function createAccessTokenProvider(
   credentials: Credentials,
@@ -125,11 +131,27 @@ async function requestClientCredentialsToken(
       code: TRANSPORT_ERROR_CODES.badResponse,
     });
   }
-  const lifetimeMs = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 0;
+  const lifetimeMs = lifetimeSeconds(body.expires_in, endpoint.logger) * 1000;
   const expiresAt = startedAt + lifetimeMs;
   return {
     token: body.access_token,
     refreshAt: expiresAt - Math.min(REFRESH_AHEAD_MS, lifetimeMs / 10),
     usableUntil: expiresAt - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 50),
   };
+}
+
+/**
+ * `expires_in` as a number of seconds from 1 to a day. Anything else (`0`, a negative number, a
+ * string) would make every token single-use, one token request per PingOne call: it is taken as
+ * PingOne's documented hour instead, with a warning.
+ */
+function lifetimeSeconds(expiresIn: unknown, logger: PingSessionLogger): number {
+  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn >= 1) {
+    return Math.min(expiresIn, MAX_LIFETIME_S);
+  }
+  logger.warn('The token endpoint answered no usable expires_in; assuming one hour.', {
+    event: 'pingone_token_lifetime_invalid',
+    expiresIn: typeof expiresIn === 'number' ? expiresIn : typeof expiresIn,
+  });
+  return DOCUMENTED_LIFETIME_S;
 }

@@ -41,6 +41,7 @@ export function createPingOneClient(
     environmentId: options.environmentId,
     timeoutMs: options.timeoutMs,
     send: (request) => send({ ...request, retry: 'idempotent' }),
+    logger: options.logger,
   });
   const url = `${options.apiPath}/environments/${options.environmentId}/sessions/me`;
 

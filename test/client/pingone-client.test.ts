@@ -169,6 +169,39 @@ describe('access tokens from client credentials', () => {
     }
   });
 
+  it.each([0, -5, '3600', null])(
+    'are reused for an hour, with a warning, when expires_in is %p',
+    async (expiresIn) => {
+      upstream = await startUpstreamServer((req, res) => {
+        res.writeHead(req.url!.endsWith('/as/token') ? 200 : 404, {
+          'Content-Type': 'application/json',
+        });
+        res.end(
+          JSON.stringify(
+            req.url!.endsWith('/as/token')
+              ? { access_token: 'worker-token', token_type: 'Bearer', expires_in: expiresIn }
+              : { id: 'e', code: 'NOT_FOUND' },
+          ),
+        );
+      });
+      const warnings: unknown[] = [];
+      const client = clientFor({
+        apiPath: `${upstream.url}/v1`,
+        authPath: upstream.url,
+        logger: { warn: (_m, details) => warnings.push(details), info: () => {} },
+      });
+      for (const token of ['a', 'b', 'c', 'd', 'e']) await client.readSession(token);
+      // One token request, then five session reads with it.
+      expect(upstream.count()).toBe(6);
+      expect(warnings).toEqual([
+        {
+          event: 'pingone_token_lifetime_invalid',
+          expiresIn: typeof expiresIn === 'number' ? expiresIn : typeof expiresIn,
+        },
+      ]);
+    },
+  );
+
   it('are renewed once when PingOne refuses them, and the call is retried', async () => {
     const { token, session } = emulator.createSession();
     const client = clientFor();

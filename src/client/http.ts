@@ -35,6 +35,8 @@ export function createUpstream(): UpstreamSend {
     responseType: 'text',
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
+    // Counted after decompression: a gzip bomb stops here, not in memory.
+    maxContentLength: MAX_RESPONSE_BYTES,
     headers: { 'User-Agent': 'express-pingone-session' },
   });
   // Each call names every header it sends; axios's default Accept would be one more.
@@ -62,6 +64,12 @@ export function createUpstream(): UpstreamSend {
   };
 }
 
+/**
+ * Longest answer taken from PingOne, decompressed. A session is about 2 KB and a flow object
+ * less; anything past this is not what PingOne sends.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
 /** Errors of a connection that was never made: the request surely did not reach PingOne. */
 const CONNECT_ERRORS = new Set([
   'ECONNREFUSED',
@@ -73,7 +81,11 @@ const CONNECT_ERRORS = new Set([
 
 function transportCode(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) return TRANSPORT_ERROR_CODES.timeout;
-  const code = (error as { code?: unknown } | null)?.code;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  // axios's own error for an answer over maxContentLength: a bad answer, not a failed connection.
+  if (typeof message === 'string' && message.startsWith('maxContentLength')) {
+    return TRANSPORT_ERROR_CODES.badResponse;
+  }
   return typeof code === 'string' && CONNECT_ERRORS.has(code)
     ? TRANSPORT_ERROR_CODES.connect
     : TRANSPORT_ERROR_CODES.network;

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { PingOneError, type PingSessionOptions } from '../../src';
 import { createPingOneClient } from '../../src/client/pingone-client';
 import { resolveOptions } from '../../src/config/resolve-options';
@@ -333,5 +334,35 @@ describe('failures without an answer from PingOne', () => {
     for (const secret of emulator.secrets()) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe("PingOne's answers", () => {
+  it('are cut off past 64 KiB decompressed: a gzip bomb is a bad response, not retried', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.end(bomb);
+    });
+    const before = process.memoryUsage().rss;
+    const error = await staticClient(upstream)
+      .readSession('a')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PingOneError);
+    expect((error as PingOneError).code).toBe('ERR_PINGONE_BAD_RESPONSE');
+    expect(upstream.count()).toBe(1);
+    expect(process.memoryUsage().rss - before).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('are cut off past 64 KiB plain: a padded session is never taken', async () => {
+    const padded = JSON.stringify({ id: 's', user: { id: 'u' }, padding: 'x'.repeat(70_000) });
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(padded);
+    });
+    const error = await staticClient(upstream)
+      .readSession('a')
+      .catch((e: unknown) => e);
+    expect((error as PingOneError).code).toBe('ERR_PINGONE_BAD_RESPONSE');
   });
 });

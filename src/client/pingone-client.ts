@@ -5,10 +5,7 @@ import { createAccessTokenProvider, type AccessTokenProvider } from './access-to
 import { createUpstream, errorFromResponse, parseJson, type UpstreamResponse } from './http';
 import { createResilientSend, type ResilientRequest, type ResilientSend } from './resilient-send';
 
-/**
- * The two session calls the product makes. Session tokens go in, never out. Give `send` to share
- * one bulkhead and one breaker per host with the sign-on flow's calls.
- */
+/** The two session calls the product makes. Session tokens go in, never out. */
 export interface PingOneClient {
   /** The session, or `null` when PingOne has no valid session for this token. */
   readSession(sessionToken: string): Promise<PingSession | null>;
@@ -20,6 +17,7 @@ const READ = 'GET sessions/me';
 const RESET = 'POST sessions/me';
 export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
 
+/** Give `send` to share one bulkhead, and one breaker per host, with the sign-on flow's calls. */
 export function createPingOneClient(
   options: Pick<
     ResolvedOptions,

@@ -5,7 +5,7 @@ import type { SessionCache } from '../cache/session-cache';
 import { parseJson, type UpstreamResponse } from '../client/http';
 import type { FlowAction, SignOnClient } from '../client/sign-on-client';
 import type { ResolvedOptions, ResolvedSignIn } from '../config/resolve-options';
-import { PingOneError, type PingOneErrorDetail } from '../errors';
+import { PingOneError } from '../errors';
 import { isSecureContext, sessionCookieAttributes } from '../http/cookie-attributes';
 import { isBrowserNavigation } from '../http/navigation';
 import { readFields } from '../http/read-fields';
@@ -13,8 +13,15 @@ import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
 import { sendError, type ErrorResponseCode } from '../http/send-error';
 import { COOKIE_OCTETS, cookieValue } from '../http/session-token';
-import { FLOW_TTL_MS, type FlowRecord, type FlowRecords, type SignInDevice } from './flow-records';
+import { FLOW_TTL_MS, type FlowRecord, type FlowRecords } from './flow-records';
 import { idTokenSubject } from './id-token';
+import {
+  authorizationCode,
+  failure,
+  pingOneAnswer,
+  readFlow,
+  SignInFailure,
+} from './pingone-answers';
 import {
   SIGN_IN_ERROR_CODES,
   type PingSignInState,
@@ -45,8 +52,6 @@ export const FLOW_COOKIE = 'pingone_flow';
 const BODY_LIMIT_BYTES = 8 * 1024;
 /** A `User-Agent` passed on to PingOne: printable ASCII, of a sane length. */
 const USER_AGENT = /^[\x20-\x7e]{1,512}$/;
-/** PingOne's flow IDs are UUIDs; anything else never goes into a URL path. */
-const FLOW_ID = /^[A-Za-z0-9-]{1,128}$/;
 
 /** Each action: the fields a post gives for it, the body PingOne wants, and when it applies. */
 const ACTIONS: Record<
@@ -84,16 +89,6 @@ type Outcome =
       status?: string;
       retryAfterSeconds?: number;
     };
-
-/** A sign-in that cannot finish for a reason the operator must hear of, not the person. */
-class SignInFailure extends Error {
-  constructor(
-    readonly reason: string,
-    readonly response?: UpstreamResponse,
-  ) {
-    super(reason);
-  }
-}
 
 /**
  * `signIn.path`: a small state machine over PingOne's redirectless sign-on flow, driven from this
@@ -448,83 +443,4 @@ function actionOf(fields: Record<string, string>): FlowAction | 'start' | 'incom
     if (action.fields.every((field) => field in fields)) return name;
   }
   return Object.keys(fields).some((name) => STEP_FIELDS.has(name)) ? 'incomplete' : 'start';
-}
-
-/** The parts of a flow object this route keeps. Unknown fields are ignored, as PingOne may add. */
-function readFlow(
-  response: UpstreamResponse,
-): Pick<FlowRecord, 'flowId' | 'status' | 'devices' | 'username'> {
-  const flow = parseJson(response.body) as
-    | {
-        id?: unknown;
-        status?: unknown;
-        _embedded?: { devices?: unknown; user?: { username?: unknown } };
-      }
-    | undefined;
-  if (typeof flow?.id !== 'string' || !FLOW_ID.test(flow.id) || typeof flow.status !== 'string') {
-    throw failure('not_a_flow', response);
-  }
-  const username = flow._embedded?.user?.username;
-  return {
-    flowId: flow.id,
-    status: flow.status,
-    devices: readDevices(flow._embedded?.devices),
-    username: typeof username === 'string' ? username : undefined,
-  };
-}
-
-/** Device IDs and display names only: PingOne's device objects say more than a browser needs. */
-function readDevices(devices: unknown): SignInDevice[] | undefined {
-  if (!Array.isArray(devices)) return undefined;
-  return devices.flatMap((device: Record<string, unknown> | null) => {
-    if (typeof device?.id !== 'string') return [];
-    const named = [device.nickname, device.name].find((n) => typeof n === 'string' && n !== '');
-    const reach = [device.phone, device.email].find((n) => typeof n === 'string' && n !== '');
-    const type = typeof device.type === 'string' ? device.type : 'Device';
-    return [{ id: device.id, name: String(named ?? (reach ? `${type} ${reach}` : type)) }];
-  });
-}
-
-/**
- * The authorization code from resume: JSON `authorizeResponse.code` in redirectless mode, or the
- * `code` of a redirect's `Location` should PingOne redirect after all. A `state` PingOne echoes
- * must be this flow's.
- */
-function authorizationCode(response: UpstreamResponse, state: string): string {
-  let code: unknown;
-  let echoed: unknown;
-  if (response.status === 200) {
-    const body = parseJson(response.body) as
-      { authorizeResponse?: { code?: unknown; state?: unknown } } | undefined;
-    code = body?.authorizeResponse?.code;
-    echoed = body?.authorizeResponse?.state;
-  } else if (response.status >= 300 && response.status < 400) {
-    const location = response.headers.location;
-    try {
-      const params = new URL(String(location)).searchParams;
-      code = params.get('code') ?? undefined;
-      echoed = params.get('state') ?? undefined;
-    } catch {
-      code = undefined;
-    }
-  }
-  if (typeof code !== 'string' || code === '') throw failure('no_authorization_code', response);
-  if (echoed !== undefined && echoed !== state) throw failure('state_mismatch');
-  return code;
-}
-
-function pingOneAnswer(
-  response: UpstreamResponse,
-): { code?: string; id?: string; details?: PingOneErrorDetail[] } | undefined {
-  const body = parseJson(response.body) as Record<string, unknown> | undefined;
-  if (typeof body !== 'object' || body === null) return undefined;
-  return {
-    code: typeof body.code === 'string' ? body.code : undefined,
-    id: typeof body.id === 'string' ? body.id : undefined,
-    details: Array.isArray(body.details) ? (body.details as PingOneErrorDetail[]) : undefined,
-  };
-}
-
-function failure(reason: string, response?: UpstreamResponse): SignInFailure {
-  return new SignInFailure(reason, response);
 }

@@ -1,0 +1,101 @@
+import { parseJson, type UpstreamResponse } from '../client/http';
+import type { PingOneErrorDetail } from '../errors';
+import type { FlowRecord, SignInDevice } from './flow-records';
+
+/*
+ * Reading PingOne's answers to the sign-on flow's calls: what the route keeps of a flow object,
+ * the authorization code of resume, the code and details of an error. Unknown fields are
+ * ignored and missing ones tolerated where FLOWS.md marks the format UNCONFIRMED.
+ */
+
+/** PingOne's flow IDs are UUIDs; anything else never goes into a URL path. */
+const FLOW_ID = /^[A-Za-z0-9-]{1,128}$/;
+
+/** A sign-in that cannot finish for a reason the operator must hear of, not the person. */
+export class SignInFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly response?: UpstreamResponse,
+  ) {
+    super(reason);
+  }
+}
+
+/** The parts of a flow object this route keeps. Unknown fields are ignored, as PingOne may add. */
+export function readFlow(
+  response: UpstreamResponse,
+): Pick<FlowRecord, 'flowId' | 'status' | 'devices' | 'username'> {
+  const flow = parseJson(response.body) as
+    | {
+        id?: unknown;
+        status?: unknown;
+        _embedded?: { devices?: unknown; user?: { username?: unknown } };
+      }
+    | undefined;
+  if (typeof flow?.id !== 'string' || !FLOW_ID.test(flow.id) || typeof flow.status !== 'string') {
+    throw failure('not_a_flow', response);
+  }
+  const username = flow._embedded?.user?.username;
+  return {
+    flowId: flow.id,
+    status: flow.status,
+    devices: readDevices(flow._embedded?.devices),
+    username: typeof username === 'string' ? username : undefined,
+  };
+}
+
+/** Device IDs and display names only: PingOne's device objects say more than a browser needs. */
+function readDevices(devices: unknown): SignInDevice[] | undefined {
+  if (!Array.isArray(devices)) return undefined;
+  return devices.flatMap((device: Record<string, unknown> | null) => {
+    if (typeof device?.id !== 'string') return [];
+    const named = [device.nickname, device.name].find((n) => typeof n === 'string' && n !== '');
+    const reach = [device.phone, device.email].find((n) => typeof n === 'string' && n !== '');
+    const type = typeof device.type === 'string' ? device.type : 'Device';
+    return [{ id: device.id, name: String(named ?? (reach ? `${type} ${reach}` : type)) }];
+  });
+}
+
+/**
+ * The authorization code from resume: JSON `authorizeResponse.code` in redirectless mode, or the
+ * `code` of a redirect's `Location` should PingOne redirect after all. A `state` PingOne echoes
+ * must be this flow's.
+ */
+export function authorizationCode(response: UpstreamResponse, state: string): string {
+  let code: unknown;
+  let echoed: unknown;
+  if (response.status === 200) {
+    const body = parseJson(response.body) as
+      { authorizeResponse?: { code?: unknown; state?: unknown } } | undefined;
+    code = body?.authorizeResponse?.code;
+    echoed = body?.authorizeResponse?.state;
+  } else if (response.status >= 300 && response.status < 400) {
+    const location = response.headers.location;
+    try {
+      const params = new URL(String(location)).searchParams;
+      code = params.get('code') ?? undefined;
+      echoed = params.get('state') ?? undefined;
+    } catch {
+      code = undefined;
+    }
+  }
+  if (typeof code !== 'string' || code === '') throw failure('no_authorization_code', response);
+  if (echoed !== undefined && echoed !== state) throw failure('state_mismatch');
+  return code;
+}
+
+export function pingOneAnswer(
+  response: UpstreamResponse,
+): { code?: string; id?: string; details?: PingOneErrorDetail[] } | undefined {
+  const body = parseJson(response.body) as Record<string, unknown> | undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  return {
+    code: typeof body.code === 'string' ? body.code : undefined,
+    id: typeof body.id === 'string' ? body.id : undefined,
+    details: Array.isArray(body.details) ? (body.details as PingOneErrorDetail[]) : undefined,
+  };
+}
+
+export function failure(reason: string, response?: UpstreamResponse): SignInFailure {
+  return new SignInFailure(reason, response);
+}

@@ -11,7 +11,6 @@ export type ErrorResponseCode =
   | 'invalid_request'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'signin_unavailable'
   | SignInErrorCode;
 
 /** A small JSON error that no cache keeps and that carries no detail of what went wrong inside. */

@@ -5,7 +5,7 @@ import type { PingSessionLogger } from '../options';
  * RFC 6265 cookie-octets: printable ASCII except space, `"`, `,`, `;` and `\`. A token made only
  * of these can be placed in `Cookie: ST=<token>` without changing the header's meaning.
  */
-export const COOKIE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
+const COOKIE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 
 /** Why a session token cookie was refused; the value itself is never reported. */
 export type TokenRejection = 'too_long' | 'bad_characters' | 'conflicting_cookies';
@@ -53,8 +53,20 @@ export function readSessionToken(
   const value = fromCookieParser(req, cookieName) ?? sent;
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') return { rejected: 'bad_characters' };
-  if (value.length > maxTokenLength) return { rejected: 'too_long' };
-  return COOKIE_OCTETS.test(value) ? value : { rejected: 'bad_characters' };
+  const rejected = tokenRejection(value, maxTokenLength);
+  return rejected === undefined ? value : { rejected };
+}
+
+/**
+ * Why a session token may not be used, or `undefined` when it may: the one rule for a token from
+ * the browser and for one PingOne set during sign-in, before either goes into a `Cookie` header.
+ */
+export function tokenRejection(
+  value: string,
+  maxTokenLength: number,
+): Exclude<TokenRejection, 'conflicting_cookies'> | undefined {
+  if (value.length > maxTokenLength) return 'too_long';
+  return COOKIE_OCTETS.test(value) ? undefined : 'bad_characters';
 }
 
 function fromCookieParser(req: Request, cookieName: string): unknown {

@@ -6,7 +6,7 @@ import { resolveOptions } from '../config/resolve-options';
 import { sendError } from '../http/send-error';
 import { createSessionTokenReader } from '../http/session-token';
 import { createLogoutRoute } from '../logout/logout-route';
-import type { PingSessionOptions } from '../options';
+import { DEFAULTS, type PingSessionOptions } from '../options';
 import type { PingSession } from '../session';
 import { createSignOnClient } from '../client/sign-on-client';
 import { createUpstream } from '../client/http';
@@ -59,7 +59,7 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
         flows: createFlowRecords(
           flowStoreFor(cache),
           cache ? cache.keySecret : undefined,
-          cache ? cache.storeTimeoutMs : 100,
+          cache ? cache.storeTimeoutMs : DEFAULTS.cache.storeTimeoutMs,
         ),
       })
     : undefined;

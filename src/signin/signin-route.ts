@@ -12,7 +12,7 @@ import { readFields } from '../http/read-fields';
 import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
 import { sendError, type ErrorResponseCode } from '../http/send-error';
-import { COOKIE_OCTETS, cookieValue } from '../http/session-token';
+import { cookieValue, tokenRejection } from '../http/session-token';
 import { FLOW_TTL_MS, type FlowRecord, type FlowRecords } from './flow-records';
 import { idTokenSubject } from './id-token';
 import {
@@ -154,7 +154,7 @@ export function createSignInRoute(
 
     const cookie = (await jar.getCookies(signOn.sessionCookieUrl)).find((c) => c.key === 'ST');
     const token = cookie?.value ?? '';
-    if (token.length > options.maxTokenLength || !COOKIE_OCTETS.test(token)) {
+    if (tokenRejection(token, options.maxTokenLength) !== undefined) {
       throw failure('no_session_token');
     }
     const session = await sessions.lookup(token);
@@ -274,16 +274,17 @@ export function createSignInRoute(
     }
     const { outcome, handle } = result;
     const flowPath = `${req.baseUrl}${signIn.path}`;
+    // Set and cleared with the same attributes, so that a browser matches the two.
+    const flowCookie = {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: isSecureContext(req),
+      path: flowPath,
+    } as const;
     if (handle !== undefined && outcome.kind !== 'completed') {
-      res.cookie(FLOW_COOKIE, handle, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: isSecureContext(req),
-        path: flowPath,
-        maxAge: FLOW_TTL_MS,
-      });
+      res.cookie(FLOW_COOKIE, handle, { ...flowCookie, maxAge: FLOW_TTL_MS });
     } else if (sentHandle !== undefined) {
-      res.clearCookie(FLOW_COOKIE, { httpOnly: true, sameSite: 'strict', path: flowPath });
+      res.clearCookie(FLOW_COOKIE, flowCookie);
     }
     respond(req, res, outcome, fields, flowPath);
   }

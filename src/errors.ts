@@ -41,7 +41,7 @@ export class ConfigError extends Error {
  * `REQUEST_LIMITED`, `UNEXPECTED_ERROR`...).
  */
 export const TRANSPORT_ERROR_CODES = {
-  /** No answer within `timeoutMs`. */
+  /** No answer within `timeoutMs`, or the call's whole budget (`retry.budgetMs`) ran out. */
   timeout: 'ERR_PINGONE_TIMEOUT',
   /** No connection could be made (refused, DNS, unreachable): the request never left. */
   connect: 'ERR_PINGONE_CONNECT',
@@ -55,6 +55,8 @@ export const TRANSPORT_ERROR_CODES = {
   circuitOpen: 'ERR_PINGONE_CIRCUIT_OPEN',
   /** Not sent: `maxConcurrentUpstream` calls were in flight and the queue behind them was full. */
   overloaded: 'ERR_PINGONE_OVERLOADED',
+  /** Not sent: PingOne answered this kind of call `429`, and its `Retry-After` outlasts the budget. */
+  rateLimited: 'ERR_PINGONE_RATE_LIMITED',
 } as const;
 
 /** One entry of PingOne's error `details`. */

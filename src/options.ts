@@ -68,14 +68,18 @@ export interface PingSessionOptions {
    */
   retry?: RetryOptions | false;
   /**
-   * Per PingOne host: after `failureThreshold` failures in a row, calls fail at once for
-   * `cooldownMs`, then one trial call decides. `false`: no breaker.
+   * One per kind of call (session reads, sign-outs, access tokens, sign-in steps): when more than
+   * `failureRate` of at least `minimumCalls` calls over `windowMs` failed, calls of that kind fail
+   * at once for `cooldownMs`, then one trial call decides. `false`: no breaker.
    * Default: the defaults of {@link CircuitBreakerOptions}.
    */
   circuitBreaker?: CircuitBreakerOptions | false;
-  /** Most PingOne calls in flight at once; more wait in a queue. Default: `64`. */
+  /**
+   * Most PingOne calls of one kind (session reads, sign-outs, access tokens, sign-in steps) in
+   * flight at once; more wait in a queue. Default: `64`.
+   */
   maxConcurrentUpstream?: number;
-  /** Most calls waiting for a slot; beyond that a call fails at once. Default: `256`. */
+  /** Most calls of one kind waiting for a slot; beyond that a call fails at once. Default: `256`. */
   maxQueuedUpstream?: number;
   /**
    * What to do when PingOne cannot say whether a session is valid (down, timing out, erroring).
@@ -113,8 +117,10 @@ export interface RetryOptions {
   /** Highest backoff ceiling. Default: `2000`. */
   maxDelayMs?: number;
   /**
-   * Longest time one call may take, attempts and waits included: no retry starts, and no
-   * `Retry-After` is waited for, past it. Default: `10000`.
+   * Longest time one lookup or sign-out may take end to end: the wait for a slot, for an access
+   * token (your `accessToken` function included), for a `Retry-After`, and every attempt. Past it
+   * the call fails with `ERR_PINGONE_TIMEOUT`. With `retry: false` the budget is `timeoutMs`.
+   * Default: `10000`.
    */
   budgetMs?: number;
 }
@@ -122,10 +128,15 @@ export interface RetryOptions {
 /** Options of {@link PingSessionOptions.circuitBreaker}. */
 export interface CircuitBreakerOptions {
   /**
-   * Failures in a row (network errors, timeouts, 408, 429, 5xx) that open the circuit.
-   * Default: `5`.
+   * Share of failed calls (network errors, timeouts, 408, 5xx; not 429, which pauses calls for
+   * its `Retry-After` instead) over `windowMs`, above which the circuit opens: more than 0, less
+   * than 1. Default: `0.5`.
    */
-  failureThreshold?: number;
+  failureRate?: number;
+  /** Calls within `windowMs` below which the circuit never opens, whatever failed. Default: `20`. */
+  minimumCalls?: number;
+  /** The window the failure rate is measured over, in milliseconds. Default: `10000`. */
+  windowMs?: number;
   /** How long an open circuit fails calls at once before a trial call. Default: `10000`. */
   cooldownMs?: number;
 }
@@ -307,7 +318,9 @@ export const DEFAULTS = {
     budgetMs: 10_000,
   },
   circuitBreaker: {
-    failureThreshold: 5,
+    failureRate: 0.5,
+    minimumCalls: 20,
+    windowMs: 10_000,
     cooldownMs: 10_000,
   },
   maxConcurrentUpstream: 64,

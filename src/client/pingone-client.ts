@@ -2,6 +2,7 @@ import type { ResolvedOptions } from '../config/resolve-options';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import { isPingSession, type PingSession } from '../session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
+import { beforeDeadline, deadlineFrom } from './deadline';
 import { createUpstream, errorFromResponse, parseJson, type UpstreamResponse } from './http';
 import { createResilientSend, type ResilientRequest, type ResilientSend } from './resilient-send';
 
@@ -17,7 +18,7 @@ const READ = 'GET sessions/me';
 const RESET = 'POST sessions/me';
 export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
 
-/** Give `send` to share one bulkhead, and one breaker per host, with the sign-on flow's calls. */
+/** Give `send` to share its lanes (bulkheads, breakers, `429` pauses) with the sign-on flow's calls. */
 export function createPingOneClient(
   options: Pick<
     ResolvedOptions,
@@ -38,20 +39,24 @@ export function createPingOneClient(
     authPath: options.authPath,
     environmentId: options.environmentId,
     timeoutMs: options.timeoutMs,
-    send: (request) => send({ ...request, retry: 'idempotent' }),
+    send: (request) => send({ ...request, retry: 'idempotent', lane: 'token' }),
     logger: options.logger,
   });
   const url = `${options.apiPath}/environments/${options.environmentId}/sessions/me`;
 
   /**
    * PingOne wants the token as its own `ST` cookie whatever the app calls it locally, and nothing
-   * else from the browser: no other cookie or header is forwarded.
+   * else from the browser: no other cookie or header is forwarded. One deadline covers the call
+   * end to end: waiting for an access token, for a slot, and every attempt.
    */
   const call = (
-    request: Pick<ResilientRequest, 'operation' | 'method' | 'headers' | 'body' | 'retry'>,
+    request: Pick<ResilientRequest, 'operation' | 'method' | 'headers' | 'body' | 'retry' | 'lane'>,
     sessionToken: string,
-  ) =>
-    withAccessToken(tokens, (accessToken) =>
+  ) => {
+    const deadline = deadlineFrom(options);
+    const access = (pending: Promise<string>) =>
+      beforeDeadline(pending, deadline, request.operation);
+    return withAccessToken(tokens, access, (accessToken) =>
       send({
         ...request,
         url,
@@ -61,8 +66,10 @@ export function createPingOneClient(
           Cookie: `ST=${sessionToken}`,
         },
         timeoutMs: options.timeoutMs,
+        deadline,
       }),
     );
+  };
 
   return {
     async readSession(sessionToken) {
@@ -72,6 +79,7 @@ export function createPingOneClient(
           method: 'GET',
           headers: { Accept: 'application/json' },
           retry: 'idempotent',
+          lane: 'read',
         },
         sessionToken,
       );
@@ -89,6 +97,7 @@ export function createPingOneClient(
           headers: { 'Content-Type': LOGOUT_CONTENT_TYPE },
           body: '',
           retry: 'unsent',
+          lane: 'reset',
         },
         sessionToken,
       );
@@ -98,16 +107,20 @@ export function createPingOneClient(
   };
 }
 
-/** Sends with the current access token; when PingOne refuses it, renews it and tries once more. */
+/**
+ * Sends with the current access token; when PingOne refuses it, renews it and tries once more.
+ * `access` bounds each wait for a token (a token function that never settles included).
+ */
 async function withAccessToken(
   tokens: AccessTokenProvider,
+  access: (pending: Promise<string>) => Promise<string>,
   send: (accessToken: string) => Promise<UpstreamResponse>,
 ): Promise<UpstreamResponse> {
-  const accessToken = await tokens.get();
+  const accessToken = await access(tokens.get());
   const response = await send(accessToken);
   if (response.status !== 401) return response;
   const renewed = tokens.renew(accessToken);
-  return renewed === undefined ? response : send(await renewed);
+  return renewed === undefined ? response : send(await access(renewed));
 }
 
 function parseSession(response: UpstreamResponse): PingSession {

@@ -2,14 +2,17 @@ import {
   BrokenCircuitError,
   BulkheadRejectedError,
   CircuitBreakerPolicy,
-  ConsecutiveBreaker,
+  SamplingBreaker,
+  TaskCancelledError,
   bulkhead,
   circuitBreaker,
   handleWhen,
+  type BulkheadPolicy,
 } from 'cockatiel';
 import type { ResolvedOptions } from '../config/resolve-options';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import type { PingSessionLogger } from '../options';
+import { beforeDeadline, deadlineFrom } from './deadline';
 import type { UpstreamRequest, UpstreamResponse, UpstreamSend } from './http';
 import { retryAfterMs } from './retry-after';
 
@@ -20,7 +23,18 @@ import { retryAfterMs } from './retry-after';
  */
 export type RetryKind = 'idempotent' | 'unsent';
 
-export type ResilientRequest = UpstreamRequest & { retry: RetryKind };
+/**
+ * The kinds of call, each with its own bulkhead, breaker and `429` pause, so that a flood of one
+ * (session reads for made-up tokens) can neither starve nor trip another (sign-outs).
+ */
+export type Lane = 'read' | 'reset' | 'token' | 'signin';
+
+export type ResilientRequest = UpstreamRequest & {
+  retry: RetryKind;
+  lane: Lane;
+  /** Epoch ms by which the call, queueing and waits included, is over. Default: the budget from now. */
+  deadline?: number;
+};
 export type ResilientSend = (request: ResilientRequest) => Promise<UpstreamResponse>;
 
 /** Answers PingOne's retry guidance calls transient (408, 429 and the 5xx of a busy service). */
@@ -30,60 +44,100 @@ const TRANSIENT_ERRORS = new Set<string>([
   TRANSPORT_ERROR_CODES.network,
   TRANSPORT_ERROR_CODES.connect,
 ]);
+/** A `429` without a readable `Retry-After` pauses its lane this long. */
+const DEFAULT_PAUSE_MS = 1000;
+/** Longest pause taken from a `Retry-After`: a proxy's mistaken hour must not stop the app for one. */
+const MAX_PAUSE_MS = 60_000;
 
 type Options = Pick<
   ResolvedOptions,
-  'retry' | 'circuitBreaker' | 'maxConcurrentUpstream' | 'maxQueuedUpstream'
+  'retry' | 'timeoutMs' | 'circuitBreaker' | 'maxConcurrentUpstream' | 'maxQueuedUpstream'
 >;
 
+interface LaneState {
+  slots: BulkheadPolicy;
+  breaker: CircuitBreakerPolicy | undefined;
+  /** Until then PingOne asked this kind of call to wait (`429` with `Retry-After`). */
+  pausedUntil: number;
+}
+
 /**
- * Sends through a bulkhead (at most `maxConcurrentUpstream` in flight, a bounded queue) and a
- * circuit breaker per PingOne host, both cockatiel's, and retries with jittered exponential
- * backoff within the call's time budget. The retry loop is ours: cockatiel's RetryPolicy sleeps
- * its whole delay even when the caller has given up, and cannot decline a `Retry-After` that
- * outlasts the budget.
+ * Sends through cockatiel's bulkhead (at most `maxConcurrentUpstream` in flight, a bounded queue)
+ * and failure-rate circuit breaker, one of each per {@link Lane}, and retries with jittered
+ * exponential backoff until the call's deadline. A `429` is PingOne asking for less, not PingOne
+ * failing: it pauses its lane for `Retry-After` and never counts against the breaker. The retry
+ * loop is ours: cockatiel's RetryPolicy sleeps its whole delay even when the caller has given up,
+ * and cannot decline a `Retry-After` that outlasts the budget.
  */
 export function createResilientSend(
   send: UpstreamSend,
   options: Options,
   logger: PingSessionLogger,
 ): ResilientSend {
-  const slots = bulkhead(options.maxConcurrentUpstream, options.maxQueuedUpstream);
-  const breakers = new Map<string, CircuitBreakerPolicy>();
+  const lanes = new Map<string, LaneState>();
 
-  function breakerFor(url: string): CircuitBreakerPolicy | undefined {
+  function laneFor(lane: Lane, url: string): LaneState {
+    const host = new URL(url).origin;
+    const name = `${lane} ${host}`;
+    let state = lanes.get(name);
+    if (!state) {
+      state = {
+        slots: bulkhead(options.maxConcurrentUpstream, options.maxQueuedUpstream),
+        breaker: breakerFor(lane, host),
+        pausedUntil: 0,
+      };
+      lanes.set(name, state);
+    }
+    return state;
+  }
+
+  function breakerFor(lane: Lane, host: string): CircuitBreakerPolicy | undefined {
     const settings = options.circuitBreaker;
     if (!settings) return undefined;
-    const host = new URL(url).origin;
-    let breaker = breakers.get(host);
-    if (!breaker) {
-      breaker = circuitBreaker(handleWhen(isTransientError).orWhenResult(isTransientResponse), {
-        halfOpenAfter: settings.cooldownMs,
-        breaker: new ConsecutiveBreaker(settings.failureThreshold),
-      });
-      breaker.onBreak(() =>
-        logger.warn('PingOne keeps failing; calls to it fail at once while it cools down.', {
-          event: 'pingone_circuit_open',
-          host,
-          cooldownMs: settings.cooldownMs,
-        }),
-      );
-      breaker.onHalfOpen(() =>
-        logger.info('Trying PingOne again.', { event: 'pingone_circuit_half_open', host }),
-      );
-      breaker.onReset(() =>
-        logger.info('PingOne answers again.', { event: 'pingone_circuit_closed', host }),
-      );
-      breakers.set(host, breaker);
-    }
+    const breaker = circuitBreaker(handleWhen(isTransientError).orWhenResult(isFailedResponse), {
+      halfOpenAfter: settings.cooldownMs,
+      breaker: new SamplingBreaker({
+        threshold: settings.failureRate,
+        duration: settings.windowMs,
+        minimumRps: (settings.minimumCalls * 1000) / settings.windowMs,
+      }),
+    });
+    breaker.onBreak(() =>
+      logger.warn('PingOne keeps failing; calls to it fail at once while it cools down.', {
+        event: 'pingone_circuit_open',
+        lane,
+        host,
+        cooldownMs: settings.cooldownMs,
+      }),
+    );
+    breaker.onHalfOpen(() =>
+      logger.info('Trying PingOne again.', { event: 'pingone_circuit_half_open', lane, host }),
+    );
+    breaker.onReset(() =>
+      logger.info('PingOne answers again.', { event: 'pingone_circuit_closed', lane, host }),
+    );
     return breaker;
   }
 
-  async function attempt(request: ResilientRequest, timeoutMs: number): Promise<UpstreamResponse> {
-    const breaker = breakerFor(request.url);
-    const call = () => send({ ...request, timeoutMs });
+  async function attempt(request: ResilientRequest, deadline: number): Promise<UpstreamResponse> {
+    const lane = laneFor(request.lane, request.url);
+    const dropped = new AbortController();
+    const run = async () => {
+      await waitOutPause(lane, request.operation, deadline);
+      // What is left of the deadline after queueing and pausing bounds the attempt.
+      const timeoutMs = Math.max(1, Math.min(request.timeoutMs, deadline - Date.now()));
+      const call = () => send({ ...request, timeoutMs });
+      const response = await (lane.breaker ? lane.breaker.execute(call) : call());
+      if (response.status === 429) pause(lane, response);
+      return response;
+    };
     try {
-      return await slots.execute(() => (breaker ? breaker.execute(call) : call()));
+      return await beforeDeadline(
+        lane.slots.execute(run, dropped.signal),
+        deadline,
+        request.operation,
+        () => dropped.abort(),
+      );
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw new PingOneError({
@@ -97,18 +151,23 @@ export function createResilientSend(
           code: TRANSPORT_ERROR_CODES.overloaded,
         });
       }
+      if (error instanceof TaskCancelledError) {
+        throw new PingOneError({
+          operation: request.operation,
+          code: TRANSPORT_ERROR_CODES.timeout,
+        });
+      }
       throw error;
     }
   }
 
   return async function resilientSend(request) {
     const retry = options.retry;
-    const deadline = Date.now() + (retry ? retry.budgetMs : request.timeoutMs);
+    const deadline = request.deadline ?? deadlineFrom(options);
     for (let attempts = 1; ; attempts += 1) {
-      const timeoutMs = Math.max(1, Math.min(request.timeoutMs, deadline - Date.now()));
       let outcome: UpstreamResponse | PingOneError;
       try {
-        outcome = await attempt(request, timeoutMs);
+        outcome = await attempt(request, deadline);
       } catch (error) {
         if (!(error instanceof PingOneError)) throw error;
         outcome = error;
@@ -117,7 +176,7 @@ export function createResilientSend(
         retry && attempts < retry.maxAttempts && isRetryable(request.retry, outcome)
           ? backoffMs(attempts, retry, outcome)
           : undefined;
-      // A wait that would end past the budget leaves no time for the call it waits for.
+      // A wait that would end past the deadline leaves no time for the call it waits for.
       if (delay === undefined || Date.now() + delay >= deadline) {
         if (outcome instanceof PingOneError) throw outcome;
         return outcome;
@@ -125,6 +184,27 @@ export function createResilientSend(
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   };
+}
+
+function pause(lane: LaneState, response: UpstreamResponse): void {
+  const header = response.headers['retry-after'];
+  const now = Date.now();
+  const asked = retryAfterMs(typeof header === 'string' ? header : undefined, now);
+  const until = now + Math.min(asked ?? DEFAULT_PAUSE_MS, MAX_PAUSE_MS);
+  lane.pausedUntil = Math.max(lane.pausedUntil, until);
+}
+
+/**
+ * Holds a call of a paused lane (in its slot, so a flood waits in the bounded queue, not in
+ * memory) until the pause ends; fails it at once, unsent, when the pause outlasts its deadline.
+ */
+async function waitOutPause(lane: LaneState, operation: string, deadline: number): Promise<void> {
+  const wait = lane.pausedUntil - Date.now();
+  if (wait <= 0) return;
+  if (lane.pausedUntil >= deadline) {
+    throw new PingOneError({ operation, status: 429, code: TRANSPORT_ERROR_CODES.rateLimited });
+  }
+  await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 function isRetryable(kind: RetryKind, outcome: UpstreamResponse | PingOneError): boolean {
@@ -153,6 +233,8 @@ function isTransientError(error: Error): boolean {
   return error instanceof PingOneError && TRANSIENT_ERRORS.has(error.code);
 }
 
-function isTransientResponse(result: unknown): boolean {
-  return TRANSIENT_STATUSES.has((result as UpstreamResponse).status);
+/** Transient answers count as PingOne failing, except `429`: PingOne is fine, we are too many. */
+function isFailedResponse(result: unknown): boolean {
+  const { status } = result as UpstreamResponse;
+  return status !== 429 && TRANSIENT_STATUSES.has(status);
 }

@@ -52,7 +52,9 @@ export function createSignOnClient(
   const base = `${options.authPath}/${options.environmentId}`;
 
   async function call(
-    request: Omit<ResilientRequest, 'timeoutMs' | 'headers'> & { headers?: Record<string, string> },
+    request: Omit<ResilientRequest, 'timeoutMs' | 'headers' | 'lane'> & {
+      headers?: Record<string, string>;
+    },
     jar: CookieJar,
     userAgent: string | undefined,
   ): Promise<UpstreamResponse> {
@@ -60,7 +62,12 @@ export function createSignOnClient(
     const cookies = await jar.getCookieString(request.url);
     if (cookies !== '') headers.Cookie = cookies;
     if (userAgent !== undefined) headers['User-Agent'] = userAgent;
-    const response = await send({ ...request, headers, timeoutMs: options.timeoutMs });
+    const response = await send({
+      ...request,
+      headers,
+      timeoutMs: options.timeoutMs,
+      lane: 'signin',
+    });
     const setCookies = response.headers['set-cookie'];
     for (const cookie of Array.isArray(setCookies) ? setCookies : []) {
       // A cookie the jar refuses (another domain, a malformed one) is dropped, as a browser would.

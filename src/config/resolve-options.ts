@@ -85,7 +85,9 @@ export interface ResolvedRetry {
 }
 
 export interface ResolvedCircuitBreaker {
-  failureThreshold: number;
+  failureRate: number;
+  minimumCalls: number;
+  windowMs: number;
   cooldownMs: number;
 }
 
@@ -170,7 +172,9 @@ const RETRY_OPTION_NAMES: readonly (keyof RetryOptions)[] = [
   'budgetMs',
 ];
 const BREAKER_OPTION_NAMES: readonly (keyof CircuitBreakerOptions)[] = [
-  'failureThreshold',
+  'failureRate',
+  'minimumCalls',
+  'windowMs',
   'cooldownMs',
 ];
 const SILENT: PingSessionLogger = { warn() {}, info() {} };
@@ -482,8 +486,29 @@ function resolveRetry(retry: PingSessionOptions['retry']): ResolvedRetry | false
 function resolveCircuitBreaker(
   breaker: PingSessionOptions['circuitBreaker'],
 ): ResolvedCircuitBreaker | false {
-  return resolveNumbers('circuitBreaker', breaker, BREAKER_OPTION_NAMES, DEFAULTS.circuitBreaker, {
-    failureThreshold: [1, 1000],
-    cooldownMs: [1, 3_600_000],
-  });
+  if (breaker === false) return false;
+  const { failureRate = DEFAULTS.circuitBreaker.failureRate, ...counts } = checkOptionsObject(
+    'circuitBreaker',
+    breaker,
+    BREAKER_OPTION_NAMES,
+    'ERR_PINGONE_RESILIENCE',
+  );
+  if (typeof failureRate !== 'number' || !(failureRate > 0 && failureRate < 1)) {
+    throw new ConfigError(
+      'ERR_PINGONE_RESILIENCE',
+      'circuitBreaker.failureRate must be a share of calls between 0 and 1 (exclusive), such as 0.5.',
+    );
+  }
+  const numbers = resolveNumbers(
+    'circuitBreaker',
+    counts,
+    ['minimumCalls', 'windowMs', 'cooldownMs'],
+    DEFAULTS.circuitBreaker,
+    {
+      minimumCalls: [1, 100_000],
+      windowMs: [1000, 3_600_000],
+      cooldownMs: [1, 3_600_000],
+    },
+  );
+  return { failureRate, ...(numbers as Omit<ResolvedCircuitBreaker, 'failureRate'>) };
 }

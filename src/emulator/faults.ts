@@ -7,10 +7,11 @@ import type { ServerResponse } from 'node:http';
  */
 export interface EmulatorFault {
   /**
-   * Which calls: `'sessions'` (GET and POST sessions/me), `'token'`, `'flows'` (authorize, the
-   * flow API and resume), or `'any'`. Default: `'sessions'`.
+   * Which calls: `'sessions'` (GET and POST sessions/me), `'reads'` (GET only), `'resets'` (POST
+   * only), `'token'`, `'flows'` (authorize, the flow API and resume), or `'any'`.
+   * Default: `'sessions'`.
    */
-  on?: 'sessions' | 'token' | 'flows' | 'any';
+  on?: 'sessions' | 'reads' | 'resets' | 'token' | 'flows' | 'any';
   /** Answer with this status and PingOne's error body for it (`429` is `REQUEST_LIMITED`). */
   status?: number;
   /** The `Retry-After` header to send with `status`: seconds, or an HTTP date. */
@@ -35,7 +36,7 @@ export interface FaultPlan {
   outcome: Omit<EmulatorFault, 'on' | 'latencyMs' | 'times' | 'rate'> | undefined;
 }
 
-export type CallKind = 'sessions' | 'token' | 'flows';
+export type CallKind = 'reads' | 'resets' | 'token' | 'flows';
 
 /** The faults in force, in the order they were added; each applies while it has `times` left. */
 export class Faults {
@@ -54,7 +55,7 @@ export class Faults {
     for (const entry of this.active) {
       const { fault } = entry;
       const on = fault.on ?? 'sessions';
-      if (entry.left <= 0 || (on !== 'any' && on !== kind)) continue;
+      if (entry.left <= 0 || !applies(on, kind)) continue;
       if (Math.random() >= (fault.rate ?? 1)) continue;
       const outcome = outcomeOf(fault);
       if (outcome && plan.outcome) continue;
@@ -64,6 +65,12 @@ export class Faults {
     }
     return plan;
   }
+}
+
+function applies(on: NonNullable<EmulatorFault['on']>, kind: CallKind): boolean {
+  return (
+    on === 'any' || on === kind || (on === 'sessions' && (kind === 'reads' || kind === 'resets'))
+  );
 }
 
 function outcomeOf(fault: EmulatorFault): FaultPlan['outcome'] {

@@ -4,6 +4,7 @@ import { parse } from 'cookie';
 import { isLoopbackHostname } from '../http/loopback';
 import type { AccessTokens } from './access-tokens';
 import { describeOutcome, playOutcome, type CallKind, type Faults } from './faults';
+import type { RateLimit } from './rate-limit';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
 import type { SignOnFlows } from './sign-on-flows';
@@ -31,6 +32,8 @@ export interface EmulatorContext {
   /** While set, answers wait for it: tests hold PingOne to pile up concurrent requests. */
   held: { until?: Promise<void> };
   faults: Faults;
+  /** PingOne's rate limit on session reads, when one is played. */
+  readLimit: RateLimit | undefined;
   /** Latency timers under way, cleared when the emulator closes. */
   timers: Set<NodeJS.Timeout>;
 }
@@ -83,8 +86,8 @@ export function createRequestHandler(ctx: EmulatorContext) {
     }
   }
 
-  function kindOf(path: string): CallKind | undefined {
-    if (path === paths.sessionsMe) return 'sessions';
+  function kindOf(path: string, method: string | undefined): CallKind | undefined {
+    if (path === paths.sessionsMe) return method === 'GET' ? 'reads' : 'resets';
     if (path === paths.token) return 'token';
     if (path === paths.authorize || path === paths.resume || path.startsWith(paths.flows)) {
       return 'flows';
@@ -94,8 +97,12 @@ export function createRequestHandler(ctx: EmulatorContext) {
 
   function answerWithFaults(req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-    const kind = kindOf(url.pathname);
+    const kind = kindOf(url.pathname, req.method);
     const plan = kind ? ctx.faults.plan(kind) : undefined;
+    if (kind === 'reads' && !plan?.outcome && ctx.readLimit?.exceeded()) {
+      record.fault = 'status 429';
+      return playOutcome(res, { status: 429, retryAfter: '1' });
+    }
     if (plan?.outcome) record.fault = describeOutcome(plan.outcome);
     const play = () =>
       plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, url, record.body);

@@ -5,6 +5,7 @@ import { AccessTokens } from './access-tokens';
 import { Accounts } from './accounts';
 import { DEMO_PASSWORD } from './demo-users';
 import { Faults, type EmulatorFault } from './faults';
+import { RateLimit } from './rate-limit';
 import { createRequestHandler, emulatorPaths, type RecordedRequest } from './server';
 import { SignOnFlows } from './sign-on-flows';
 import {
@@ -48,6 +49,11 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Faults to play from the start; see {@link Emulator.addFault}. */
   faults?: EmulatorFault[];
+  /**
+   * PingOne's request limit on session reads: past this many in one second, a read is answered
+   * `429 REQUEST_LIMITED` with `Retry-After: 1`. Sign-outs are not limited. Default: no limit.
+   */
+  sessionReadsPerSecond?: number;
 }
 
 export interface Emulator {
@@ -174,6 +180,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       requests,
       held,
       faults,
+      readLimit:
+        options.sessionReadsPerSecond === undefined
+          ? undefined
+          : new RateLimit(options.sessionReadsPerSecond, Date.now),
       timers,
     }),
   );

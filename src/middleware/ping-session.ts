@@ -43,7 +43,7 @@ declare global {
  */
 export function pingSession(options?: PingSessionOptions): RequestHandler {
   const resolved = resolveOptions(options);
-  // One bulkhead, and one breaker per PingOne host, for every call to PingOne.
+  // Every call to PingOne goes through these lanes: a bulkhead, a breaker and a 429 pause per kind.
   const send = createResilientSend(createUpstream(), resolved, resolved.logger);
   const client = createPingOneClient(resolved, send);
   const sessions = createSessionCache(client.readSession, resolved.cache, resolved.logger);

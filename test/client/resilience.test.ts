@@ -187,15 +187,39 @@ describe('logout', () => {
 describe('the circuit breaker', () => {
   const breaker = {
     retry: false,
-    circuitBreaker: { failureThreshold: 3, cooldownMs: 300 },
+    circuitBreaker: { failureRate: 0.5, minimumCalls: 3, windowMs: 10_000, cooldownMs: 300 },
   } as const;
 
-  it('fails calls at once after failureThreshold failures in a row, and says so', async () => {
+  it('fails calls at once when more than failureRate of at least minimumCalls failed, and says so', async () => {
     await bedWith(breaker, { status: 503 });
     const tokens = Array.from({ length: 5 }, () => bed.emulator.createSession().token);
     for (const token of tokens) expect((await me(token)).status).toBe(503);
     expect(reads()).toBe(3);
     expect(events).toEqual(['pingone_circuit_open']);
+  });
+
+  it('stays closed while fewer than minimumCalls calls were made, however many failed', async () => {
+    await bedWith({ ...breaker, circuitBreaker: { minimumCalls: 10 } }, { status: 503 });
+    for (let i = 0; i < 6; i += 1) expect((await me(`token-${i}`)).status).toBe(503);
+    expect(reads()).toBe(6);
+    expect(events).toEqual([]);
+  });
+
+  it('stays closed at 10% failures, even when they come five in a row', async () => {
+    const { token } = await bedWith({ retry: false });
+    for (let round = 0; round < 4; round += 1) {
+      bed.emulator.addFault({ status: 503, times: 5 });
+      for (let i = 0; i < 50; i += 1) expect((await me(token)).status).toBe(i < 5 ? 503 : 200);
+    }
+    expect(reads()).toBe(200);
+    expect(events).toEqual([]);
+  });
+
+  it('is not opened by 429s: PingOne is asking for fewer calls, not failing', async () => {
+    const { token } = await bedWith(breaker, { status: 429, retryAfter: '0' });
+    for (let i = 0; i < 6; i += 1) expect((await me(token)).status).toBe(503);
+    expect(reads()).toBe(6);
+    expect(events).toEqual([]);
   });
 
   it('closes again within one cool-down once PingOne is back', async () => {
@@ -231,6 +255,119 @@ describe('the circuit breaker', () => {
     for (let i = 0; i < 6; i += 1) await me(`never-issued-${i}`);
     expect(reads()).toBe(6);
     expect(events).toEqual([]);
+  });
+
+  it('of session reads, once open, still lets sign-outs reach PingOne', async () => {
+    const { token } = await bedWith(breaker, { on: 'reads', status: 503 });
+    for (let i = 0; i < 3; i += 1) await me(`never-issued-${i}`);
+    expect(events).toEqual(['pingone_circuit_open']);
+    expect((await signOut(bed.app, token)).status).toBe(204);
+    expect(bed.emulator.sessionState(token)).toBe('reset');
+  });
+});
+
+describe('a 429 from PingOne', () => {
+  it('holds further calls of its kind for Retry-After, then lets them through', async () => {
+    const { token, session } = await bedWith(
+      { retry: false },
+      { status: 429, retryAfter: '1', times: 1 },
+    );
+    expect((await me(token)).status).toBe(503);
+    const started = Date.now();
+    const answers = Array.from({ length: 3 }, () => me(token));
+    await sleep(500);
+    expect(reads()).toBe(1);
+    for (const res of await Promise.all(answers)) expect(res.body).toEqual(session);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(reads()).toBe(2);
+  });
+
+  it('fails calls of its kind at once, unsent, when Retry-After outlasts their budget', async () => {
+    const { token } = await bedWith(
+      { retry: { budgetMs: 1000 } },
+      { status: 429, retryAfter: '30', times: 1 },
+    );
+    expect((await me(token)).status).toBe(503);
+    const started = Date.now();
+    expect((await me(token)).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(reads()).toBe(1);
+  });
+
+  it('to session reads does not hold sign-outs', async () => {
+    const { token } = await bedWith({}, { on: 'reads', status: 429, retryAfter: '30' });
+    expect((await me(token)).status).toBe(503);
+    const started = Date.now();
+    expect((await signOut(bed.app, token)).status).toBe(204);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(bed.emulator.sessionState(token)).toBe('reset');
+  });
+});
+
+describe('a flood of made-up tokens that PingOne rate-limits', () => {
+  it('neither trips nor starves sign-outs: every one reaches PingOne', async () => {
+    events = [];
+    bed = await startTestBed({
+      pingSession: { cache: false, logger, retry: { budgetMs: 1500 } },
+      emulator: { sessionReadsPerSecond: 20 },
+    });
+    const users = Array.from({ length: 5 }, () => bed.emulator.createSession().token);
+    const flood = Array.from({ length: 400 }, (_, i) => me(`made-up-${i}`).then((r) => r.status));
+    await until(() => reads() > 20);
+    for (const token of users) expect((await signOut(bed.app, token)).status).toBe(204);
+    for (const token of users) expect(bed.emulator.sessionState(token)).toBe('reset');
+    expect(new Set(await Promise.all(flood))).toEqual(new Set([200, 503]));
+    expect(events.filter((event) => event === 'pingone_circuit_open')).toEqual([]);
+  });
+
+  it('does not hold sign-outs behind reads filling their queue', async () => {
+    const { token } = await bedWith(
+      { maxConcurrentUpstream: 2, maxQueuedUpstream: 2 },
+      { on: 'reads', latencyMs: 600 },
+    );
+    const reading = Array.from({ length: 6 }, (_, i) => me(`made-up-${i}`).then((r) => r.status));
+    await until(() => reads() === 2);
+    const started = Date.now();
+    expect((await signOut(bed.app, token)).status).toBe(204);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await Promise.all(reading)).toEqual([200, 200, 200, 200, 503, 503]);
+  });
+});
+
+describe('retry.budgetMs, end to end', () => {
+  it('bounds a slow token request and a slow read together', async () => {
+    const { token } = await bedWith(
+      { retry: { budgetMs: 800 } },
+      { on: 'token', latencyMs: 500 },
+      { on: 'reads', latencyMs: 500 },
+    );
+    const started = Date.now();
+    expect((await me(token)).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(1100);
+  });
+
+  it('counts the time spent queued for a slot', async () => {
+    await bedWith({ maxConcurrentUpstream: 1, retry: { budgetMs: 1000 } });
+    await me('warm-up-the-access-token');
+    bed.emulator.addFault({ on: 'reads', latencyMs: 700 });
+    const [first, second] = [bed.emulator.createSession(), bed.emulator.createSession()];
+    const started = Date.now();
+    const answers = await Promise.all([me(first.token), me(second.token)]);
+    expect(answers.map((res) => res.status)).toEqual([200, 503]);
+    expect(Date.now() - started).toBeLessThan(1300);
+  });
+
+  it('bounds an accessToken function that never settles', async () => {
+    await bedWith({
+      clientId: undefined,
+      clientSecret: undefined,
+      accessToken: () => new Promise<string>(() => undefined),
+      retry: { budgetMs: 300 },
+    });
+    const started = Date.now();
+    expect((await me('any-token')).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(800);
+    expect(reads()).toBe(0);
   });
 });
 

@@ -28,6 +28,7 @@ async function attemptsAgainstRefusedPort(retry: RetryKind) {
     counted,
     {
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10, budgetMs: 5000 },
+      timeoutMs: 1000,
       circuitBreaker: false,
       maxConcurrentUpstream: 4,
       maxQueuedUpstream: 4,
@@ -42,6 +43,7 @@ async function attemptsAgainstRefusedPort(retry: RetryKind) {
     body: '',
     timeoutMs: 1000,
     retry,
+    lane: retry === 'unsent' ? 'reset' : 'read',
   });
   await expect(outcome).rejects.toMatchObject({ code: 'ERR_PINGONE_CONNECT' });
   return attempts();

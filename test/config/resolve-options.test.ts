@@ -58,10 +58,10 @@ describe('defaults', () => {
     });
   });
 
-  it('retries 3 times within 10 s, breaks after 5 failures for 10 s, 64 calls in flight', () => {
+  it('retries 3 times within 10 s, breaks at half of 20 calls over 10 s for 10 s, 64 calls in flight', () => {
     expect(resolveOptions(valid, {})).toMatchObject({
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000, budgetMs: 10_000 },
-      circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
+      circuitBreaker: { failureRate: 0.5, minimumCalls: 20, windowMs: 10_000, cooldownMs: 10_000 },
       maxConcurrentUpstream: 64,
       maxQueuedUpstream: 256,
     });
@@ -375,8 +375,23 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
     ['an unknown retry option', { ...valid, retry: { attempts: 3 } }, 'ERR_PINGONE_RESILIENCE'],
     ['retry set to true', { ...valid, retry: true }, 'ERR_PINGONE_RESILIENCE'],
     [
-      'a fractional breaker threshold',
-      { ...valid, circuitBreaker: { failureThreshold: 2.5 } },
+      'a fractional breaker minimum of calls',
+      { ...valid, circuitBreaker: { minimumCalls: 2.5 } },
+      'ERR_PINGONE_RESILIENCE',
+    ],
+    [
+      'a breaker failure rate of 1',
+      { ...valid, circuitBreaker: { failureRate: 1 } },
+      'ERR_PINGONE_RESILIENCE',
+    ],
+    [
+      'a breaker failure rate as a percentage',
+      { ...valid, circuitBreaker: { failureRate: 50 } },
+      'ERR_PINGONE_RESILIENCE',
+    ],
+    [
+      'the count of failures in a row of earlier versions',
+      { ...valid, circuitBreaker: { failureThreshold: 5 } },
       'ERR_PINGONE_RESILIENCE',
     ],
     ['no upstream concurrency', { ...valid, maxConcurrentUpstream: 0 }, 'ERR_PINGONE_RESILIENCE'],

@@ -21,5 +21,6 @@ export type {
   RequireSessionOptions,
   RetryOptions,
   SignInOptions,
+  UnknownTokenBudgetOptions,
 } from './options';
 export type * from './session';

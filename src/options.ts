@@ -82,6 +82,15 @@ export interface PingSessionOptions {
   /** Most calls of one kind waiting for a slot; beyond that a call fails at once. Default: `256`. */
   maxQueuedUpstream?: number;
   /**
+   * Per client (`req.ip`, so Express's `trust proxy` decides; IPv6 by /56), a budget of PingOne
+   * reads for session tokens no cache holds: `burst` at once, refilled at `perMinute`. A read that
+   * finds a session is given back, so only made-up, ended or signed-out tokens spend it; a browser
+   * has one token and never meets it. Once it is spent, that client's uncached tokens count as no
+   * session without a PingOne call, and the logger gets `unknown_token_budget_spent`. `false`: no
+   * budget. Default: the defaults of {@link UnknownTokenBudgetOptions}.
+   */
+  unknownTokenBudget?: UnknownTokenBudgetOptions | false;
+  /**
    * What to do when PingOne cannot say whether a session is valid (down, timing out, erroring).
    * `'fail-closed'` answers `503` with a JSON error; `'fail-open'` goes on with no session.
    * Default: `'fail-closed'`.
@@ -125,6 +134,16 @@ export interface RetryOptions {
   budgetMs?: number;
 }
 
+/** Options of {@link PingSessionOptions.unknownTokenBudget}. */
+export interface UnknownTokenBudgetOptions {
+  /** Reads a client may spend at once. Default: `30`. */
+  burst?: number;
+  /** Reads given back to each client per minute, up to `burst`. Default: `60`. */
+  perMinute?: number;
+  /** Clients tracked at once; the least recently seen are forgotten first. Default: `10000`. */
+  clients?: number;
+}
+
 /** Options of {@link PingSessionOptions.circuitBreaker}. */
 export interface CircuitBreakerOptions {
   /**
@@ -156,6 +175,11 @@ export interface CacheOptions {
    * a flood of PingOne calls. `0` turns this off. Default: `5000`.
    */
   negativeTtlMs?: number;
+  /**
+   * Most tokens with no session held in memory, apart from the sessions (`max`), so that made-up
+   * tokens never push a signed-in user's session out. Default: `10000`.
+   */
+  negativeMax?: number;
   /**
    * A store shared by several app instances, such as `RedisStore` from
    * `express-pingone-session/redis`. This process keeps its own in-memory layer in front of it,
@@ -202,6 +226,7 @@ export interface LogDetails {
     | 'session_store_unavailable'
     | 'session_store_recovered'
     | 'pingone_token_lifetime_invalid'
+    | 'unknown_token_budget_spent'
     | 'pingone_circuit_open'
     | 'pingone_circuit_half_open'
     | 'pingone_circuit_closed';
@@ -325,10 +350,16 @@ export const DEFAULTS = {
   },
   maxConcurrentUpstream: 64,
   maxQueuedUpstream: 256,
+  unknownTokenBudget: {
+    burst: 30,
+    perMinute: 60,
+    clients: 10_000,
+  },
   cache: {
     max: 10_000,
     ttlMs: 30_000,
     negativeTtlMs: 5_000,
+    negativeMax: 10_000,
     storeTimeoutMs: 100,
     staleIfErrorMs: 0,
   },

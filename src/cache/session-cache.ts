@@ -1,4 +1,5 @@
-import type { ResolvedCache } from '../config/resolve-options';
+import type { ResolvedCache, ResolvedUnknownTokenBudget } from '../config/resolve-options';
+import { clientOf } from '../http/client-address';
 import type { PingSessionLogger } from '../options';
 import type { PingSession } from '../session';
 import { createCacheKey } from './cache-key';
@@ -7,6 +8,12 @@ import { guardStore } from './guarded-store';
 import { lookupLifetimeMs, sessionEndsAt } from './lookup-lifetime';
 import { MemoryStore } from './memory-store';
 import type { StoredLookup } from './session-store';
+import { UnknownTokenBudget } from './unknown-token-budget';
+
+/** Who asks: the request, whose `ip` is read only when PingOne would be called. */
+export interface Requester {
+  readonly ip?: string | undefined;
+}
 
 /** Session lookups by token: reused while fresh, shared while in flight, dropped on sign-out. */
 export interface SessionCache {
@@ -15,9 +22,13 @@ export interface SessionCache {
   /**
    * The session of a token, or `null` for none. Answers at once (not a promise) when this process
    * holds the answer, which keeps the common request free of extra ticks. Give `key` when it is
-   * already known.
+   * already known, and the `requester` whose unknown-token budget a PingOne read spends.
    */
-  lookup(sessionToken: string, key?: string): PingSession | null | Promise<PingSession | null>;
+  lookup(
+    sessionToken: string,
+    key?: string,
+    requester?: Requester,
+  ): PingSession | null | Promise<PingSession | null>;
   /** The token was signed out: forget it here and in every instance sharing the store. */
   forget(sessionToken: string): Promise<void>;
 }
@@ -42,10 +53,16 @@ export function createSessionCache(
   read: ReadSession,
   cache: ResolvedCache | false,
   logger: PingSessionLogger,
+  unknownTokenBudget: ResolvedUnknownTokenBudget | false = false,
 ): SessionCache {
   const keyOf = createCacheKey(cache ? cache.keySecret : undefined);
   const flights = new Map<string, Flight>();
   const memory = cache ? new MemoryStore({ max: cache.max }) : undefined;
+  // Tokens with no session live apart, so a flood of them can only push out each other.
+  const negatives = cache ? new MemoryStore({ max: cache.negativeMax }) : undefined;
+  const budget = unknownTokenBudget
+    ? new UnknownTokenBudget(unknownTokenBudget, logger)
+    : undefined;
   const shared =
     cache && cache.store ? guardStore(cache.store, cache.storeTimeoutMs, logger) : undefined;
 
@@ -56,6 +73,7 @@ export function createSessionCache(
       flights.delete(key);
     }
     memory?.delete(key);
+    negatives?.delete(key);
   }
 
   if (cache && cache.store?.subscribe) {
@@ -65,6 +83,7 @@ export function createSessionCache(
         for (const flight of flights.values()) flight.forgotten = true;
         flights.clear();
         memory?.clear();
+        negatives?.clear();
       },
     });
   }
@@ -78,27 +97,51 @@ export function createSessionCache(
     if (stored === undefined || flight.forgotten) return undefined;
     const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
     if (ttl <= 0) return undefined;
-    memory.set(key, deepFreeze(stored), keepMs(stored, ttl, cache.staleIfErrorMs));
+    keep(key, deepFreeze(stored), ttl);
     return stored.session;
   }
 
-  async function fromPingOne(key: string, sessionToken: string, flight: Flight) {
+  async function fromPingOne(
+    key: string,
+    sessionToken: string,
+    flight: Flight,
+    requester: Requester | undefined,
+  ) {
+    const client = budget && requester ? clientOf(requester.ip) : undefined;
+    // Spent before the read, so that reads in flight count; a refusal is not remembered, since
+    // the token may well be real.
+    if (client !== undefined && !budget!.spend(client)) return null;
     const session = deepFreeze(await read(sessionToken));
+    if (client !== undefined && session !== null) budget!.giveBack(client);
     if (!memory || !cache || flight.forgotten) return session;
     const now = Date.now();
     const ttl = lookupLifetimeMs(session, now, cache);
     if (ttl > 0) {
       const entry = { session, validUntil: now + ttl, checkedAt: now };
-      memory.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
+      keep(key, entry, ttl);
       await shared?.set(key, entry, ttl);
     }
     return session;
   }
 
-  async function fly(key: string, sessionToken: string, flight: Flight, stale?: StoredLookup) {
+  function keep(key: string, entry: StoredLookup, ttl: number): void {
+    if (!cache) return;
+    if (entry.session === null) negatives!.set(key, entry, ttl);
+    else memory!.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
+  }
+
+  async function fly(
+    key: string,
+    sessionToken: string,
+    flight: Flight,
+    stale: StoredLookup | undefined,
+    requester: Requester | undefined,
+  ) {
     try {
       const stored = await fromSharedStore(key, flight);
-      return stored !== undefined ? stored : await fromPingOne(key, sessionToken, flight);
+      return stored !== undefined
+        ? stored
+        : await fromPingOne(key, sessionToken, flight, requester);
     } catch (error) {
       if (stale && cache && isServableWhenDown(stale, cache.staleIfErrorMs, flight)) {
         return stale.session;
@@ -109,13 +152,15 @@ export function createSessionCache(
 
   return {
     keyOf,
-    lookup(sessionToken, key = keyOf(sessionToken)) {
+    lookup(sessionToken, key = keyOf(sessionToken), requester) {
       const hit = memory?.get(key);
       if (hit !== undefined && Date.now() < hit.validUntil) return hit.session;
+      const none = negatives?.get(key);
+      if (none !== undefined && Date.now() < none.validUntil) return null;
       const inFlight = flights.get(key);
       if (inFlight) return inFlight.promise;
       const flight = { forgotten: false } as Flight;
-      flight.promise = fly(key, sessionToken, flight, hit).finally(() => {
+      flight.promise = fly(key, sessionToken, flight, hit, requester).finally(() => {
         if (flights.get(key) === flight) flights.delete(key);
       });
       flights.set(key, flight);

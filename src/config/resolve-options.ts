@@ -69,6 +69,7 @@ export interface ResolvedCache {
   max: number;
   ttlMs: number;
   negativeTtlMs: number;
+  negativeMax: number;
   /** A store shared with other instances, in front of which this process keeps its memory layer. */
   store: SessionStore | undefined;
   /** Secret: never log or serialize it. */
@@ -82,6 +83,12 @@ export interface ResolvedRetry {
   baseDelayMs: number;
   maxDelayMs: number;
   budgetMs: number;
+}
+
+export interface ResolvedUnknownTokenBudget {
+  burst: number;
+  perMinute: number;
+  clients: number;
 }
 
 export interface ResolvedCircuitBreaker {
@@ -106,6 +113,7 @@ export interface ResolvedOptions {
   circuitBreaker: ResolvedCircuitBreaker | false;
   maxConcurrentUpstream: number;
   maxQueuedUpstream: number;
+  unknownTokenBudget: ResolvedUnknownTokenBudget | false;
   logout: ResolvedLogout | false;
   signIn: ResolvedSignIn | false;
   cache: ResolvedCache | false;
@@ -131,6 +139,7 @@ const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'circuitBreaker',
   'maxConcurrentUpstream',
   'maxQueuedUpstream',
+  'unknownTokenBudget',
   'logout',
   'signIn',
   'cache',
@@ -160,6 +169,7 @@ const CACHE_OPTION_NAMES: readonly (keyof CacheOptions)[] = [
   'max',
   'ttlMs',
   'negativeTtlMs',
+  'negativeMax',
   'store',
   'keySecret',
   'storeTimeoutMs',
@@ -246,6 +256,13 @@ export function resolveOptions(
       0,
       1_000_000,
       'ERR_PINGONE_RESILIENCE',
+    ),
+    unknownTokenBudget: resolveNumbers(
+      'unknownTokenBudget',
+      options.unknownTokenBudget,
+      ['burst', 'perMinute', 'clients'],
+      DEFAULTS.unknownTokenBudget,
+      { burst: [1, 1_000_000], perMinute: [0, 1_000_000], clients: [1, 10_000_000] },
     ),
     logout: resolveLogout(options.logout),
     signIn: resolveSignIn(options.signIn, env),
@@ -442,6 +459,7 @@ function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false
     max: number('max', 1, 10_000_000),
     ttlMs: number('ttlMs', 1, 3_600_000),
     negativeTtlMs: number('negativeTtlMs', 0, 3_600_000),
+    negativeMax: number('negativeMax', 1, 10_000_000),
     store,
     keySecret: checkKeySecret(given.keySecret, store !== undefined),
     storeTimeoutMs: number('storeTimeoutMs', 1, 10_000),

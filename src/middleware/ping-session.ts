@@ -46,7 +46,12 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
   // Every call to PingOne goes through these lanes: a bulkhead, a breaker and a 429 pause per kind.
   const send = createResilientSend(createUpstream(), resolved, resolved.logger);
   const client = createPingOneClient(resolved, send);
-  const sessions = createSessionCache(client.readSession, resolved.cache, resolved.logger);
+  const sessions = createSessionCache(
+    client.readSession,
+    resolved.cache,
+    resolved.logger,
+    resolved.unknownTokenBudget,
+  );
   const { logout, signIn, cache, onUpstreamError } = resolved;
   const readToken = createSessionTokenReader(resolved);
   const logoutRoute = logout
@@ -76,7 +81,11 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
       setRequestSession(req, undefined);
       return next();
     }
-    const found = sessions.lookup(sessionToken, keyOnConnection(req, sessionToken, sessions.keyOf));
+    const found = sessions.lookup(
+      sessionToken,
+      keyOnConnection(req, sessionToken, sessions.keyOf),
+      req,
+    );
     if (!(found instanceof Promise)) {
       setRequestSession(req, found ?? undefined);
       return next();

@@ -304,15 +304,22 @@ describe('a 429 from PingOne', () => {
   });
 });
 
-describe('a flood of made-up tokens that PingOne rate-limits', () => {
+describe('a flood of made-up tokens from many addresses, which PingOne rate-limits', () => {
   it('neither trips nor starves sign-outs: every one reaches PingOne', async () => {
     events = [];
     bed = await startTestBed({
       pingSession: { cache: false, logger, retry: { budgetMs: 1500 } },
       emulator: { sessionReadsPerSecond: 20 },
     });
+    // From 400 addresses, so that no client's unknown-token budget runs out: only the lanes
+    // keep the sign-outs going.
+    bed.app.set('trust proxy', true);
     const users = Array.from({ length: 5 }, () => bed.emulator.createSession().token);
-    const flood = Array.from({ length: 400 }, (_, i) => me(`made-up-${i}`).then((r) => r.status));
+    const flood = Array.from({ length: 400 }, (_, i) =>
+      me(`made-up-${i}`)
+        .set('X-Forwarded-For', `10.0.${i >> 8}.${i & 255}`)
+        .then((r) => r.status),
+    );
     await until(() => reads() > 20);
     for (const token of users) expect((await signOut(bed.app, token)).status).toBe(204);
     for (const token of users) expect(bed.emulator.sessionState(token)).toBe('reset');

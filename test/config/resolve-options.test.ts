@@ -52,6 +52,7 @@ describe('defaults', () => {
       max: 10_000,
       ttlMs: 30_000,
       negativeTtlMs: 5_000,
+      negativeMax: 10_000,
       store: undefined,
       storeTimeoutMs: 100,
       staleIfErrorMs: 0,
@@ -64,6 +65,14 @@ describe('defaults', () => {
       circuitBreaker: { failureRate: 0.5, minimumCalls: 20, windowMs: 10_000, cooldownMs: 10_000 },
       maxConcurrentUpstream: 64,
       maxQueuedUpstream: 256,
+    });
+  });
+
+  it('lets each client spend 30 reads of unknown tokens, refilled at 60 a minute', () => {
+    expect(resolveOptions(valid, {}).unknownTokenBudget).toEqual({
+      burst: 30,
+      perMinute: 60,
+      clients: 10_000,
     });
   });
 
@@ -395,6 +404,12 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
       'ERR_PINGONE_RESILIENCE',
     ],
     ['no upstream concurrency', { ...valid, maxConcurrentUpstream: 0 }, 'ERR_PINGONE_RESILIENCE'],
+    [
+      'an unknown-token budget of nothing',
+      { ...valid, unknownTokenBudget: { burst: 0 } },
+      'ERR_PINGONE_RESILIENCE',
+    ],
+    ['a negativeMax of 0', { ...valid, cache: { negativeMax: 0 } }, 'ERR_PINGONE_CACHE'],
     ['a negative upstream queue', { ...valid, maxQueuedUpstream: -1 }, 'ERR_PINGONE_RESILIENCE'],
     ['a negative staleIfErrorMs', { ...valid, cache: { staleIfErrorMs: -1 } }, 'ERR_PINGONE_CACHE'],
   ])('for %s', (_case, options, code) => {

@@ -58,8 +58,13 @@ export function homePage(session: PingSession | undefined): string {
   );
 }
 
+function nameAndVersion(thing: { name: string; version: string } | undefined): string {
+  return thing ? `${escapeHtml(thing.name)} ${escapeHtml(thing.version)}` : 'unknown';
+}
+
 export function profilePage(session: PingSession): string {
-  const locations = session.locations
+  // PingOne's example session has every field below, but a session is taken without them.
+  const locations = (session.locations ?? [])
     .map(
       (l) =>
         `<li><span class="place">${escapeHtml([l.city, l.country].filter(Boolean).join(', ') || 'unknown place')}</span>` +
@@ -75,10 +80,10 @@ export function profilePage(session: PingSession): string {
   <h1>Your session</h1>
   <dl>
     ${row('User', `<code id="user-id">${escapeHtml(session.user.id)}</code>`)}
-    ${row('Browser', `<span id="browser">${escapeHtml(session.browser.name)} ${escapeHtml(session.browser.version)}</span>`)}
-    ${row('Operating system', `${escapeHtml(session.operatingSystem.name)} ${escapeHtml(session.operatingSystem.version)}`)}
-    ${row('Device', escapeHtml(session.device.type))}
-    ${row('Signed in', time(session.lastSignOn.at))}
+    ${row('Browser', `<span id="browser">${nameAndVersion(session.browser)}</span>`)}
+    ${row('Operating system', nameAndVersion(session.operatingSystem))}
+    ${row('Device', escapeHtml(session.device?.type ?? 'unknown'))}
+    ${row('Signed in', session.lastSignOn ? time(session.lastSignOn.at) : 'unknown')}
     ${row('Expires', `<span id="expires">${time(session.expiresAt)}</span>`)}
   </dl>
   <h2>Recent locations</h2>

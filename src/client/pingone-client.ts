@@ -83,7 +83,7 @@ export function createPingOneClient(
         },
         sessionToken,
       );
-      if (response.status === 200) return parseSession(response);
+      if (response.status === 200) return parseSession(response, options.environmentId);
       // 404: no such session, or it ended. The only input of ours that can make this request bad
       // is the session token, so a 400 is about the session too.
       if (response.status === 404 || response.status === 400) return null;
@@ -123,9 +123,19 @@ async function withAccessToken(
   return renewed === undefined ? response : send(await access(renewed));
 }
 
-function parseSession(response: UpstreamResponse): PingSession {
-  const body = parseJson(response.body);
-  if (!isPingSession(body)) {
+/**
+ * The session in a `200`, or a bad-response error when it is not one this app may take: not JSON
+ * (an HTML page served as `200`), not shaped as a session, about another environment than the
+ * one configured, or already past its `expiresAt`. Neither "no session" nor a session: PingOne,
+ * or something between, is not answering as PingOne does.
+ */
+function parseSession(response: UpstreamResponse, environmentId: string): PingSession {
+  const body = isJsonResponse(response) ? parseJson(response.body) : undefined;
+  if (
+    !isPingSession(body) ||
+    body.environment.id.toLowerCase() !== environmentId ||
+    Date.parse(body.expiresAt) <= Date.now()
+  ) {
     throw new PingOneError({
       operation: READ,
       status: response.status,
@@ -133,4 +143,10 @@ function parseSession(response: UpstreamResponse): PingSession {
     });
   }
   return body;
+}
+
+/** `application/json`, `application/hal+json` and the like, whatever the parameters. */
+function isJsonResponse(response: UpstreamResponse): boolean {
+  const type = response.headers['content-type'];
+  return typeof type === 'string' && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type);
 }

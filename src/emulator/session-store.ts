@@ -18,10 +18,19 @@ export interface CreateSessionOptions {
   pending?: boolean;
 }
 
+/** A session as the emulator makes it: every field PingOne's reference example shows. */
+export type EmulatedSession = PingSession &
+  Required<
+    Pick<
+      PingSession,
+      '_links' | 'userAgent' | 'browser' | 'operatingSystem' | 'device' | 'locations' | 'lastSignOn'
+    >
+  >;
+
 export interface CreatedSession {
   /** The session token, as PingOne would set it in the `ST` cookie. */
   token: string;
-  session: PingSession;
+  session: EmulatedSession;
 }
 
 export type SessionState = 'active' | 'pending' | 'reset' | 'expired' | 'unknown';
@@ -33,7 +42,7 @@ const POLICY = { id: '874d5c7d-5e1c-4e73-b2b5-dfe1453b02f5', type: 'PINGONE' };
 const MAX_LOCATIONS = 5;
 
 interface StoredSession {
-  session: PingSession;
+  session: EmulatedSession;
   reset: boolean;
   pending: boolean;
 }
@@ -76,7 +85,7 @@ export class SessionStore {
       locations: [location],
       lastSignOn: signOnAt(at, remoteIp, options.authenticators ?? ['pwd']),
     };
-    const created: PingSession = {
+    const created: EmulatedSession = {
       ...session,
       expiresAt: expiryOf(at, session.idleTimeoutInMinutes),
     };
@@ -95,7 +104,7 @@ export class SessionStore {
       ...session,
       activeAt: at,
       expiresAt: expiryOf(at, session.idleTimeoutInMinutes),
-      lastSignOn: signOnAt(at, session.lastSignOn.remoteIp, authenticators),
+      lastSignOn: signOnAt(at, session.lastSignOn?.remoteIp, authenticators),
     };
   }
 
@@ -156,7 +165,7 @@ function findDemoUser(user: string | undefined): DemoUser | undefined {
   return DEMO_USERS.find((demo) => demo.username === user || demo.id === user);
 }
 
-function signOnAt(at: string, remoteIp: string, authenticators: string[]) {
+function signOnAt(at: string, remoteIp: string | undefined, authenticators: string[]) {
   const used = { policy: POLICY, at };
   return {
     remoteIp,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import request from 'supertest';
 import { pingSession, type PingSessionOptions } from '../../src';
+import { sessionJson } from '../helpers/session-json';
 import { emulatorOptions, signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 import { sleep, until } from '../helpers/wait';
@@ -189,17 +190,19 @@ describe('the session cache against a PingOne that answers late or fails', () =>
     return () => reads;
   }
 
-  const json = (status: number, body: unknown) => (res: ServerResponse) => {
+  const json = (status: number, body: object) => (res: ServerResponse) => {
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   };
+  /** A session of the bed's environment, made when PingOne answers (the bed exists by then). */
+  const sessionAnswer = (res: ServerResponse) =>
+    json(200, sessionJson(bed.emulator.environmentId))(res);
 
   it('lets only the requests that shared a failed call see its failure', async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const session = sessionJson();
     const count = await pingOneAnswering(
       // 403 is never retried: the flight fails on its first answer.
-      [json(403, { code: 'ACCESS_FAILED' }), json(200, session)],
+      [json(403, { code: 'ACCESS_FAILED' }), sessionAnswer],
       gate,
     );
     const during = Promise.all(Array.from({ length: 20 }, () => me('a-token')));
@@ -208,17 +211,14 @@ describe('the session cache against a PingOne that answers late or fails', () =>
     expect((await during).map((res) => res.status)).toEqual(Array(20).fill(503));
     const after = await me('a-token');
     expect(after.status).toBe(200);
-    expect(after.body.id).toBe(session.id);
+    expect(after.body.id).toBe(sessionJson(bed.emulator.environmentId).id);
     expect(count()).toBe(2);
   });
 
   it('does not keep a session whose token was logged out while PingOne was answering', async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const count = await pingOneAnswering(
-      [json(200, sessionJson()), json(404, { code: 'NOT_FOUND' })],
-      gate,
-    );
+    const count = await pingOneAnswering([sessionAnswer, json(404, { code: 'NOT_FOUND' })], gate);
     const during = me('a-token').then((res) => res);
     await until(() => count() === 1);
     const logout = await signOut(bed.app, 'a-token');
@@ -248,14 +248,3 @@ describe('the session cache and a session store', () => {
     expect(written.join('\n')).not.toContain(token);
   });
 });
-
-/** A session as PingOne sends it, for answers made by hand. */
-function sessionJson() {
-  return {
-    id: 'a1b2',
-    user: { id: 'u1' },
-    activeAt: new Date().toISOString(),
-    idleTimeoutInMinutes: 30,
-    expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
-  };
-}

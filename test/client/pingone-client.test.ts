@@ -4,6 +4,7 @@ import { PingOneError, type PingSessionOptions } from '../../src';
 import { createPingOneClient } from '../../src/client/pingone-client';
 import { resolveOptions } from '../../src/config/resolve-options';
 import { startEmulator, type Emulator } from '../../src/emulator';
+import { sessionJson } from '../helpers/session-json';
 import { emulatorOptions } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
@@ -306,6 +307,68 @@ describe('failures without an answer from PingOne', () => {
     });
   });
 
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+  it.each<[string, (environmentId: string) => object]>([
+    ['a bare id and user id', () => ({ id: 's', user: { id: 'u' } })],
+    [
+      'a session whose expiresAt has passed',
+      (env) => sessionJson(env, { activeAt: ago(3_600_000), expiresAt: ago(1000) }),
+    ],
+    ['a session of another environment', () => sessionJson('6c8e1e1d-3f0e-4c86-9a60-0d4a4b3e9d21')],
+    ['a session without activeAt', (env) => sessionJson(env, { activeAt: undefined })],
+    ['a session whose expiresAt does not parse', (env) => sessionJson(env, { expiresAt: 'soon' })],
+    ['a session with an empty user id', (env) => sessionJson(env, { user: { id: '' } })],
+    [
+      'an idle timeout given as a string',
+      (env) => sessionJson(env, { idleTimeoutInMinutes: '30' }),
+    ],
+    ['a browser given as a string', (env) => sessionJson(env, { browser: 'Firefox' })],
+    ['locations that are not a list', (env) => sessionJson(env, { locations: { at: ago(0) } })],
+  ])('report %s as ERR_PINGONE_BAD_RESPONSE', async (_case, answer) => {
+    const body = JSON.stringify(answer(emulator.environmentId));
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+    await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_BAD_RESPONSE',
+    });
+  });
+
+  it('report a session served as text/html as ERR_PINGONE_BAD_RESPONSE', async () => {
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(JSON.stringify(sessionJson(emulator.environmentId)));
+    });
+    await expect(staticClient(upstream).readSession('t')).rejects.toMatchObject({
+      code: 'ERR_PINGONE_BAD_RESPONSE',
+    });
+  });
+
+  it.each([
+    ['every field, as application/hal+json', 'application/hal+json', {}],
+    [
+      'only the fields a session cannot be without',
+      'application/json; charset=UTF-8',
+      {
+        _links: undefined,
+        userAgent: undefined,
+        browser: undefined,
+        operatingSystem: undefined,
+        device: undefined,
+        locations: undefined,
+        lastSignOn: undefined,
+      },
+    ],
+  ])('take a session with %s', async (_case, type, overrides) => {
+    const body = sessionJson(emulator.environmentId, overrides);
+    upstream = await startUpstreamServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': type });
+      res.end(JSON.stringify(body));
+    });
+    await expect(staticClient(upstream).readSession('t')).resolves.toEqual(body);
+  });
+
   it('report an error status without a PingOne body as ERR_PINGONE_HTTP_STATUS', async () => {
     upstream = await startUpstreamServer((_req, res) => {
       res.writeHead(502);
@@ -355,7 +418,9 @@ describe("PingOne's answers", () => {
   });
 
   it('are cut off past 64 KiB plain: a padded session is never taken', async () => {
-    const padded = JSON.stringify({ id: 's', user: { id: 'u' }, padding: 'x'.repeat(70_000) });
+    const padded = JSON.stringify(
+      sessionJson(emulator.environmentId, { padding: 'x'.repeat(70_000) }),
+    );
     upstream = await startUpstreamServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(padded);

@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { pingSession, type LogDetails } from '../../src';
 import { sentSecrets } from '../helpers/captured-output';
+import { sessionJson } from '../helpers/session-json';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
 /*
@@ -113,13 +114,7 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string) {
     }
     case `GET /v1/environments/${ENV}/sessions/me`:
       if (req.headers.cookie !== `ST=${ST}`) return json(res, 404, { id: 'e3', code: 'NOT_FOUND' });
-      return json(res, 200, {
-        id: 'c2df5627-c9d6-46e1-8bbe-b5ace9037d5e',
-        user: { id: USER },
-        activeAt: new Date().toISOString(),
-        idleTimeoutInMinutes: 60,
-        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-      });
+      return json(res, 200, sessionJson(ENV, { user: { id: USER } }));
     default:
       return json(res, 404, { id: 'e4', code: 'NOT_FOUND' });
   }

@@ -25,7 +25,7 @@ app.use(pingSession(options));
 app.get('/me', requireSession({ loginUrl: '/login' }), (req, res) => {
   const userId: string = req.pingSession!.user.id;
   const session: PingSession | undefined = req.pingSession;
-  res.json({ userId, expiresAt: session?.expiresAt, browser: session?.browser.name });
+  res.json({ userId, expiresAt: session?.expiresAt, browser: session?.browser?.name });
 });
 
 app.use(pingSession({ signIn: { clientId: 'app', tokenEndpointAuthMethod: 'none' } }));

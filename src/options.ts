@@ -225,6 +225,7 @@ export interface LogDetails {
     | 'signin_unsupported_step'
     | 'session_store_unavailable'
     | 'session_store_recovered'
+    | 'session_store_entry_rejected'
     | 'pingone_token_lifetime_invalid'
     | 'unknown_token_budget_spent'
     | 'pingone_circuit_open'

@@ -1,5 +1,6 @@
 import type { PingSessionLogger } from '../options';
 import { isPingSession } from '../session';
+import type { LookupSeal } from './lookup-seal';
 import type { SessionStore, StoredLookup } from './session-store';
 
 /** A shared store whose calls never throw and never take longer than the timeout. */
@@ -12,12 +13,17 @@ export interface GuardedStore {
 
 /**
  * Wraps a shared store so that its outages cost at most `timeoutMs` per call and are told to the
- * logger once when they start and once when they end, rather than once per request.
+ * logger once when they start and once when they end, rather than once per request; and so that
+ * every entry holding a session is sealed on its way in and checked on its way out. An entry that
+ * fails the check was written by someone else than an instance sharing `keySecret`: it is
+ * deleted as at a sign-out, so no instance serves it and the token's user signs in again. An
+ * unsealed entry without a session (the store's sign-out marker) is taken: it can only deny.
  */
 export function guardStore(
   store: SessionStore,
   timeoutMs: number,
   logger: PingSessionLogger,
+  seal: LookupSeal,
 ): GuardedStore {
   let down = false;
 
@@ -48,10 +54,19 @@ export function guardStore(
   return {
     async get(key) {
       const value = await attempt('get', () => store.get(key));
-      return isStoredLookup(value) ? value : undefined;
+      if (value === undefined) return undefined;
+      if (isStoredLookup(value) && (value.session === null || seal.verify(key, value))) {
+        return value;
+      }
+      logger.warn('A session store entry failed its check; deleted as if signed out.', {
+        event: 'session_store_entry_rejected',
+      });
+      await attempt('delete', () => store.delete(key));
+      return undefined;
     },
     async set(key, value, ttlMs) {
-      await attempt('set', () => store.set(key, value, ttlMs));
+      const sealed = value.session === null ? value : seal.seal(key, value);
+      await attempt('set', () => store.set(key, sealed, ttlMs));
     },
     async delete(key) {
       await attempt('delete', () => store.delete(key));

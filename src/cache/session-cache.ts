@@ -5,6 +5,7 @@ import type { PingSession } from '../session';
 import { createCacheKey } from './cache-key';
 import { deepFreeze } from './deep-freeze';
 import { guardStore } from './guarded-store';
+import { createLookupSeal } from './lookup-seal';
 import { lookupLifetimeMs, sessionEndsAt } from './lookup-lifetime';
 import { MemoryStore } from './memory-store';
 import type { StoredLookup } from './session-store';
@@ -64,7 +65,15 @@ export function createSessionCache(
     ? new UnknownTokenBudget(unknownTokenBudget, logger)
     : undefined;
   const shared =
-    cache && cache.store ? guardStore(cache.store, cache.storeTimeoutMs, logger) : undefined;
+    cache && cache.store
+      ? guardStore(
+          cache.store,
+          cache.storeTimeoutMs,
+          logger,
+          // Required with a store (checked at start-up).
+          createLookupSeal(cache.keySecret!),
+        )
+      : undefined;
 
   function forgetHere(key: string): void {
     const flight = flights.get(key);

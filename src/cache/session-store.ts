@@ -9,6 +9,11 @@ export interface StoredLookup {
   validUntil: number;
   /** Epoch milliseconds when PingOne gave this answer. */
   checkedAt: number;
+  /**
+   * In a shared store: the entry's authentication tag, set by the session cache. A store keeps
+   * it as given; an entry holding a session without a valid one is refused and deleted.
+   */
+  seal?: string;
 }
 
 /**

@@ -101,6 +101,42 @@ describe('instances sharing a RedisStore', () => {
   });
 });
 
+describe('someone who can write to Redis', () => {
+  /** Sessions of two users, each looked up through `a`, so that Redis holds both entries. */
+  async function twoUsersIn(a: express.Express) {
+    const mallory = emulator.createSession({ user: 'grace' });
+    await me(a, mallory.token);
+    const [malloryKey] = await admin.keys('pingone-session:*');
+    const victim = emulator.createSession({ user: 'ada' });
+    await me(a, victim.token);
+    const victimKey = (await admin.keys('pingone-session:*')).find((key) => key !== malloryKey)!;
+    return { mallory, malloryKey: malloryKey!, victim, victimKey };
+  }
+
+  it("cannot give one user another's session by copying an entry over theirs", async () => {
+    const a = await instance('a');
+    const { mallory, malloryKey, victimKey, victim } = await twoUsersIn(a);
+    await admin.set(victimKey, (await admin.get(malloryKey))!, 'PX', 60_000);
+    const b = await instance('b');
+    const res = await me(b, victim.token);
+    expect(res.body).toEqual(victim.session);
+    expect(res.body.user.id).not.toBe(mallory.session.user.id);
+    expect(eventsOf('b')).toContain('session_store_entry_rejected');
+  });
+
+  it('cannot forge an entry: one without a valid seal is refused and deleted', async () => {
+    const a = await instance('a');
+    const { malloryKey, victimKey, victim } = await twoUsersIn(a);
+    const forged = JSON.parse((await admin.get(malloryKey))!) as Record<string, unknown>;
+    delete forged.seal;
+    await admin.set(victimKey, JSON.stringify(forged), 'PX', 60_000);
+    const b = await instance('b');
+    expect((await me(b, victim.token)).body).toEqual(victim.session);
+    const left = JSON.parse((await admin.get(victimKey))!) as { session: unknown };
+    expect(left.session).toBeNull();
+  });
+});
+
 describe('a sign-in whose steps reach different instances', () => {
   const post = (app: express.Express, fields: object, cookie?: string) => {
     const req = request(app).post('/signin').set('Sec-Fetch-Site', 'same-origin');

@@ -198,6 +198,12 @@ export interface CacheOptions {
    */
   storeTimeoutMs?: number;
   /**
+   * While this instance cannot hear other instances' sign-outs (the shared store's pub/sub is
+   * down) and for 5 s after it is back, a session is reused from memory for at most this long, so
+   * a logout on another instance meanwhile takes effect here within it. Default: `1000`.
+   */
+  unheardTtlMs?: number;
+  /**
    * When PingOne cannot be asked (down, timing out, circuit open), a session this process holds
    * that PingOne vouched for less than this long ago is served anyway, never past its
    * `expiresAt`. A trade of correctness for availability: a session ended meanwhile is accepted.
@@ -226,6 +232,8 @@ export interface LogDetails {
     | 'session_store_unavailable'
     | 'session_store_recovered'
     | 'session_store_entry_rejected'
+    | 'session_store_unheard'
+    | 'session_store_heard'
     | 'pingone_token_lifetime_invalid'
     | 'unknown_token_budget_spent'
     | 'pingone_circuit_open'
@@ -362,6 +370,7 @@ export const DEFAULTS = {
     negativeTtlMs: 5_000,
     negativeMax: 10_000,
     storeTimeoutMs: 100,
+    unheardTtlMs: 1000,
     staleIfErrorMs: 0,
   },
 } as const;

@@ -26,6 +26,8 @@ const DEFAULT_PREFIX = 'pingone-session:';
  */
 const OWN_CONNECTION = { disconnectTimeout: 0 } as const;
 const DEFAULT_SIGNED_OUT_TTL_MS = 300_000;
+/** Sign-outs kept for sending again while Redis is away; the oldest go first past this. */
+const MAX_UNDELIVERED = 10_000;
 
 class RedisStoreError extends Error {
   override readonly name = 'RedisStoreError';
@@ -47,6 +49,13 @@ export class RedisStore implements SessionStore {
   readonly #signedOutTtlMs: number;
   readonly #listeners: StoreListener[] = [];
   #subscriber: Redis | undefined;
+  /**
+   * Sign-outs that could not be written or published (Redis away), by key, with when they
+   * happened: sent again when the connection is back, so other instances still hear them.
+   */
+  readonly #undelivered = new Map<string, number>();
+  readonly #redeliver = () => void this.#deliverMissed();
+  #closed = false;
   /** Pending while the first connection attempt is under way. */
   #firstAttempt: Promise<void> | undefined;
 
@@ -79,6 +88,7 @@ export class RedisStore implements SessionStore {
     this.#client =
       client ?? new Redis(String(url), { enableOfflineQueue: false, ...OWN_CONNECTION });
     if (this.#ownsClient) this.#client.on('error', ignore);
+    this.#client.on('ready', this.#redeliver);
     if (this.#client.status === 'wait') this.#client.connect().catch(ignore);
     if (this.#client.status !== 'ready') this.#firstAttempt = this.#settled(this.#client);
   }
@@ -99,21 +109,47 @@ export class RedisStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
+    try {
+      await this.#signOut(key, this.#signedOutTtlMs);
+    } catch (error) {
+      this.#undelivered.delete(key);
+      this.#undelivered.set(key, Date.now());
+      if (this.#undelivered.size > MAX_UNDELIVERED) {
+        this.#undelivered.delete(this.#undelivered.keys().next().value!);
+      }
+      throw error;
+    }
+  }
+
+  /** Writes the signed-out marker for `ttlMs` and tells every instance, in one transaction. */
+  async #signOut(key: string, ttlMs: number): Promise<void> {
     const now = Date.now();
-    const signedOut: StoredLookup = {
-      session: null,
-      validUntil: now + this.#signedOutTtlMs,
-      checkedAt: now,
-    };
+    const signedOut: StoredLookup = { session: null, validUntil: now + ttlMs, checkedAt: now };
     const results = await (
       await this.#ready()
     )
       .multi()
-      .set(this.#prefix + key, JSON.stringify(signedOut), 'PX', this.#signedOutTtlMs)
+      .set(this.#prefix + key, JSON.stringify(signedOut), 'PX', ttlMs)
       .publish(this.#channel, key)
       .exec();
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
+  }
+
+  /**
+   * Sends again the sign-outs made while Redis was away, for what is left of their marker's
+   * time: an instance that kept a copy meanwhile drops it on hearing them.
+   */
+  async #deliverMissed(): Promise<void> {
+    for (const [key, at] of [...this.#undelivered]) {
+      const left = at + this.#signedOutTtlMs - Date.now();
+      try {
+        if (left > 0) await this.#signOut(key, left);
+        if (this.#undelivered.get(key) === at) this.#undelivered.delete(key);
+      } catch {
+        return;
+      }
+    }
   }
 
   async getFlow(key: string): Promise<string | undefined> {
@@ -141,13 +177,19 @@ export class RedisStore implements SessionStore {
       ...OWN_CONNECTION,
     });
     this.#subscriber = subscriber;
-    let connectedBefore = false;
+    // 'unknown' until the first subscription succeeds or the connection fails.
+    let hearing: 'unknown' | 'yes' | 'no' = 'unknown';
     subscriber.on('error', ignore);
     subscriber.on('ready', () => {
       subscriber.subscribe(this.#channel).then(() => {
-        if (connectedBefore) for (const each of this.#listeners) each.missed();
-        connectedBefore = true;
+        if (hearing === 'no') for (const each of this.#listeners) each.missed();
+        hearing = 'yes';
       }, ignore);
+    });
+    subscriber.on('close', () => {
+      if (hearing === 'no' || this.#closed) return;
+      hearing = 'no';
+      for (const each of this.#listeners) each.unavailable?.();
     });
     subscriber.on('message', (channel: string, key: string) => {
       if (channel === this.#channel) for (const each of this.#listeners) each.deleted(key);
@@ -156,6 +198,8 @@ export class RedisStore implements SessionStore {
 
   /** Closes the connections the store opened; a client you passed in stays open. */
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#client.off('ready', this.#redeliver);
     await Promise.all([
       this.#subscriber && closeConnection(this.#subscriber),
       this.#ownsClient && closeConnection(this.#client),

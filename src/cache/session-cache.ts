@@ -34,6 +34,13 @@ export interface SessionCache {
   forget(sessionToken: string): Promise<void>;
 }
 
+/**
+ * After the store's channel is back, sign-outs made while it was down reach this instance only
+ * when their instance re-publishes them (on its own reconnection): until then, memory is trusted
+ * only briefly.
+ */
+const HEARD_AGAIN_GRACE_MS = 5000;
+
 /** Reads a session from PingOne; rejects when PingOne could not say. */
 export type ReadSession = (sessionToken: string) => Promise<PingSession | null>;
 
@@ -85,14 +92,34 @@ export function createSessionCache(
     negatives?.delete(key);
   }
 
+  /** Until then, sign-outs of other instances may go unheard: memory is trusted only briefly. */
+  let unheardUntil = 0;
+  const forgetAll = () => {
+    for (const flight of flights.values()) flight.forgotten = true;
+    flights.clear();
+    memory?.clear();
+    negatives?.clear();
+  };
+
   if (cache && cache.store?.subscribe) {
     cache.store.subscribe({
       deleted: forgetHere,
       missed() {
-        for (const flight of flights.values()) flight.forgotten = true;
-        flights.clear();
-        memory?.clear();
-        negatives?.clear();
+        forgetAll();
+        if (unheardUntil === Infinity) {
+          logger.info("Hearing other instances' sign-outs again.", {
+            event: 'session_store_heard',
+          });
+        }
+        unheardUntil = Date.now() + HEARD_AGAIN_GRACE_MS;
+      },
+      unavailable() {
+        forgetAll();
+        unheardUntil = Infinity;
+        logger.warn(
+          "Cannot hear other instances' sign-outs; sessions are reused from memory only briefly.",
+          { event: 'session_store_unheard', unheardTtlMs: cache.unheardTtlMs },
+        );
       },
     });
   }
@@ -135,8 +162,13 @@ export function createSessionCache(
 
   function keep(key: string, entry: StoredLookup, ttl: number): void {
     if (!cache) return;
-    if (entry.session === null) negatives!.set(key, entry, ttl);
-    else memory!.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
+    if (entry.session === null) return negatives!.set(key, entry, ttl);
+    const now = Date.now();
+    if (now < unheardUntil && ttl > cache.unheardTtlMs) {
+      const brief = { ...entry, validUntil: Math.min(entry.validUntil, now + cache.unheardTtlMs) };
+      return memory!.set(key, brief, cache.unheardTtlMs);
+    }
+    memory!.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
   }
 
   async function fly(

@@ -44,6 +44,11 @@ export interface SessionStore extends Partial<FlowStore> {
 export interface StoreListener {
   /** Some instance deleted this key. */
   deleted(key: string): void;
-  /** Deletions may have been missed (the channel was down): forget every local entry. */
+  /** Deletions may have been missed (the channel was down and is back): forget every local entry. */
   missed(): void;
+  /**
+   * Deletions cannot be heard for now (the channel is down): trust local entries only briefly.
+   * `missed` follows once the channel is back.
+   */
+  unavailable?(): void;
 }

@@ -75,6 +75,7 @@ export interface ResolvedCache {
   /** Secret: never log or serialize it. */
   keySecret: string | undefined;
   storeTimeoutMs: number;
+  unheardTtlMs: number;
   staleIfErrorMs: number;
 }
 
@@ -173,6 +174,7 @@ const CACHE_OPTION_NAMES: readonly (keyof CacheOptions)[] = [
   'store',
   'keySecret',
   'storeTimeoutMs',
+  'unheardTtlMs',
   'staleIfErrorMs',
 ];
 const RETRY_OPTION_NAMES: readonly (keyof RetryOptions)[] = [
@@ -463,6 +465,7 @@ function resolveCache(cache: PingSessionOptions['cache']): ResolvedCache | false
     store,
     keySecret: checkKeySecret(given.keySecret, store !== undefined),
     storeTimeoutMs: number('storeTimeoutMs', 1, 10_000),
+    unheardTtlMs: number('unheardTtlMs', 1, 60_000),
     staleIfErrorMs: number('staleIfErrorMs', 0, 86_400_000),
   };
   return unlisted(resolved, 'keySecret');

@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
 import { emulatorOptions, signInOptions, signOut } from '../helpers/test-bed';
 import { startRedisServer, subscriberCount, type RedisServer } from '../helpers/redis-server';
-import { until } from '../helpers/wait';
+import { sleep, until } from '../helpers/wait';
 
 const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
 const CHANNEL = 'pingone-session:signed-out';
@@ -208,7 +208,16 @@ describe('instances whose Redis goes away', () => {
 
     expect(failures).toEqual([]);
     for (const name of ['a', 'b']) {
-      expect(eventsOf(name)).toEqual(['session_store_unavailable', 'session_store_recovered']);
+      // Two connections, each telling its own story, in whichever order they notice.
+      const events = eventsOf(name);
+      expect(events.filter((event) => !event.includes('heard'))).toEqual([
+        'session_store_unavailable',
+        'session_store_recovered',
+      ]);
+      expect(events.filter((event) => event.includes('heard'))).toEqual([
+        'session_store_unheard',
+        'session_store_heard',
+      ]);
     }
     const { token } = emulator.createSession();
     await me(a, token);
@@ -225,6 +234,53 @@ describe('instances whose Redis goes away', () => {
     await until(async () => (await subscribers()) === 1);
     await me(a, token);
     expect(reads()).toBe(2);
+  });
+
+  it('refuse a token logged out on another instance during the outage within about unheardTtlMs', async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const { token, session } = emulator.createSession();
+    expect((await me(a, token)).body).toEqual(session);
+    await redis.kill();
+    try {
+      await until(() => eventsOf('a').includes('session_store_unheard'));
+      expect((await me(a, token)).body).toEqual(session);
+      expect((await signOut(b, token)).status).toBe(204);
+      const loggedOutAt = Date.now();
+      await until(async () => (await me(a, token)).body === null);
+      expect(Date.now() - loggedOutAt).toBeLessThan(1500);
+    } finally {
+      await redis.restart();
+    }
+  });
+
+  it('reuse a session from memory for only unheardTtlMs while they cannot hear sign-outs', async () => {
+    const a = await instance('a');
+    const { token } = emulator.createSession();
+    await redis.kill();
+    try {
+      await until(() => eventsOf('a').includes('session_store_unheard'));
+      await me(a, token);
+      await me(a, token);
+      expect(reads()).toBe(1);
+      await sleep(1100);
+      await me(a, token);
+      expect(reads()).toBe(2);
+    } finally {
+      await redis.restart();
+    }
+  });
+
+  it('send a sign-out made while Redis was away again once it is back', async () => {
+    const a = await instance('a');
+    const { token } = emulator.createSession();
+    await me(a, token);
+    await redis.kill();
+    expect((await signOut(a, token)).status).toBe(204);
+    await redis.restart();
+    await until(async () => (await admin.keys('pingone-session:*')).length === 1);
+    const [key] = await admin.keys('pingone-session:*');
+    expect(JSON.parse((await admin.get(key!))!)).toMatchObject({ session: null });
+    expect(await admin.pttl(key!)).toBeGreaterThan(290_000);
   });
 
   it('keep answering within the store timeout while Redis hangs', async () => {
@@ -247,7 +303,7 @@ describe('instances whose Redis goes away', () => {
       const app = await instance('a', { redisAway: true });
       const { token, session } = emulator.createSession();
       expect((await me(app, token)).body).toEqual(session);
-      expect(eventsOf('a')).toEqual(['session_store_unavailable']);
+      expect(eventsOf('a')).toEqual(['session_store_unheard', 'session_store_unavailable']);
     } finally {
       await redis.restart();
     }

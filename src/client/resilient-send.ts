@@ -126,7 +126,15 @@ export function createResilientSend(
       await waitOutPause(lane, request.operation, deadline);
       // What is left of the deadline after queueing and pausing bounds the attempt.
       const timeoutMs = Math.max(1, Math.min(request.timeoutMs, deadline - Date.now()));
-      const call = () => send({ ...request, timeoutMs });
+      const call = async () => {
+        try {
+          return await send({ ...request, timeoutMs });
+        } catch (error) {
+          // An attempt cut short by the caller's deadline says nothing about PingOne.
+          if (timeoutMs < request.timeoutMs && isTimeout(error)) cutShort.add(error);
+          throw error;
+        }
+      };
       const response = await (lane.breaker ? lane.breaker.execute(call) : call());
       if (response.status === 429) pause(lane, response);
       return response;
@@ -229,8 +237,15 @@ function backoffMs(
   return Math.max(jittered, asked ?? 0);
 }
 
+/** Timeouts of attempts that the call's deadline, not `timeoutMs`, cut short. */
+const cutShort = new WeakSet<object>();
+
+function isTimeout(error: unknown): error is PingOneError {
+  return error instanceof PingOneError && error.code === TRANSPORT_ERROR_CODES.timeout;
+}
+
 function isTransientError(error: Error): boolean {
-  return error instanceof PingOneError && TRANSIENT_ERRORS.has(error.code);
+  return error instanceof PingOneError && TRANSIENT_ERRORS.has(error.code) && !cutShort.has(error);
 }
 
 /** Transient answers count as PingOne failing, except `429`: PingOne is fine, we are too many. */

@@ -53,6 +53,7 @@ describe('defaults', () => {
       ttlMs: 30_000,
       negativeTtlMs: 5_000,
       negativeMax: 10_000,
+      unheardTtlMs: 1000,
       store: undefined,
       storeTimeoutMs: 100,
       staleIfErrorMs: 0,

@@ -1,0 +1,281 @@
+/*
+ * Floods and soaks of issue 14, with the numbers SECURITY.md and the README quote.
+ * `npm run soak` runs them at full size and prints a table; test/middleware/flood.test.ts runs
+ * them smaller and asserts the bounds. Everything is real: an emulator on a loopback port, an
+ * Express app on another, HTTP over keep-alive sockets.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { pingSession, type LogDetails, type PingSessionOptions } from '../src';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator';
+import { emulatorOptions } from '../test/helpers/test-bed';
+
+interface Rig {
+  emulator: Emulator;
+  events: LogDetails[];
+  /** GET /me with this token, from this address (X-Forwarded-For; the app trusts it). */
+  me(token: string, from?: string): Promise<{ status: number; body: string }>;
+  logout(token: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function startRig(
+  options: PingSessionOptions,
+  emulatorSettings: EmulatorOptions = {},
+  sockets = 100,
+): Promise<Rig> {
+  const emulator = await startEmulator(emulatorSettings);
+  const events: LogDetails[] = [];
+  const log = (_message: string, details: LogDetails) => void events.push(details);
+  const app = express();
+  app.set('trust proxy', true);
+  app.use(
+    pingSession({ ...emulatorOptions(emulator), logger: { warn: log, info: log }, ...options }),
+  );
+  app.get('/me', (req, res) => res.json(req.pingSession?.id ?? null));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+
+  const send = (method: string, path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  return {
+    emulator,
+    events,
+    me: (token, from) =>
+      send('GET', '/me', { Cookie: `ST=${token}`, ...(from ? { 'X-Forwarded-For': from } : {}) }),
+    logout: async (token) =>
+      (await send('POST', '/logout', { Cookie: `ST=${token}`, 'Sec-Fetch-Site': 'same-origin' }))
+        .status,
+    async close() {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await emulator.close();
+    },
+  };
+}
+
+/** Runs `loops` loops at once, handing out running numbers until `more(n)` is false. */
+async function inLoops(
+  loops: number,
+  more: (n: number) => boolean,
+  step: (n: number) => Promise<void>,
+) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: loops }, async () => {
+      for (let n = next++; more(n); n = next++) await step(n);
+    }),
+  );
+}
+
+const reads = (emulator: Emulator) => emulator.counts().sessionReads;
+const address = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+const count = (events: LogDetails[], event: LogDetails['event']) =>
+  events.filter((details) => details.event === event).length;
+
+export interface FloodReport {
+  requests: number;
+  clients: number;
+  pingOneReads: number;
+  /** What the unknown-token budget allows in the time taken: burst + refill, per client. */
+  budgetBound: number;
+  /** Signed-in users, cached before the flood, that needed a PingOne read again after it. */
+  usersEvicted: number;
+  elapsedMs: number;
+}
+
+/**
+ * `requests` requests, each with a new made-up `ST`, from `clients` addresses, against an app
+ * with the default options; `users` signed-in users were looked up (so cached) just before.
+ */
+export async function madeUpTokenFlood(settings: {
+  requests: number;
+  clients: number;
+  users: number;
+}): Promise<FloodReport> {
+  const rig = await startRig({});
+  try {
+    const users = Array.from({ length: settings.users }, () => rig.emulator.createSession().token);
+    for (const [i, token] of users.entries()) await rig.me(token, address(1_000_000 + i));
+    const before = reads(rig.emulator);
+    const started = Date.now();
+    await inLoops(
+      100,
+      (n) => n < settings.requests,
+      async (n) => void (await rig.me(`made-up-${n}`, address(n % settings.clients))),
+    );
+    const elapsedMs = Date.now() - started;
+    const pingOneReads = reads(rig.emulator) - before;
+    for (const [i, token] of users.entries()) await rig.me(token, address(1_000_000 + i));
+    return {
+      requests: settings.requests,
+      clients: settings.clients,
+      pingOneReads,
+      budgetBound: settings.clients * Math.ceil(30 + (60 * elapsedMs) / 60_000),
+      usersEvicted: reads(rig.emulator) - before - pingOneReads,
+      elapsedMs,
+    };
+  } finally {
+    await rig.close();
+  }
+}
+
+export interface RateLimitedFloodReport {
+  floodRequests: number;
+  logouts: number;
+  /** Logouts answered 204. */
+  logoutsAnswered: number;
+  /** Their sessions, reset at PingOne afterwards. */
+  logoutsReachedPingOne: number;
+  /** Breakers opened, by lane. */
+  breakerOpened: Record<string, number>;
+}
+
+/**
+ * `loops` attacker loops with made-up tokens, each from its own address (so no budget stops
+ * them), for `durationMs`, against PingOne limiting session reads to `readsPerSecond`; meanwhile
+ * `logouts` signed-in users sign out, one after another.
+ */
+export async function rateLimitedFlood(settings: {
+  durationMs: number;
+  loops: number;
+  readsPerSecond: number;
+  logouts: number;
+}): Promise<RateLimitedFloodReport> {
+  const rig = await startRig({}, { sessionReadsPerSecond: settings.readsPerSecond });
+  try {
+    const users = Array.from(
+      { length: settings.logouts },
+      () => rig.emulator.createSession().token,
+    );
+    const ends = Date.now() + settings.durationMs;
+    const flood = inLoops(
+      settings.loops,
+      () => Date.now() < ends,
+      async (n) => void (await rig.me(`made-up-${n}`, address(n))),
+    );
+    let logoutsAnswered = 0;
+    for (const token of users) {
+      await new Promise((resolve) => setTimeout(resolve, settings.durationMs / (users.length + 1)));
+      if ((await rig.logout(token)) === 204) logoutsAnswered += 1;
+    }
+    await flood;
+    const breakerOpened: Record<string, number> = {};
+    for (const details of rig.events) {
+      if (details.event !== 'pingone_circuit_open') continue;
+      const lane = String(details.lane);
+      breakerOpened[lane] = (breakerOpened[lane] ?? 0) + 1;
+    }
+    return {
+      floodRequests: reads(rig.emulator),
+      logouts: users.length,
+      logoutsAnswered,
+      logoutsReachedPingOne: users.filter((t) => rig.emulator.sessionState(t) === 'reset').length,
+      breakerOpened,
+    };
+  } finally {
+    await rig.close();
+  }
+}
+
+export interface FaultSoakReport {
+  durationMs: number;
+  lookups: number;
+  lookupsFailed: number;
+  logouts: number;
+  logoutsFailed: number;
+  breakerOpened: number;
+  pingOneCallsFailed: number;
+}
+
+/**
+ * `loops` users for `durationMs`, each reading its session with the cache off (every request a
+ * PingOne call) and signing out and in again every 20 requests, against a PingOne failing
+ * `faultRate` of session calls with 500: the breaker must not take a failure rate for an outage.
+ */
+export async function faultSoak(settings: {
+  durationMs: number;
+  loops: number;
+  faultRate: number;
+}): Promise<FaultSoakReport> {
+  const rig = await startRig(
+    { cache: false, unknownTokenBudget: false },
+    { faults: [{ status: 500, rate: settings.faultRate }] },
+  );
+  try {
+    let lookups = 0;
+    let lookupsFailed = 0;
+    let logouts = 0;
+    let logoutsFailed = 0;
+    const ends = Date.now() + settings.durationMs;
+    await Promise.all(
+      Array.from({ length: settings.loops }, async () => {
+        let token = rig.emulator.createSession().token;
+        for (let n = 1; Date.now() < ends; n += 1) {
+          if (n % 20 === 0) {
+            logouts += 1;
+            if ((await rig.logout(token)) !== 204) logoutsFailed += 1;
+            token = rig.emulator.createSession().token;
+          } else {
+            lookups += 1;
+            if ((await rig.me(token)).status !== 200) lookupsFailed += 1;
+          }
+        }
+      }),
+    );
+    return {
+      durationMs: settings.durationMs,
+      lookups,
+      lookupsFailed,
+      logouts,
+      logoutsFailed,
+      breakerOpened: count(rig.events, 'pingone_circuit_open'),
+      pingOneCallsFailed: rig.emulator.requests.filter((r) => r.fault).length,
+    };
+  } finally {
+    await rig.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: string[] = [];
+  const row = (name: string, report: object) => {
+    rows.push(`| ${name} | ${JSON.stringify(report).replace(/"/g, '').replace(/,/g, ', ')} |`);
+    console.error(rows.at(-1));
+  };
+  row(
+    '20 000 made-up tokens, one client, 200 users cached',
+    await madeUpTokenFlood({ requests: 20_000, clients: 1, users: 200 }),
+  );
+  row(
+    '20 000 made-up tokens, 1 000 clients, 200 users cached',
+    await madeUpTokenFlood({ requests: 20_000, clients: 1000, users: 200 }),
+  );
+  row(
+    '100 loops for 20 s, PingOne at 100 reads/s, 20 logouts',
+    await rateLimitedFlood({ durationMs: 20_000, loops: 100, readsPerSecond: 100, logouts: 20 }),
+  );
+  for (let run = 1; run <= 3; run += 1) {
+    row(
+      `60 s soak, 10% of PingOne calls failing, run ${run}`,
+      await faultSoak({ durationMs: 60_000, loops: 50, faultRate: 0.1 }),
+    );
+  }
+  console.log(['| scenario | measured |', '| --- | --- |', ...rows].join('\n'));
+}
+
+if (require.main === module) void main();

@@ -203,7 +203,7 @@ export interface FaultSoakReport {
 }
 
 /**
- * `loops` users for `durationMs`, each reading its session with the cache off (every request a
+ * `loops` users for `durationMs` (or `maxLookups`), each reading its session with the cache off (every request a
  * PingOne call) and signing out and in again every 20 requests, against a PingOne failing
  * `faultRate` of session calls with 500: the breaker must not take a failure rate for an outage.
  */
@@ -211,6 +211,8 @@ export async function faultSoak(settings: {
   durationMs: number;
   loops: number;
   faultRate: number;
+  /** Stop early after this many lookups: a fixed amount of work on a busy machine. */
+  maxLookups?: number;
 }): Promise<FaultSoakReport> {
   const rig = await startRig(
     { cache: false, unknownTokenBudget: false },
@@ -225,7 +227,8 @@ export async function faultSoak(settings: {
     await Promise.all(
       Array.from({ length: settings.loops }, async () => {
         let token = rig.emulator.createSession().token;
-        for (let n = 1; Date.now() < ends; n += 1) {
+        const going = () => Date.now() < ends && lookups < (settings.maxLookups ?? Infinity);
+        for (let n = 1; going(); n += 1) {
           if (n % 20 === 0) {
             logouts += 1;
             if ((await rig.logout(token)) !== 204) logoutsFailed += 1;

@@ -215,7 +215,7 @@ export async function faultSoak(settings: {
   maxLookups?: number;
 }): Promise<FaultSoakReport> {
   const rig = await startRig(
-    { cache: false, unknownTokenBudget: false },
+    { cache: false, unknownTokenBudget: false, onUpstreamError: 'fail-closed' },
     { faults: [{ status: 500, rate: settings.faultRate }] },
   );
   try {

@@ -24,3 +24,4 @@ export type {
   UnknownTokenBudgetOptions,
 } from './options';
 export type * from './session';
+export type { PingSessionStatus } from './middleware/request-session';

@@ -91,11 +91,14 @@ export interface PingSessionOptions {
    */
   unknownTokenBudget?: UnknownTokenBudgetOptions | false;
   /**
-   * What to do when PingOne cannot say whether a session is valid (down, timing out, erroring).
-   * `'fail-closed'` answers `503` with a JSON error; `'fail-open'` goes on with no session.
-   * Default: `'fail-closed'`.
+   * What to do when PingOne cannot say whether a session is valid (down, timing out, erroring,
+   * rate-limiting, misconfigured). `'degrade'`: the request goes on without a session and with
+   * `req.pingSessionStatus` `'unavailable'`; public pages work and `requireSession()` answers
+   * `503` with `Retry-After`. `'fail-closed'`: every route with a session cookie answers `503`.
+   * `'fail-open'`: as if there were no session (`requireSession()` answers `401` or redirects).
+   * Default: `'degrade'`.
    */
-  onUpstreamError?: 'fail-closed' | 'fail-open';
+  onUpstreamError?: 'degrade' | 'fail-closed' | 'fail-open';
   /** The logout route, or `false` for none. Default: `POST /logout`. */
   logout?: LogoutOptions | false;
   /**
@@ -330,7 +333,7 @@ export const DEFAULTS = {
   maxTokenLength: 4096,
   cookiePath: '/',
   timeoutMs: 5000,
-  onUpstreamError: 'fail-closed',
+  onUpstreamError: 'degrade',
   signIn: {
     scope: 'openid',
     path: '/signin',

@@ -109,7 +109,7 @@ export interface ResolvedOptions {
   cookieDomain: string | undefined;
   cookiePath: string;
   timeoutMs: number;
-  onUpstreamError: 'fail-closed' | 'fail-open';
+  onUpstreamError: 'degrade' | 'fail-closed' | 'fail-open';
   retry: ResolvedRetry | false;
   circuitBreaker: ResolvedCircuitBreaker | false;
   maxConcurrentUpstream: number;
@@ -240,7 +240,7 @@ export function resolveOptions(
     onUpstreamError: checkOneOf(
       'onUpstreamError',
       options.onUpstreamError ?? DEFAULTS.onUpstreamError,
-      ['fail-closed', 'fail-open'],
+      ['degrade', 'fail-closed', 'fail-open'],
       'ERR_PINGONE_ON_UPSTREAM_ERROR',
     ),
     retry: resolveRetry(options.retry),

@@ -25,3 +25,15 @@ export function sendError(
     .set('Cache-Control', 'no-store')
     .json({ error, ...more });
 }
+
+/**
+ * How long a client is asked to wait when PingOne cannot be asked: about a breaker's cool-down
+ * or a rate-limit pause, short enough that a person retrying by hand is not held up.
+ */
+const RETRY_AFTER_SECONDS = 5;
+
+/** `503 {"error":"pingone_unavailable"}` with `Retry-After`. */
+export function sendUnavailable(res: Response): void {
+  res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  sendError(res, 503, 'pingone_unavailable');
+}

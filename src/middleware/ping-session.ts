@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createSessionCache } from '../cache/session-cache';
 import { createPingOneClient } from '../client/pingone-client';
 import { resolveOptions } from '../config/resolve-options';
-import { sendError } from '../http/send-error';
+import { sendUnavailable } from '../http/send-error';
 import { createSessionTokenReader } from '../http/session-token';
 import { createLogoutRoute } from '../logout/logout-route';
 import { DEFAULTS, type PingSessionOptions } from '../options';
@@ -15,7 +15,11 @@ import { createFlowRecords } from '../signin/flow-records';
 import { flowStoreFor } from '../signin/flow-store-for';
 import type { PingSignInState } from '../signin/sign-in-state';
 import { createSignInRoute } from '../signin/signin-route';
-import { setRequestSession } from './request-session';
+import {
+  setRequestSession,
+  setRequestUnavailable,
+  type PingSessionStatus,
+} from './request-session';
 
 declare global {
   // Declaration merging is how Express lets libraries type what they add to a request.
@@ -27,6 +31,12 @@ declare global {
        * when there is no cookie or PingOne has no valid session for it.
        */
       pingSession?: PingSession;
+      /**
+       * What `pingSession()` concluded: `'valid'` (a session), `'none'` (no cookie, or PingOne has
+       * no session for it) or `'unavailable'` (PingOne could not be asked; `onUpstreamError`
+       * `'degrade'`). `undefined` when `pingSession()` did not run.
+       */
+      pingSessionStatus?: PingSessionStatus;
       /**
        * On `GET` of the sign-in path (with `signIn` on): the step a sign-in page should show.
        * `undefined` elsewhere.
@@ -96,8 +106,9 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
         next();
       },
       () => {
-        if (onUpstreamError !== 'fail-open') return sendError(res, 503, 'pingone_unavailable');
-        setRequestSession(req, undefined);
+        if (onUpstreamError === 'fail-closed') return sendUnavailable(res);
+        if (onUpstreamError === 'degrade') setRequestUnavailable(req);
+        else setRequestSession(req, undefined);
         next();
       },
     );

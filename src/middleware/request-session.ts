@@ -10,7 +10,12 @@ import type { PingSession } from '../session';
  * and `pingSession` is an accessor on Express's shared request prototype (the one every app's,
  * and every mounted sub-app's, request prototype inherits from), installed once.
  */
-const sessions = new WeakMap<object, PingSession | undefined>();
+const sessions = new WeakMap<object, PingSession | undefined | typeof UNAVAILABLE>();
+/** Kept in place of a session when PingOne could not say: one map serves both accessors. */
+const UNAVAILABLE = Symbol('unavailable');
+
+/** What `pingSession()` concluded about a request: `req.pingSessionStatus`. */
+export type PingSessionStatus = 'none' | 'valid' | 'unavailable';
 /** Request prototypes (one per app) whose chain is known to carry the accessor. */
 const readyPrototypes = new WeakSet<object>();
 
@@ -18,10 +23,19 @@ const accessor: PropertyDescriptor = {
   configurable: true,
   enumerable: false,
   get(this: object) {
-    return sessions.get(this);
+    const value = sessions.get(this);
+    return value === UNAVAILABLE ? undefined : value;
   },
   set(this: object, value: PingSession | undefined) {
     sessions.set(this, value);
+  },
+};
+
+const statusAccessor: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: object) {
+    return sessionStatusOf(this);
   },
 };
 
@@ -33,15 +47,25 @@ export function setRequestSession(req: Request, session: PingSession | undefined
     const shared = sharedRequestPrototype(own);
     if (!Object.hasOwn(shared, 'pingSession')) {
       Object.defineProperty(shared, 'pingSession', accessor);
+      Object.defineProperty(shared, 'pingSessionStatus', statusAccessor);
     }
     readyPrototypes.add(own);
   }
   sessions.set(req, session);
 }
 
-/** Whether `pingSession()` looked at this request. */
-export function wasChecked(req: Request): boolean {
-  return sessions.has(req);
+/** Records that PingOne could not say whether the request's token has a session. */
+export function setRequestUnavailable(req: Request): void {
+  setRequestSession(req, undefined);
+  sessions.set(req, UNAVAILABLE);
+}
+
+/** `undefined` when `pingSession()` did not look at this request. */
+export function sessionStatusOf(req: object): PingSessionStatus | undefined {
+  const value = sessions.get(req);
+  if (value === UNAVAILABLE) return 'unavailable';
+  if (value !== undefined) return 'valid';
+  return sessions.has(req) ? 'none' : undefined;
 }
 
 /**

@@ -2,15 +2,17 @@ import type { RequestHandler } from 'express';
 import { ConfigError } from '../errors';
 import { isBrowserNavigation } from '../http/navigation';
 import { toSafeRelativePath } from '../http/return-to';
-import { sendError } from '../http/send-error';
+import { sendError, sendUnavailable } from '../http/send-error';
 import { checkKnownKeys, toAbsoluteHttpUrl } from '../config/validations';
 import type { RequireSessionOptions } from '../options';
-import { wasChecked } from './request-session';
+import { sessionStatusOf } from './request-session';
 
 /**
  * Lets a request through only with a valid PingOne session. Without one: browser navigations go
  * to `loginUrl` (when set) with `returnTo`, everything else gets `401 {"error":"unauthenticated"}`.
- * Mount it after `pingSession()`.
+ * When PingOne could not be asked (`pingSessionStatus` `'unavailable'`): `503
+ * {"error":"pingone_unavailable"}` with `Retry-After`, never a sign-in redirect, which would tell
+ * a signed-in user they were signed out. Mount it after `pingSession()`.
  */
 export function requireSession(options: RequireSessionOptions = {}): RequestHandler {
   checkKnownKeys('requireSession()', options, ['loginUrl']);
@@ -19,9 +21,11 @@ export function requireSession(options: RequireSessionOptions = {}): RequestHand
 
   return function requireSessionMiddleware(req, res, next) {
     if (req.pingSession !== undefined) return next();
-    if (!wasChecked(req)) {
+    const status = sessionStatusOf(req);
+    if (status === undefined) {
       return next(new Error('requireSession() needs pingSession() mounted before it.'));
     }
+    if (status === 'unavailable') return sendUnavailable(res);
     res.set('Cache-Control', 'no-store');
     if (loginUrl !== undefined && isBrowserNavigation(req)) {
       // Only a path on this site goes into returnTo, so the sign-in page cannot be made to send

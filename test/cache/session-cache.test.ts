@@ -186,7 +186,9 @@ describe('the session cache against a PingOne that answers late or fails', () =>
       reads += 1;
       void gate.then(() => answer(res));
     });
-    bed = await startTestBed({ pingSession: { apiPath: `${upstream.url}/v1` } });
+    bed = await startTestBed({
+      pingSession: { apiPath: `${upstream.url}/v1`, onUpstreamError: 'fail-closed' },
+    });
     return () => reads;
   }
 

@@ -19,7 +19,14 @@ const logger = { warn: record, info: record };
 async function bedWith(options: PingSessionOptions = {}, ...faults: EmulatorFault[]) {
   events = [];
   bed = await startTestBed({
-    pingSession: { cache: false, logger, retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...options },
+    // fail-closed: every failure to ask PingOne shows as 503 on /me.
+    pingSession: {
+      cache: false,
+      logger,
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
+      onUpstreamError: 'fail-closed',
+      ...options,
+    },
     emulator: { faults },
   });
   return bed.emulator.createSession();
@@ -307,7 +314,12 @@ describe('a flood of made-up tokens from many addresses, which PingOne rate-limi
   it('neither trips nor starves sign-outs: every one reaches PingOne', async () => {
     events = [];
     bed = await startTestBed({
-      pingSession: { cache: false, logger, retry: { budgetMs: 1500 } },
+      pingSession: {
+        cache: false,
+        logger,
+        retry: { budgetMs: 1500 },
+        onUpstreamError: 'fail-closed',
+      },
       emulator: { sessionReadsPerSecond: 20 },
     });
     // From 400 addresses, so that no client's unknown-token budget runs out: only the lanes

@@ -42,7 +42,7 @@ describe('defaults', () => {
       cookiePath: '/',
       cookieDomain: undefined,
       timeoutMs: 5000,
-      onUpstreamError: 'fail-closed',
+      onUpstreamError: 'degrade',
       logout: { path: '/logout', returnTo: '/', clearCookies: [] },
     });
   });

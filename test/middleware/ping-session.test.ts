@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import request from 'supertest';
-import { pingSession } from '../../src';
+import { pingSession, requireSession, type PingSessionOptions } from '../../src';
 import { emulatorOptions, signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
@@ -127,29 +127,80 @@ describe('pingSession() when PingOne fails', () => {
   let upstream: UpstreamServer;
   afterEach(() => upstream.close());
 
-  async function appAgainstFailingPingOne(onUpstreamError?: 'fail-open' | 'fail-closed') {
+  async function appAgainstFailingPingOne(onUpstreamError?: PingSessionOptions['onUpstreamError']) {
     upstream = await startUpstreamServer((_req, res) => {
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"id":"x","code":"UNEXPECTED_ERROR","message":"Internal error"}');
     });
-    bed = await startTestBed({ pingSession: { apiPath: `${upstream.url}/v1`, onUpstreamError } });
+    bed = await startTestBed({
+      pingSession: { apiPath: `${upstream.url}/v1`, onUpstreamError, retry: false },
+    });
+    bed.app.get('/status', (req, res) => res.json(req.pingSessionStatus ?? null));
+    bed.app.get('/account', requireSession({ loginUrl: '/login' }), (_req, res) => res.end());
     return bed.app;
   }
 
-  it('answers 503 pingone_unavailable with no-store by default (fail-closed)', async () => {
-    const app = await appAgainstFailingPingOne();
+  describe('by default (degrade)', () => {
+    it('lets public pages answer, with no session and the status unavailable', async () => {
+      const app = await appAgainstFailingPingOne();
+      const me = await request(app).get('/me').set('Cookie', 'ST=some-token');
+      expect([me.status, me.body]).toEqual([200, null]);
+      const status = await request(app).get('/status').set('Cookie', 'ST=some-token');
+      expect(status.body).toBe('unavailable');
+    });
+
+    it('answers protected routes 503 pingone_unavailable with Retry-After, never 401', async () => {
+      const app = await appAgainstFailingPingOne();
+      const res = await request(app).get('/private').set('Cookie', 'ST=some-token');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ error: 'pingone_unavailable' });
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.text).not.toContain('some-token');
+    });
+
+    it('never sends a browser to sign in again: a signed-in user was not signed out', async () => {
+      const app = await appAgainstFailingPingOne();
+      const res = await request(app)
+        .get('/account')
+        .set('Cookie', 'ST=some-token')
+        .set('Sec-Fetch-Mode', 'navigate');
+      expect(res.status).toBe(503);
+      expect(res.headers.location).toBeUndefined();
+    });
+  });
+
+  it('answers every route 503 with Retry-After under fail-closed', async () => {
+    const app = await appAgainstFailingPingOne('fail-closed');
     const res = await request(app).get('/me').set('Cookie', 'ST=some-token');
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ error: 'pingone_unavailable' });
+    expect(res.headers['retry-after']).toBe('5');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.text).not.toContain('some-token');
   });
 
-  it('goes on with no session under fail-open', async () => {
+  it('goes on as if there were no session under fail-open', async () => {
     const app = await appAgainstFailingPingOne('fail-open');
-    const res = await request(app).get('/me').set('Cookie', 'ST=some-token');
-    expect(res.status).toBe(200);
-    expect(res.body).toBeNull();
+    expect((await request(app).get('/me').set('Cookie', 'ST=some-token')).body).toBeNull();
+    expect((await request(app).get('/status').set('Cookie', 'ST=some-token')).body).toBe('none');
+    expect((await request(app).get('/private').set('Cookie', 'ST=some-token')).status).toBe(401);
+  });
+});
+
+describe('req.pingSessionStatus', () => {
+  beforeEach(async () => {
+    bed = await startTestBed();
+    bed.app.get('/status', (req, res) => res.json(req.pingSessionStatus ?? null));
+  });
+
+  it('is valid with a session', async () => {
+    const { token } = bed.emulator.createSession();
+    expect((await request(bed.app).get('/status').set('Cookie', `ST=${token}`)).body).toBe('valid');
+  });
+
+  it('is none for a token PingOne does not know, and without a cookie', async () => {
+    expect((await request(bed.app).get('/status').set('Cookie', 'ST=unknown')).body).toBe('none');
+    expect((await request(bed.app).get('/status')).body).toBe('none');
   });
 });
 

@@ -6,6 +6,7 @@ import {
   pingSession,
   requireSession,
   type PingSession,
+  type PingSessionStatus,
   type PingSessionOptions,
   type PingSignInState,
   type SignInErrorCode,
@@ -26,6 +27,10 @@ app.get('/me', requireSession({ loginUrl: '/login' }), (req, res) => {
   const userId: string = req.pingSession!.user.id;
   const session: PingSession | undefined = req.pingSession;
   res.json({ userId, expiresAt: session?.expiresAt, browser: session?.browser?.name });
+});
+app.get('/', (req, res) => {
+  const status: PingSessionStatus | undefined = req.pingSessionStatus;
+  res.send(status === 'unavailable' ? 'We cannot check your sign-in right now.' : 'Hello');
 });
 
 app.use(pingSession({ signIn: { clientId: 'app', tokenEndpointAuthMethod: 'none' } }));

@@ -64,7 +64,9 @@ export class RedisStore implements SessionStore {
     if ((client === undefined) === (url === undefined)) {
       throw new ConfigError(
         'ERR_PINGONE_REDIS_STORE',
-        'RedisStore needs either client (an ioredis client) or url (redis://…), not both.',
+        client === undefined
+          ? 'RedisStore needs client (an ioredis client) or url (redis://…); neither was given.'
+          : 'RedisStore needs either client (an ioredis client) or url (redis://…), not both.',
       );
     }
     // Duck-typed: an app may hold a client from another copy of ioredis than this package's.

@@ -7,7 +7,8 @@ import { isRegion, REGIONS } from './regions';
 
 /*
  * One named check per misconfiguration. Each throws a ConfigError whose code names the option and
- * whose message says what to do. Option values are never echoed: some of them are secrets.
+ * whose message says what to do. Only values that are never secret (a region, an environment ID,
+ * a base URL) are shown as received; credentials, keys and tokens never are.
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,23 +55,35 @@ export function checkOptionsObject<T extends object>(
 
 export function checkEnvironmentId(value: unknown): string {
   if (typeof value !== 'string' || !UUID.test(value)) {
+    const spaced = typeof value === 'string' && UUID.test(value.trim());
     throw new ConfigError(
       'ERR_PINGONE_ENVIRONMENT_ID',
-      'environmentId (or PINGONE_ENVIRONMENT_ID) must be the UUID of your PingOne environment, ' +
-        'as shown under Environment > Properties in the PingOne console.',
+      `environmentId (or PINGONE_ENVIRONMENT_ID) ${received(value)}` +
+        (spaced
+          ? ', with spaces or line breaks around the UUID: remove them.'
+          : '; it must be the UUID of your PingOne environment, as shown under Environment > ' +
+            'Properties in the PingOne console.'),
     );
   }
   return value.toLowerCase();
 }
 
+/** Region names in any case: `eu` is `EU`. */
 export function checkRegion(value: unknown): keyof typeof REGIONS {
-  if (!isRegion(value)) {
+  const upper = typeof value === 'string' ? value.trim().toUpperCase() : value;
+  if (!isRegion(upper)) {
     throw new ConfigError(
       'ERR_PINGONE_REGION',
-      `region (or PINGONE_REGION) must be one of ${Object.keys(REGIONS).join(', ')}.`,
+      `region (or PINGONE_REGION) ${received(value)}; it must be one of ` +
+        `${Object.keys(REGIONS).join(', ')}.`,
     );
   }
-  return value;
+  return upper;
+}
+
+/** How a non-secret option value was received, for a start-up error message. */
+function received(value: unknown): string {
+  return value === undefined ? 'is not set' : `got ${JSON.stringify(value) ?? String(value)}`;
 }
 
 /** Returns the base URL without a trailing slash. */
@@ -101,7 +114,17 @@ export function checkBaseUrl(
       `${option} (or ${envVar}) must be a plain base URL, without credentials, query or fragment.`,
     );
   }
-  return url.href.replace(/\/+$/, '');
+  const base = url.href.replace(/\/+$/, '');
+  // Without the version, every call reaches a path PingOne does not serve: its 404 would read as
+  // "no session" for everyone.
+  if (option === 'apiPath' && !base.endsWith('/v1')) {
+    throw new ConfigError(
+      code,
+      `apiPath (or ${envVar}) ${received(base)}; it must end in PingOne's API version /v1, ` +
+        'such as https://api.pingone.eu/v1.',
+    );
+  }
+  return base;
 }
 
 export function checkCookieName(option: string, value: unknown): string {

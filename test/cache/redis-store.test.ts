@@ -142,6 +142,10 @@ describe('RedisStore', () => {
   ])('refuses %s with a ConfigError', (_case, options) => {
     expect(() => new RedisStore(options)).toThrow(ConfigError);
   });
+
+  it('says neither was given when given neither client nor url', () => {
+    expect(() => new RedisStore({})).toThrow(/neither was given/);
+  });
 });
 
 describe('RedisStore across a Redis restart', () => {

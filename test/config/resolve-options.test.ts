@@ -441,6 +441,43 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
   });
 });
 
+describe('start-up messages show the non-secret value received', () => {
+  it('takes a region in any case', () => {
+    expect(resolveOptions({ ...valid, region: 'eu' as 'EU' }, {}).apiPath).toBe(
+      'https://api.pingone.eu/v1',
+    );
+    expect(resolveOptions({ ...valid, region: undefined }, { PINGONE_REGION: 'ca' }).authPath).toBe(
+      'https://auth.pingone.ca',
+    );
+  });
+
+  it('names an unknown region as received', () => {
+    expect(configErrorOf({ ...valid, region: 'Mars' }).message).toContain('got "Mars"');
+  });
+
+  it('says when the environment ID has spaces around it', () => {
+    const error = configErrorOf({ ...valid, environmentId: `${valid.environmentId} ` });
+    expect(error.code).toBe('ERR_PINGONE_ENVIRONMENT_ID');
+    expect(error.message).toContain('spaces or line breaks');
+  });
+
+  it('refuses an apiPath without /v1, showing it', () => {
+    const error = configErrorOf({ ...valid, apiPath: 'https://api.pingone.eu' });
+    expect(error.code).toBe('ERR_PINGONE_API_PATH');
+    expect(error.message).toContain('got "https://api.pingone.eu"');
+    expect(error.message).toContain('/v1');
+  });
+
+  it('never shows a secret it was given', () => {
+    const error = configErrorOf({
+      ...valid,
+      clientSecret: 'the-secret-value',
+      clientId: undefined,
+    });
+    expect(error.message).not.toContain('the-secret-value');
+  });
+});
+
 describe('signIn', () => {
   const SIGN_IN_SECRET = 'sign-in-secret-do-not-print';
 

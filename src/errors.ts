@@ -1,3 +1,5 @@
+import type { Misconfiguration } from './client/misconfiguration';
+
 /**
  * Codes a {@link ConfigError} can carry. Each names the option that is wrong; the message says how
  * to fix it. Branch on the code, never on the message text.
@@ -21,7 +23,8 @@ export type ConfigErrorCode =
   | 'ERR_PINGONE_RESILIENCE'
   | 'ERR_PINGONE_LOGGER'
   | 'ERR_PINGONE_REDIS_STORE'
-  | 'ERR_PINGONE_LOGIN_URL';
+  | 'ERR_PINGONE_LOGIN_URL'
+  | 'ERR_PINGONE_NOT_READY';
 
 /** Thrown at start-up by a factory given options it cannot work with. */
 export class ConfigError extends Error {
@@ -75,6 +78,7 @@ export interface PingOneErrorInit {
   id?: string;
   details?: PingOneErrorDetail[];
   retryAfter?: string;
+  misconfiguration?: Misconfiguration;
 }
 
 /**
@@ -89,6 +93,11 @@ export class PingOneError extends Error {
   readonly id: string | undefined;
   readonly details: PingOneErrorDetail[];
   readonly retryAfter: string | undefined;
+  /**
+   * Set when PingOne's answer means this server is set up wrong (credentials, environment, the
+   * worker application's role, `apiPath`, the access token), not that PingOne is failing.
+   */
+  readonly misconfiguration: Misconfiguration | undefined;
 
   constructor(init: PingOneErrorInit) {
     const status = init.status === undefined ? '' : ` ${init.status}`;
@@ -99,5 +108,6 @@ export class PingOneError extends Error {
     this.id = init.id;
     this.details = init.details ?? [];
     this.retryAfter = init.retryAfter;
+    this.misconfiguration = init.misconfiguration;
   }
 }

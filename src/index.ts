@@ -1,4 +1,5 @@
 export { pingSession } from './middleware/ping-session';
+export type { PingSessionMiddleware } from './middleware/ping-session';
 export { requireSession } from './middleware/require-session';
 export { MemoryStore } from './cache/memory-store';
 export type { MemoryStoreOptions } from './cache/memory-store';

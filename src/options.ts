@@ -220,6 +220,8 @@ export interface CacheOptions {
  * order differs, wrap: `{ warn: (msg, details) => log.warn(details, msg), info: ... }`.
  */
 export interface PingSessionLogger {
+  /** Misconfigurations; `warn` is used when absent. */
+  error?(message: string, details: LogDetails): void;
   warn(message: string, details: LogDetails): void;
   info(message: string, details: LogDetails): void;
 }
@@ -238,6 +240,7 @@ export interface LogDetails {
     | 'session_store_unheard'
     | 'session_store_heard'
     | 'pingone_token_lifetime_invalid'
+    | 'pingone_misconfigured'
     | 'unknown_token_budget_spent'
     | 'pingone_circuit_open'
     | 'pingone_circuit_half_open'

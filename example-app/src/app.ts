@@ -14,7 +14,10 @@ export interface ExampleAppOptions {
   signInHint?: string;
 }
 
-export function createExampleApp(options: ExampleAppOptions): Express {
+/** The app, and `ready()` of its `pingSession()`: whether PingOne answers as it should. */
+export type ExampleApp = Express & { ready(): Promise<void> };
+
+export function createExampleApp(options: ExampleAppOptions): ExampleApp {
   const app = express();
   app.disable('x-powered-by');
   app.use(
@@ -42,7 +45,8 @@ export function createExampleApp(options: ExampleAppOptions): Express {
       legacyHeaders: false,
     }),
   );
-  app.use(pingSession(options.pingSession));
+  const sessions = pingSession(options.pingSession);
+  app.use(sessions);
 
   app.get('/style.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=300').send(STYLESHEET);
@@ -61,5 +65,5 @@ export function createExampleApp(options: ExampleAppOptions): Express {
     res.set('Cache-Control', 'no-store').send(profilePage(req.pingSession!));
   });
 
-  return app;
+  return Object.assign(app, { ready: () => sessions.ready() });
 }

@@ -41,12 +41,18 @@ async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<v
 
 settings().then(
   (options) => {
-    const server = createExampleApp(options).listen(port, '127.0.0.1', () => {
+    const app = createExampleApp(options);
+    const server = app.listen(port, '127.0.0.1', () => {
       const against = options.close
         ? `the PingOne emulator at ${options.pingSession?.authPath}`
         : 'PingOne';
       process.stdout.write(`Example app on ${publicUrl} (talking to ${against})\n`);
       if (options.signInHint) process.stdout.write(`${options.signInHint}\n`);
+      // What a readiness probe would ask: do the credentials, environment, role and apiPath work?
+      app.ready().then(
+        () => process.stdout.write('PingOne answers as expected.\n'),
+        (error: Error) => process.stderr.write(`PingOne is not ready: ${error.message}\n`),
+      );
     });
     server.on('error', (error) => {
       process.stderr.write(

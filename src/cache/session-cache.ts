@@ -147,7 +147,15 @@ export function createSessionCache(
     // Spent before the read, so that reads in flight count; a refusal is not remembered, since
     // the token may well be real.
     if (client !== undefined && !budget!.spend(client)) return null;
-    const session = deepFreeze(await read(sessionToken));
+    let session: PingSession | null;
+    try {
+      session = deepFreeze(await read(sessionToken));
+    } catch (error) {
+      // PingOne could not say: not the client's doing, and an outage must not use up a browser's
+      // budget (it would then count as signed out). Failing calls are bounded by the lanes.
+      if (client !== undefined) budget!.giveBack(client);
+      throw error;
+    }
     if (client !== undefined && session !== null) budget!.giveBack(client);
     if (!memory || !cache || flight.forgotten) return session;
     const now = Date.now();

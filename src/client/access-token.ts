@@ -2,6 +2,7 @@ import type { Credentials } from '../config/resolve-options';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import type { PingSessionLogger } from '../options';
 import { basicAuthorization, errorFromResponse, parseJson, type UpstreamSend } from './http';
+import { tokenEndpointMisconfiguration } from './misconfiguration';
 
 /** Gives the current worker access token, and a fresh one when PingOne refused it. */
 export interface AccessTokenProvider {
@@ -121,7 +122,9 @@ async function requestClientCredentialsToken(
     body: form.toString(),
     timeoutMs: endpoint.timeoutMs,
   });
-  if (response.status !== 200) throw errorFromResponse(OPERATION, response);
+  if (response.status !== 200) {
+    throw errorFromResponse(OPERATION, response, tokenEndpointMisconfiguration(response.status));
+  }
 
   const body = parseJson(response.body) as { access_token?: unknown; expires_in?: unknown };
   if (typeof body?.access_token !== 'string' || body.access_token === '') {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { PingOneError, TRANSPORT_ERROR_CODES, type PingOneErrorDetail } from '../errors';
+import type { Misconfiguration } from './misconfiguration';
 
 export interface UpstreamRequest {
   /** Names the call in errors, for example `GET sessions/me`. */
@@ -101,7 +102,11 @@ export function parseJson(body: string): unknown {
 }
 
 /** The {@link PingOneError} for an error answer, with PingOne's code, id and details when sent. */
-export function errorFromResponse(operation: string, response: UpstreamResponse): PingOneError {
+export function errorFromResponse(
+  operation: string,
+  response: UpstreamResponse,
+  misconfiguration?: Misconfiguration,
+): PingOneError {
   const body = parseJson(response.body);
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const retryAfter = response.headers['retry-after'];
@@ -117,6 +122,7 @@ export function errorFromResponse(operation: string, response: UpstreamResponse)
     id: typeof fields.id === 'string' ? fields.id : undefined,
     details: Array.isArray(fields.details) ? (fields.details as PingOneErrorDetail[]) : undefined,
     retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+    misconfiguration,
   });
 }
 

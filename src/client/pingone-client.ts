@@ -1,9 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { ResolvedOptions } from '../config/resolve-options';
-import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
+import { ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import { isPingSession, type PingSession } from '../session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
 import { beforeDeadline, deadlineFrom } from './deadline';
 import { createUpstream, errorFromResponse, parseJson, type UpstreamResponse } from './http';
+import {
+  createMisconfigurationReporter,
+  isPingOneNotFound,
+  MISCONFIGURATION_FIXES,
+  sessionsMisconfiguration,
+} from './misconfiguration';
 import { createResilientSend, type ResilientRequest, type ResilientSend } from './resilient-send';
 
 /** The two session calls the product makes. Session tokens go in, never out. */
@@ -12,6 +19,11 @@ export interface PingOneClient {
   readSession(sessionToken: string): Promise<PingSession | null>;
   /** Resets (signs out) the session. Resolves when PingOne has no session for the token any more. */
   resetSession(sessionToken: string): Promise<void>;
+  /**
+   * Resolves when PingOne answers a made-up token with its documented `404 NOT_FOUND`: the
+   * credentials, environment, role and `apiPath` all work. Else rejects with a {@link ConfigError}.
+   */
+  checkReady(): Promise<void>;
 }
 
 const READ = 'GET sessions/me';
@@ -71,40 +83,92 @@ export function createPingOneClient(
     );
   };
 
+  const report = createMisconfigurationReporter(options.logger);
+  const read = (sessionToken: string) =>
+    call(
+      {
+        operation: READ,
+        method: 'GET',
+        headers: { Accept: 'application/json' },
+        retry: 'idempotent',
+        lane: 'read',
+      },
+      sessionToken,
+    );
+  /** Misconfigurations are told to the logger (once a minute each) on their way out. */
+  const reported = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      report(error);
+      throw error;
+    }
+  };
+
   return {
-    async readSession(sessionToken) {
-      const response = await call(
-        {
-          operation: READ,
-          method: 'GET',
-          headers: { Accept: 'application/json' },
-          retry: 'idempotent',
-          lane: 'read',
-        },
-        sessionToken,
+    readSession: (sessionToken) =>
+      reported(
+        read(sessionToken).then((response) => {
+          if (response.status === 200) return parseSession(response, options.environmentId);
+          // PingOne's 404 NOT_FOUND: no such session, or it ended. The only input of ours that
+          // can make this request bad is the session token, so a 400 is about the session too.
+          if (isPingOneNotFound(response) || response.status === 400) return null;
+          throw errorFromResponse(READ, response, sessionsMisconfiguration(response));
+        }),
+      ),
+    resetSession: (sessionToken) =>
+      reported(
+        call(
+          {
+            operation: RESET,
+            method: 'POST',
+            headers: { 'Content-Type': LOGOUT_CONTENT_TYPE },
+            body: '',
+            retry: 'unsent',
+            lane: 'reset',
+          },
+          sessionToken,
+        ).then((response) => {
+          if (response.status === 204 || isPingOneNotFound(response)) return;
+          throw errorFromResponse(RESET, response, sessionsMisconfiguration(response));
+        }),
+      ),
+    async checkReady() {
+      // A well-formed token no session can have: PingOne must answer its documented 404.
+      const probe = randomBytes(32).toString('base64url');
+      let response: UpstreamResponse;
+      try {
+        response = await read(probe);
+      } catch (error) {
+        throw notReady(error);
+      }
+      if (isPingOneNotFound(response)) return;
+      throw notReady(
+        response.status === 200
+          ? new PingOneError({
+              operation: READ,
+              status: 200,
+              code: TRANSPORT_ERROR_CODES.badResponse,
+            })
+          : errorFromResponse(READ, response, sessionsMisconfiguration(response)),
       );
-      if (response.status === 200) return parseSession(response, options.environmentId);
-      // 404: no such session, or it ended. The only input of ours that can make this request bad
-      // is the session token, so a 400 is about the session too.
-      if (response.status === 404 || response.status === 400) return null;
-      throw errorFromResponse(READ, response);
-    },
-    async resetSession(sessionToken) {
-      const response = await call(
-        {
-          operation: RESET,
-          method: 'POST',
-          headers: { 'Content-Type': LOGOUT_CONTENT_TYPE },
-          body: '',
-          retry: 'unsent',
-          lane: 'reset',
-        },
-        sessionToken,
-      );
-      if (response.status === 204 || response.status === 404) return;
-      throw errorFromResponse(RESET, response);
     },
   };
+}
+
+/** The {@link ConfigError} of `ready()`: what is wrong, and the fix when it is a set-up error. */
+function notReady(error: unknown): ConfigError {
+  if (!(error instanceof PingOneError)) {
+    return new ConfigError(
+      'ERR_PINGONE_NOT_READY',
+      `The access token could not be had: ${error instanceof Error ? error.name : typeof error}.`,
+    );
+  }
+  const fix = error.misconfiguration && MISCONFIGURATION_FIXES[error.misconfiguration];
+  return new ConfigError(
+    'ERR_PINGONE_NOT_READY',
+    fix ?? `PingOne did not answer as expected (${error.message}); try again, or check apiPath.`,
+  );
 }
 
 /**

@@ -14,6 +14,7 @@ import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import type { PingSessionLogger } from '../options';
 import { beforeDeadline, deadlineFrom } from './deadline';
 import type { UpstreamRequest, UpstreamResponse, UpstreamSend } from './http';
+import { isPingOneNotFound, tokenEndpointMisconfiguration } from './misconfiguration';
 import { retryAfterMs } from './retry-after';
 
 /**
@@ -94,7 +95,8 @@ export function createResilientSend(
   function breakerFor(lane: Lane, host: string): CircuitBreakerPolicy | undefined {
     const settings = options.circuitBreaker;
     if (!settings) return undefined;
-    const breaker = circuitBreaker(handleWhen(isTransientError).orWhenResult(isFailedResponse), {
+    const failed = (result: unknown) => isFailedResponse(lane, result as UpstreamResponse);
+    const breaker = circuitBreaker(handleWhen(isTransientError).orWhenResult(failed), {
       halfOpenAfter: settings.cooldownMs,
       breaker: new SamplingBreaker({
         threshold: settings.failureRate,
@@ -248,8 +250,19 @@ function isTransientError(error: Error): boolean {
   return error instanceof PingOneError && TRANSIENT_ERRORS.has(error.code) && !cutShort.has(error);
 }
 
-/** Transient answers count as PingOne failing, except `429`: PingOne is fine, we are too many. */
-function isFailedResponse(result: unknown): boolean {
-  const { status } = result as UpstreamResponse;
-  return status !== 429 && TRANSIENT_STATUSES.has(status);
+/**
+ * What the breaker counts as a failure: transient answers, except `429` (PingOne is fine, we are
+ * too many), and answers that mean this server is set up wrong (a refused worker login, a
+ * missing role, a wrong `apiPath`): retrying those at full rate helps nobody.
+ */
+function isFailedResponse(lane: Lane, response: UpstreamResponse): boolean {
+  const { status } = response;
+  if (status === 429) return false;
+  if (TRANSIENT_STATUSES.has(status)) return true;
+  if (lane === 'token') return tokenEndpointMisconfiguration(status) !== undefined;
+  if (lane === 'read' || lane === 'reset') {
+    // A 401 is also what an expired token gets before its renewal: one among many successes.
+    return status === 401 || status === 403 || (status === 404 && !isPingOneNotFound(response));
+  }
+  return false;
 }

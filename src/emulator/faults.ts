@@ -133,6 +133,19 @@ function errorBodyFor(status: number) {
   if (status >= 500) {
     return { id, code: 'UNEXPECTED_ERROR', message: 'An unexpected error occurred.' };
   }
+  if (status === 404) {
+    return { id, code: 'NOT_FOUND', message: 'The requested resource was not found.' };
+  }
+  if (status === 403) {
+    return {
+      id,
+      code: 'ACCESS_FAILED',
+      message: 'The request could not be completed. You do not have access to this resource.',
+      details: [
+        { code: 'INSUFFICIENT_PERMISSIONS', message: 'Actor lacks the required permissions.' },
+      ],
+    };
+  }
   return { id, code: 'REQUEST_FAILED', message: 'The request could not be completed.' };
 }
 

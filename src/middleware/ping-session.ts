@@ -46,12 +46,23 @@ declare global {
   }
 }
 
+/** The middleware `pingSession()` returns. */
+export type PingSessionMiddleware = RequestHandler & {
+  /**
+   * For readiness probes and start-up scripts: gets an access token and asks PingOne for the
+   * session of a made-up token. Resolves when PingOne answers its documented `404 NOT_FOUND`
+   * (credentials, environment, role and `apiPath` all work); else rejects with a
+   * {@link ConfigError} (`ERR_PINGONE_NOT_READY`) that says what is wrong and how to fix it.
+   */
+  ready(): Promise<void>;
+};
+
 /**
  * Reads the browser's PingOne session token cookie, asks PingOne for its session with the
  * server-held access token, and sets `req.pingSession`. Also answers the logout route.
  * Options are checked now: bad ones throw a {@link ConfigError}.
  */
-export function pingSession(options?: PingSessionOptions): RequestHandler {
+export function pingSession(options?: PingSessionOptions): PingSessionMiddleware {
   const resolved = resolveOptions(options);
   // Every call to PingOne goes through these lanes: a bulkhead, a breaker and a 429 pause per kind.
   const send = createResilientSend(createUpstream(), resolved, resolved.logger);
@@ -79,11 +90,12 @@ export function pingSession(options?: PingSessionOptions): RequestHandler {
       })
     : undefined;
 
-  return function pingSessionMiddleware(req, res, next) {
+  const middleware: RequestHandler = function pingSessionMiddleware(req, res, next) {
     if (logoutRoute?.(req, res, next)) return;
     if (signInRoute?.(req, res, next, () => readSession(req, res, next))) return;
     readSession(req, res, next);
   };
+  return Object.assign(middleware, { ready: () => client.checkReady() });
 
   function readSession(req: Request, res: Response, next: NextFunction): void {
     const sessionToken = readToken(req);

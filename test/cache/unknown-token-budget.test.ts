@@ -48,6 +48,15 @@ describe('the unknown-token budget', () => {
     expect(spentEvents()).toEqual([]);
   });
 
+  it('is not used up by an outage: a read PingOne could not answer is given back', async () => {
+    await bedWith({ unknownTokenBudget: { burst: 2, perMinute: 0 }, retry: false });
+    bed.emulator.addFault({ status: 503, times: 10 });
+    for (let i = 0; i < 10; i += 1) await me(`token-${i}`);
+    const { token, session } = bed.emulator.createSession();
+    expect((await me(token)).body).toEqual(session);
+    expect(reads()).toBe(11);
+  });
+
   it('is kept per client, by req.ip as trust proxy reads it', async () => {
     await bedWith({ unknownTokenBudget: { burst: 3, perMinute: 0 } });
     for (let i = 0; i < 10; i += 1) await me(`made-up-${i}`, '203.0.113.7');

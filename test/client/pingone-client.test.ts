@@ -15,7 +15,9 @@ beforeEach(async () => {
 afterEach(() => emulator.close());
 
 const clientFor = (overrides: PingSessionOptions = {}) =>
-  createPingOneClient(resolveOptions({ ...emulatorOptions(emulator), ...overrides }, {}));
+  createPingOneClient(
+    resolveOptions({ ...emulatorOptions(emulator), logger: false, ...overrides }, {}),
+  );
 const sessionCalls = () => emulator.requests.filter((r) => r.url.endsWith('/sessions/me'));
 const tokenCalls = () => emulator.requests.filter((r) => r.url.endsWith('/as/token'));
 
@@ -215,12 +217,23 @@ describe('access tokens from client credentials', () => {
     expect(sessionCalls().map((c) => c.headers.authorization)).toHaveLength(3);
   });
 
-  it('fail with invalid_client and no secret in the error when the secret is wrong', async () => {
-    const client = clientFor({ clientSecret: 'wrong-secret-value' });
+  it('fail with invalid_client, logged as a misconfiguration, with no secret in error or log', async () => {
+    const lines: string[] = [];
+    const log = (message: string, details: object) =>
+      void lines.push(`${message} ${JSON.stringify(details)}`);
+    const client = clientFor({
+      clientSecret: 'wrong-secret-value',
+      logger: { error: log, warn: log, info: log },
+    });
     const error = await client.readSession('t').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PingOneError);
-    expect(error).toMatchObject({ status: 401, code: 'invalid_client' });
-    const text = `${(error as Error).message} ${JSON.stringify(error)}`;
+    expect(error).toMatchObject({
+      status: 401,
+      code: 'invalid_client',
+      misconfiguration: 'credentials',
+    });
+    expect(lines).toEqual([expect.stringContaining('"cause":"credentials"')]);
+    const text = `${(error as Error).message} ${JSON.stringify(error)} ${lines.join('\n')}`;
     expect(text).not.toContain('wrong-secret-value');
   });
 });

@@ -1,0 +1,77 @@
+import type { PingSessionLogger } from '../options';
+import { PingOneError } from '../errors';
+import { parseJson, type UpstreamResponse } from './http';
+
+/**
+ * PingOne answers that mean this server is set up wrong, not that a user has no session. Each is
+ * an upstream error (the request is "unavailable", never "signed out"), counted by the breaker,
+ * and logged once a minute with what to fix.
+ */
+export type Misconfiguration =
+  'credentials' | 'environment' | 'worker_role' | 'api_path' | 'access_token';
+
+/** What each misconfiguration means, and the fix. */
+export const MISCONFIGURATION_FIXES: Record<Misconfiguration, string> = {
+  credentials:
+    "The token endpoint refused the worker application's credentials: check clientId and " +
+    'clientSecret (PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET), tokenEndpointAuthMethod, and that ' +
+    'the application is enabled.',
+  environment:
+    'The token endpoint does not exist: check environmentId (PINGONE_ENVIRONMENT_ID) and region, ' +
+    'or authPath (PINGONE_AUTH_PATH).',
+  worker_role:
+    'PingOne refused to read or reset sessions (403): give the worker application a role that ' +
+    'can read and reset sessions in this environment (such as Identity Data Admin).',
+  api_path:
+    "sessions/me answered 404 without PingOne's NOT_FOUND error: apiPath (PINGONE_API_PATH) does " +
+    'not point at the PingOne API of this region, such as https://api.pingone.eu/v1.',
+  access_token:
+    'PingOne refused the access token for sessions/me even when freshly issued: the worker ' +
+    'application (or your accessToken) belongs to another environment than environmentId, or ' +
+    'the token has expired.',
+};
+
+/** The documented answer for a token without a session: `404` with PingOne's `NOT_FOUND` body. */
+export function isPingOneNotFound(response: UpstreamResponse): boolean {
+  if (response.status !== 404) return false;
+  const body = parseJson(response.body) as { code?: unknown } | undefined;
+  return body?.code === 'NOT_FOUND';
+}
+
+/** What a failed answer of the token endpoint says about the set-up. */
+export function tokenEndpointMisconfiguration(status: number): Misconfiguration | undefined {
+  if (status === 400 || status === 401) return 'credentials';
+  if (status === 404) return 'environment';
+  return undefined;
+}
+
+/** What a failed answer of `sessions/me` says about the set-up (after any token renewal). */
+export function sessionsMisconfiguration(response: UpstreamResponse): Misconfiguration | undefined {
+  if (response.status === 401) return 'access_token';
+  if (response.status === 403) return 'worker_role';
+  if (response.status === 404 && !isPingOneNotFound(response)) return 'api_path';
+  return undefined;
+}
+
+/** How often each misconfiguration is logged while it lasts. */
+const REPORT_EVERY_MS = 60_000;
+
+/** Logs a misconfiguration at `error` (else `warn`), at most once a minute per cause. */
+export function createMisconfigurationReporter(logger: PingSessionLogger) {
+  const lastReported = new Map<Misconfiguration, number>();
+  return function report(error: unknown): void {
+    if (!(error instanceof PingOneError) || error.misconfiguration === undefined) return;
+    const cause = error.misconfiguration;
+    const now = Date.now();
+    if (now - (lastReported.get(cause) ?? -Infinity) < REPORT_EVERY_MS) return;
+    lastReported.set(cause, now);
+    (logger.error ?? logger.warn).call(logger, MISCONFIGURATION_FIXES[cause], {
+      event: 'pingone_misconfigured',
+      cause,
+      operation: error.operation,
+      status: error.status,
+      code: error.code,
+      id: error.id,
+    });
+  };
+}

@@ -8,6 +8,15 @@ export type { FlowStore } from './cache/flow-store';
 export type { SignInDevice } from './signin/flow-records';
 export type { PingSignInState, SignInErrorCode, SignInStep } from './signin/sign-in-state';
 export { ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from './errors';
+export { CHANNELS } from './diagnostics/channels';
+export type {
+  BreakerMessage,
+  LogoutMessage,
+  LookupMessage,
+  PingOneCallMessage,
+  StoreErrorMessage,
+  TokenRefreshMessage,
+} from './diagnostics/channels';
 export type { ConfigErrorCode, PingOneErrorDetail } from './errors';
 export type { ErrorResponseCode } from './http/send-error';
 export type {

@@ -1,3 +1,4 @@
+import { storeErrorChannel, type StoreErrorMessage } from '../diagnostics/channels';
 import type { PingSessionLogger } from '../options';
 import { isPingSession } from '../session';
 import type { LookupSeal } from './lookup-seal';
@@ -27,7 +28,10 @@ export function guardStore(
 ): GuardedStore {
   let down = false;
 
-  async function attempt<T>(operation: string, call: () => T | Promise<T>): Promise<T | undefined> {
+  async function attempt<T>(
+    operation: StoreErrorMessage['operation'],
+    call: () => T | Promise<T>,
+  ): Promise<T | undefined> {
     try {
       const result = await withTimeout(call, timeoutMs);
       if (down) {
@@ -38,6 +42,7 @@ export function guardStore(
       }
       return result;
     } catch (error) {
+      storeErrorChannel.publish({ operation, error: describe(error) } satisfies StoreErrorMessage);
       if (!down) {
         down = true;
         // Only the error's name and code: a store's message may quote what it was sent.

@@ -1,5 +1,6 @@
 import type { ResolvedCache, ResolvedUnknownTokenBudget } from '../config/resolve-options';
 import { clientOf } from '../http/client-address';
+import { lookupChannel, type LookupMessage } from '../diagnostics/channels';
 import type { PingSessionLogger } from '../options';
 import type { PingSession } from '../session';
 import { createCacheKey } from './cache-key';
@@ -48,6 +49,32 @@ export type ReadSession = (sessionToken: string) => Promise<PingSession | null>;
 interface Flight {
   promise: Promise<PingSession | null>;
   forgotten: boolean;
+  /** PingOne failed and a recent session was served instead (`staleIfErrorMs`). */
+  servedStale: boolean;
+}
+
+function publishHit(session: boolean): void {
+  lookupChannel.publish({ outcome: 'hit', session, durationMs: 0 } satisfies LookupMessage);
+}
+
+/** Publishes the lookup's outcome once the flight it is part of lands. */
+function publishWhenSettled(flight: Flight, outcome: 'miss' | 'coalesced'): void {
+  const started = performance.now();
+  const durationMs = () => performance.now() - started;
+  flight.promise.then(
+    (session) =>
+      lookupChannel.publish({
+        outcome: flight.servedStale ? 'stale' : outcome,
+        session: session !== null,
+        durationMs: durationMs(),
+      } satisfies LookupMessage),
+    () =>
+      lookupChannel.publish({
+        outcome: 'error',
+        session: false,
+        durationMs: durationMs(),
+      } satisfies LookupMessage),
+  );
 }
 
 /**
@@ -193,6 +220,7 @@ export function createSessionCache(
         : await fromPingOne(key, sessionToken, flight, requester);
     } catch (error) {
       if (stale && cache && isServableWhenDown(stale, cache.staleIfErrorMs, flight)) {
+        flight.servedStale = true;
         return stale.session;
       }
       throw error;
@@ -203,16 +231,26 @@ export function createSessionCache(
     keyOf,
     lookup(sessionToken, key = keyOf(sessionToken), requester) {
       const hit = memory?.get(key);
-      if (hit !== undefined && Date.now() < hit.validUntil) return hit.session;
+      if (hit !== undefined && Date.now() < hit.validUntil) {
+        if (lookupChannel.hasSubscribers) publishHit(true);
+        return hit.session;
+      }
       const none = negatives?.get(key);
-      if (none !== undefined && Date.now() < none.validUntil) return null;
+      if (none !== undefined && Date.now() < none.validUntil) {
+        if (lookupChannel.hasSubscribers) publishHit(false);
+        return null;
+      }
       const inFlight = flights.get(key);
-      if (inFlight) return inFlight.promise;
-      const flight = { forgotten: false } as Flight;
+      if (inFlight) {
+        if (lookupChannel.hasSubscribers) publishWhenSettled(inFlight, 'coalesced');
+        return inFlight.promise;
+      }
+      const flight = { forgotten: false, servedStale: false } as Flight;
       flight.promise = fly(key, sessionToken, flight, hit, requester).finally(() => {
         if (flights.get(key) === flight) flights.delete(key);
       });
       flights.set(key, flight);
+      if (lookupChannel.hasSubscribers) publishWhenSettled(flight, 'miss');
       return flight.promise;
     },
     async forget(sessionToken) {

@@ -1,4 +1,5 @@
 import type { Credentials } from '../config/resolve-options';
+import { tokenRefreshChannel, type TokenRefreshMessage } from '../diagnostics/channels';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import type { PingSessionLogger } from '../options';
 import { basicAuthorization, errorFromResponse, parseJson, type UpstreamSend } from './http';
@@ -47,8 +48,24 @@ export function createAccessTokenProvider(
       return { get: fetchToken, renew: fetchToken };
     }
     case 'client':
-      return cached(() => requestClientCredentialsToken(credentials, endpoint));
+      return cached(() => published(requestClientCredentialsToken(credentials, endpoint)));
   }
+}
+
+/** Tells `tokenRefresh` subscribers how a token request went. */
+function published<T>(request: Promise<T>): Promise<T> {
+  if (!tokenRefreshChannel.hasSubscribers) return request;
+  const started = performance.now();
+  const publish = (ok: boolean) =>
+    tokenRefreshChannel.publish({
+      ok,
+      durationMs: performance.now() - started,
+    } satisfies TokenRefreshMessage);
+  request.then(
+    () => publish(true),
+    () => publish(false),
+  );
+  return request;
 }
 
 interface IssuedToken {

@@ -10,6 +10,12 @@ import {
   type BulkheadPolicy,
 } from 'cockatiel';
 import type { ResolvedOptions } from '../config/resolve-options';
+import {
+  breakerChannel,
+  pingOneCallChannel,
+  type BreakerMessage,
+  type PingOneCallMessage,
+} from '../diagnostics/channels';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import type { PingSessionLogger } from '../options';
 import { beforeDeadline, deadlineFrom } from './deadline';
@@ -104,24 +110,33 @@ export function createResilientSend(
         minimumRps: (settings.minimumCalls * 1000) / settings.windowMs,
       }),
     });
-    breaker.onBreak(() =>
+    const changed = (state: BreakerMessage['state']) =>
+      breakerChannel.publish({ lane, host, state } satisfies BreakerMessage);
+    breaker.onBreak(() => {
+      changed('open');
       logger.warn('PingOne keeps failing; calls to it fail at once while it cools down.', {
         event: 'pingone_circuit_open',
         lane,
         host,
         cooldownMs: settings.cooldownMs,
-      }),
-    );
-    breaker.onHalfOpen(() =>
-      logger.info('Trying PingOne again.', { event: 'pingone_circuit_half_open', lane, host }),
-    );
-    breaker.onReset(() =>
-      logger.info('PingOne answers again.', { event: 'pingone_circuit_closed', lane, host }),
-    );
+      });
+    });
+    breaker.onHalfOpen(() => {
+      changed('half-open');
+      logger.info('Trying PingOne again.', { event: 'pingone_circuit_half_open', lane, host });
+    });
+    breaker.onReset(() => {
+      changed('closed');
+      logger.info('PingOne answers again.', { event: 'pingone_circuit_closed', lane, host });
+    });
     return breaker;
   }
 
-  async function attempt(request: ResilientRequest, deadline: number): Promise<UpstreamResponse> {
+  async function attempt(
+    request: ResilientRequest,
+    deadline: number,
+    attempts: number,
+  ): Promise<UpstreamResponse> {
     const lane = laneFor(request.lane, request.url);
     const dropped = new AbortController();
     const run = async () => {
@@ -129,11 +144,19 @@ export function createResilientSend(
       // What is left of the deadline after queueing and pausing bounds the attempt.
       const timeoutMs = Math.max(1, Math.min(request.timeoutMs, deadline - Date.now()));
       const call = async () => {
+        const started = performance.now();
         try {
-          return await send({ ...request, timeoutMs });
+          const response = await send({ ...request, timeoutMs });
+          if (pingOneCallChannel.hasSubscribers) {
+            publishCall(request, attempts, started, { status: response.status });
+          }
+          return response;
         } catch (error) {
           // An attempt cut short by the caller's deadline says nothing about PingOne.
           if (timeoutMs < request.timeoutMs && isTimeout(error)) cutShort.add(error);
+          if (pingOneCallChannel.hasSubscribers && error instanceof PingOneError) {
+            publishCall(request, attempts, started, { error: error.code });
+          }
           throw error;
         }
       };
@@ -177,7 +200,7 @@ export function createResilientSend(
     for (let attempts = 1; ; attempts += 1) {
       let outcome: UpstreamResponse | PingOneError;
       try {
-        outcome = await attempt(request, deadline);
+        outcome = await attempt(request, deadline, attempts);
       } catch (error) {
         if (!(error instanceof PingOneError)) throw error;
         outcome = error;
@@ -194,6 +217,21 @@ export function createResilientSend(
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   };
+}
+
+function publishCall(
+  request: ResilientRequest,
+  attempt: number,
+  started: number,
+  outcome: { status: number } | { error: string },
+): void {
+  pingOneCallChannel.publish({
+    operation: request.operation,
+    lane: request.lane,
+    attempt,
+    ...outcome,
+    durationMs: performance.now() - started,
+  } satisfies PingOneCallMessage);
 }
 
 function pause(lane: LaneState, response: UpstreamResponse): void {

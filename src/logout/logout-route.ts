@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { ResolvedLogout, ResolvedOptions } from '../config/resolve-options';
 import type { SessionCache } from '../cache/session-cache';
 import type { PingOneClient } from '../client/pingone-client';
+import { logoutChannel, type LogoutMessage } from '../diagnostics/channels';
 import { isBrowserNavigation } from '../http/navigation';
 import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
@@ -51,6 +52,9 @@ export function createLogoutRoute(
       // the session back in the cache.
       await sessions.forget(sessionToken);
     }
+    logoutChannel.publish({
+      outcome: sessionToken === undefined ? 'no-token' : failed ? 'failed' : 'reset',
+    } satisfies LogoutMessage);
     clearCookies(req, res, options, logout.clearCookies);
     res.set('Cache-Control', 'no-store');
     if (failed) return sendError(res, 502, 'logout_failed');

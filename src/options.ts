@@ -216,8 +216,9 @@ export interface CacheOptions {
 }
 
 /**
- * Receives operational messages. `console` fits; for pino and similar loggers, whose argument
- * order differs, wrap: `{ warn: (msg, details) => log.warn(details, msg), info: ... }`.
+ * Receives operational messages as `(message, details)`: `console` and winston fit as they are;
+ * a pino logger, whose order is `(fields, message)`, is recognised and adapted. `error` is used
+ * for misconfigurations (`warn` when absent).
  */
 export interface PingSessionLogger {
   /** Misconfigurations; `warn` is used when absent. */

@@ -13,6 +13,7 @@ import {
   type SignInOptions,
 } from '../options';
 import type { OriginPolicy } from '../http/request-origin';
+import { adaptLogger } from './logger';
 import { REGIONS } from './regions';
 import {
   checkBaseUrl,
@@ -269,7 +270,7 @@ export function resolveOptions(
     logout: resolveLogout(options.logout),
     signIn: resolveSignIn(options.signIn, env),
     cache: resolveCache(options.cache),
-    logger: checkLogger(options.logger ?? console) || SILENT,
+    logger: adaptLogger(checkLogger(options.logger ?? console) || SILENT),
   };
 }
 

@@ -9,6 +9,7 @@ const config: Config = {
     '^express-pingone-session$': '<rootDir>/src',
     '^express-pingone-session/emulator$': '<rootDir>/src/emulator',
     '^express-pingone-session/redis$': '<rootDir>/src/redis',
+    '^express-pingone-session/metrics$': '<rootDir>/src/metrics',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // The redaction check: no emulator secret in any log line or app response of a test file.

@@ -5,7 +5,12 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-for (const entry of ['dist/index', 'dist/emulator/index', 'dist/redis/index']) {
+for (const entry of [
+  'dist/index',
+  'dist/emulator/index',
+  'dist/redis/index',
+  'dist/metrics/index',
+]) {
   const names = Object.keys(require(`../${entry}.js`)).filter((name) => name !== '__esModule');
   writeFileSync(
     `${entry}.mjs`,

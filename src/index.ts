@@ -13,7 +13,9 @@ export type {
   BreakerMessage,
   LogoutMessage,
   LookupMessage,
+  MisconfigurationMessage,
   PingOneCallMessage,
+  PingOneCallStartMessage,
   StoreErrorMessage,
   TokenRefreshMessage,
 } from './diagnostics/channels';

@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { rateLimit } from 'express-rate-limit';
 import { pingSession, requireSession, type PingSessionOptions } from 'express-pingone-session';
+import type { Registry } from 'prom-client';
 import { homePage, profilePage, signInPage, STYLESHEET } from './pages';
 
 export interface ExampleAppOptions {
@@ -12,6 +13,11 @@ export interface ExampleAppOptions {
   publicUrl: string;
   /** A line the sign-in page shows under its form: the emulator's demo users. */
   signInHint?: string;
+  /**
+   * Prometheus metrics to serve on `GET /metrics`. On a real deployment, serve them where only
+   * the scraper reaches (another port, or behind the proxy).
+   */
+  metrics?: Registry;
 }
 
 /** The app, and `ready()` of its `pingSession()`: whether PingOne answers as it should. */
@@ -47,6 +53,13 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
   );
   const sessions = pingSession(options.pingSession);
   app.use(sessions);
+
+  const { metrics } = options;
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.contentType).send(await metrics.metrics());
+    });
+  }
 
   app.get('/style.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=300').send(STYLESHEET);

@@ -1,4 +1,5 @@
 import { DEMO_USERS, startEmulator } from 'express-pingone-session/emulator';
+import { pingSessionMetrics } from 'express-pingone-session/metrics';
 import { createExampleApp, type ExampleAppOptions } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -41,12 +42,13 @@ async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<v
 
 settings().then(
   (options) => {
-    const app = createExampleApp(options);
+    const app = createExampleApp({ ...options, metrics: pingSessionMetrics().registry });
     const server = app.listen(port, '127.0.0.1', () => {
       const against = options.close
         ? `the PingOne emulator at ${options.pingSession?.authPath}`
         : 'PingOne';
       process.stdout.write(`Example app on ${publicUrl} (talking to ${against})\n`);
+      process.stdout.write(`Metrics on ${publicUrl}/metrics\n`);
       if (options.signInHint) process.stdout.write(`${options.signInHint}\n`);
       // What a readiness probe would ask: do the credentials, environment, role and apiPath work?
       app.ready().then(

@@ -1,3 +1,4 @@
+import { misconfigurationChannel, type MisconfigurationMessage } from '../diagnostics/channels';
 import type { PingSessionLogger } from '../options';
 import { PingOneError } from '../errors';
 import { parseJson, type UpstreamResponse } from './http';
@@ -56,12 +57,20 @@ export function sessionsMisconfiguration(response: UpstreamResponse): Misconfigu
 /** How often each misconfiguration is logged while it lasts. */
 const REPORT_EVERY_MS = 60_000;
 
-/** Logs a misconfiguration at `error` (else `warn`), at most once a minute per cause. */
+/**
+ * Publishes every misconfiguration on its channel, and logs it at `error` (else `warn`) at most
+ * once a minute per cause.
+ */
 export function createMisconfigurationReporter(logger: PingSessionLogger) {
   const lastReported = new Map<Misconfiguration, number>();
   return function report(error: unknown): void {
     if (!(error instanceof PingOneError) || error.misconfiguration === undefined) return;
     const cause = error.misconfiguration;
+    misconfigurationChannel.publish({
+      cause,
+      operation: error.operation,
+      status: error.status,
+    } satisfies MisconfigurationMessage);
     const now = Date.now();
     if (now - (lastReported.get(cause) ?? -Infinity) < REPORT_EVERY_MS) return;
     lastReported.set(cause, now);

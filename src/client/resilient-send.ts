@@ -13,8 +13,10 @@ import type { ResolvedOptions } from '../config/resolve-options';
 import {
   breakerChannel,
   pingOneCallChannel,
+  pingOneCallStartChannel,
   type BreakerMessage,
   type PingOneCallMessage,
+  type PingOneCallStartMessage,
 } from '../diagnostics/channels';
 import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import type { PingSessionLogger } from '../options';
@@ -145,6 +147,13 @@ export function createResilientSend(
       const timeoutMs = Math.max(1, Math.min(request.timeoutMs, deadline - Date.now()));
       const call = async () => {
         const started = performance.now();
+        if (pingOneCallStartChannel.hasSubscribers) {
+          pingOneCallStartChannel.publish({
+            operation: request.operation,
+            lane: request.lane,
+            attempt: attempts,
+          } satisfies PingOneCallStartMessage);
+        }
         try {
           const response = await send({ ...request, timeoutMs });
           if (pingOneCallChannel.hasSubscribers) {

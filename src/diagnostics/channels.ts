@@ -9,6 +9,8 @@ import { channel } from 'node:diagnostics_channel';
 export const CHANNELS = {
   /** {@link LookupMessage}: each session lookup of a request with a token. */
   lookup: 'express-pingone-session:lookup',
+  /** {@link PingOneCallStartMessage}: each attempt of a call to PingOne, as it is sent. */
+  pingOneCallStart: 'express-pingone-session:pingone-call-start',
   /** {@link PingOneCallMessage}: each attempt of a call to PingOne, when it ends. */
   pingOneCall: 'express-pingone-session:pingone-call',
   /** {@link BreakerMessage}: a circuit breaker changed state. */
@@ -19,6 +21,8 @@ export const CHANNELS = {
   logout: 'express-pingone-session:logout',
   /** {@link StoreErrorMessage}: a call to the shared session store failed or timed out. */
   storeError: 'express-pingone-session:store-error',
+  /** {@link MisconfigurationMessage}: PingOne answered that this server is set up wrong. */
+  misconfiguration: 'express-pingone-session:misconfiguration',
 } as const;
 
 export interface LookupMessage {
@@ -32,6 +36,12 @@ export interface LookupMessage {
   session: boolean;
   /** Milliseconds from the start of the lookup to its answer; `0` for a hit. */
   durationMs: number;
+}
+
+export interface PingOneCallStartMessage {
+  operation: string;
+  lane: 'read' | 'reset' | 'token' | 'signin';
+  attempt: number;
 }
 
 export interface PingOneCallMessage {
@@ -69,7 +79,16 @@ export interface StoreErrorMessage {
   error: string;
 }
 
+export interface MisconfigurationMessage {
+  /** `credentials`, `environment`, `worker_role`, `api_path` or `access_token`. */
+  cause: string;
+  operation: string;
+  status: number | undefined;
+}
+
 export const lookupChannel = channel(CHANNELS.lookup);
+export const pingOneCallStartChannel = channel(CHANNELS.pingOneCallStart);
+export const misconfigurationChannel = channel(CHANNELS.misconfiguration);
 export const pingOneCallChannel = channel(CHANNELS.pingOneCall);
 export const breakerChannel = channel(CHANNELS.breaker);
 export const tokenRefreshChannel = channel(CHANNELS.tokenRefresh);

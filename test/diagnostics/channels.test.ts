@@ -99,8 +99,22 @@ describe('the other channels', () => {
       { lane: 'read', host: expect.stringContaining('http://localhost:'), state: 'open' },
     ]);
     expect(on(CHANNELS.logout)).toEqual([{ outcome: 'reset' }]);
+    expect(on(CHANNELS.pingOneCallStart)).toHaveLength(on(CHANNELS.pingOneCall).length);
+    expect(on(CHANNELS.pingOneCallStart)[0]).toEqual({
+      operation: 'POST as/token',
+      lane: 'token',
+      attempt: 1,
+    });
     const everything = JSON.stringify(heard);
     for (const secret of bed.emulator.secrets()) expect(everything).not.toContain(secret);
+  });
+
+  it('tell every misconfiguration, not only the ones logged', async () => {
+    bed = await startTestBed({ pingSession: { clientSecret: 'not-the-secret', retry: false } });
+    for (let i = 0; i < 3; i += 1) await me(`token-${i}`);
+    expect(on(CHANNELS.misconfiguration)).toEqual(
+      Array(3).fill({ cause: 'credentials', operation: 'POST as/token', status: 401 }),
+    );
   });
 
   it('tell a failing shared store by the error name, never its message', async () => {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createExampleApp } from '../../example-app/src/app';
 import { relativeTime } from '../../example-app/src/pages';
 import { startEmulator, type Emulator } from '../../src/emulator';
+import { pingSessionMetrics } from '../../src/metrics';
 import { sentSecrets } from '../helpers/captured-output';
 import { emulatorOptions, postForm, signInOptions } from '../helpers/test-bed';
 
@@ -26,6 +27,24 @@ const submit = (agent: ReturnType<typeof request.agent>, fields: Record<string, 
   postForm(agent, '/signin', fields);
 
 describe('the example app', () => {
+  it('serves the metrics it is given on /metrics, counting what it did', async () => {
+    const metrics = pingSessionMetrics();
+    try {
+      const withMetrics = createExampleApp({
+        pingSession: { ...emulatorOptions(emulator), logger: false },
+        publicUrl,
+        metrics: metrics.registry,
+      });
+      const { token } = emulator.createSession();
+      await request(withMetrics).get('/').set('Cookie', `ST=${token}`);
+      const res = await request(withMetrics).get('/metrics');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('pingone_session_lookups_total{outcome="miss",session="true"} 1');
+    } finally {
+      metrics.close();
+    }
+  });
+
   it('shows the signed-out state and a sign-in link on the home page', async () => {
     const res = await navigate('/');
     expect(res.status).toBe(200);

@@ -33,19 +33,32 @@ describe('the published package', () => {
     expect(out.trim()).toBe('function function function true');
   });
 
-  it('loads its main entry without ioredis, which only the redis entry needs', () => {
+  it('loads its main entry without ioredis or prom-client, which only their entries need', () => {
     const out = node([
       '-e',
       `const Module = require('node:module');
        const load = Module._load;
        Module._load = function (request, ...rest) {
-         if (request === 'ioredis') throw new Error('ioredis was loaded');
+         if (request === 'ioredis' || request === 'prom-client') throw new Error(request + ' was loaded');
          return load.call(this, request, ...rest);
        };
        const p = require('express-pingone-session');
        console.log(typeof p.pingSession);`,
     ]);
     expect(out.trim()).toBe('function');
+  });
+
+  it('has a metrics entry, for require() and import', () => {
+    const cjs = node([
+      '-e',
+      `console.log(typeof require('express-pingone-session/metrics').pingSessionMetrics)`,
+    ]);
+    const esm = node([
+      '--input-type=module',
+      '-e',
+      `import { pingSessionMetrics } from 'express-pingone-session/metrics'; console.log(typeof pingSessionMetrics)`,
+    ]);
+    expect([cjs.trim(), esm.trim()]).toEqual(['function', 'function']);
   });
 
   it('has a pingone-emulator command', () => {

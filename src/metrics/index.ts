@@ -1,0 +1,2 @@
+export { pingSessionMetrics } from './prometheus';
+export type { PingSessionMetrics, PingSessionMetricsOptions } from './prometheus';

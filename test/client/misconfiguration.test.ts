@@ -10,6 +10,7 @@ import {
 } from '../../src';
 import { MISCONFIGURATION_FIXES } from '../../src/client/misconfiguration';
 import { startEmulator, type Emulator } from '../../src/emulator';
+import { pingSessionMetrics } from '../../src/metrics';
 import { emulatorOptions } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
@@ -108,6 +109,20 @@ describe.each(cases)('%s', (_case, cause, setUp) => {
       message: MISCONFIGURATION_FIXES[cause as keyof typeof MISCONFIGURATION_FIXES],
       details: { cause },
     });
+  });
+
+  it('is counted in the misconfigurations metric, every time', async () => {
+    const metrics = pingSessionMetrics();
+    try {
+      const { app } = appWith(await setUp());
+      for (let i = 0; i < 3; i += 1) await request(app).get('/').set('Cookie', `ST=token-${i}`);
+      const counter = await metrics.registry
+        .getSingleMetric('pingone_session_misconfigurations_total')!
+        .get();
+      expect(counter.values).toEqual([expect.objectContaining({ labels: { cause }, value: 3 })]);
+    } finally {
+      metrics.close();
+    }
   });
 
   it('makes ready() reject with a ConfigError that says the fix', async () => {

@@ -14,13 +14,16 @@ describe('a process whose Redis crashes, restarts and hangs under traffic', () =
     const result = JSON.parse(stdout) as { requests: number; wrong: number[]; events: string[] };
     expect(result.requests).toBeGreaterThan(100);
     expect(result.wrong).toEqual([]);
-    // The store's own calls see two outages: the crash and the hang.
-    expect(result.events.filter((event) => !event.includes('heard'))).toEqual([
-      'session_store_unavailable',
-      'session_store_recovered',
-      'session_store_unavailable',
-      'session_store_recovered',
-    ]);
+    // The store's own calls see at least two outages, the crash and the hang, each told once
+    // when it starts and once when it ends. A loaded machine can add one: a store call slower
+    // than storeTimeoutMs is an outage too.
+    const storeEvents = result.events.filter((event) => !event.includes('heard'));
+    expect(storeEvents.length).toBeGreaterThanOrEqual(4);
+    expect(storeEvents).toEqual(
+      storeEvents.map((_event, i) =>
+        i % 2 === 0 ? 'session_store_unavailable' : 'session_store_recovered',
+      ),
+    );
     // Its pub/sub connection only sees the crash: a hung server keeps the connection open.
     expect(result.events.filter((event) => event.includes('heard'))).toEqual([
       'session_store_unheard',

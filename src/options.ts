@@ -2,6 +2,7 @@
 export type PingOneRegion = 'NA' | 'EU' | 'CA' | 'AU' | 'SG' | 'AP';
 
 import type { SessionStore } from './cache/session-store';
+import type { PingSession } from './session';
 
 /** A worker access token, or a function that returns a current one. */
 export type AccessTokenSource = string | (() => string | Promise<string>);
@@ -327,6 +328,19 @@ export interface RequireSessionOptions {
    * every request without a session gets `401` JSON.
    */
   loginUrl?: string;
+  /**
+   * Step-up by freshness: the last sign-on (`lastSignOn.at`; with `authenticators`, each of
+   * theirs) at most this many seconds ago. Default: any age.
+   */
+  maxAuthAgeSeconds?: number;
+  /**
+   * Step-up by strength: the last sign-on used every one of these authenticators
+   * (`lastSignOn.authenticators`: PingOne names such as `pwd`, `otp`, `mfa`, `fido2`; any string
+   * is taken). Default: any.
+   */
+  authenticators?: string[];
+  /** Any other condition on the session; `false` asks for a new sign-on like the others. */
+  check?: (session: PingSession) => boolean;
 }
 
 /** Every default, in one place. */

@@ -12,6 +12,11 @@ export interface CreateSessionOptions {
   /** Authenticators of the sign-on (`lastSignOn.authenticators`). Default: `['pwd']`. */
   authenticators?: string[];
   /**
+   * When the sign-on happened (`lastSignOn.at` and each authenticator's `at`), in epoch
+   * milliseconds, for tests of freshness guards. Default: now.
+   */
+  signedOnAt?: number;
+  /**
    * A session a sign-on flow has begun (the user is identified, `ST` is set) but not finished:
    * `sessions/me` does not know it until {@link SessionStore.complete}.
    */
@@ -83,7 +88,11 @@ export class SessionStore {
       userAgent,
       ...parseUserAgent(userAgent),
       locations: [location],
-      lastSignOn: signOnAt(at, remoteIp, options.authenticators ?? ['pwd']),
+      lastSignOn: signOnAt(
+        options.signedOnAt === undefined ? at : new Date(options.signedOnAt).toISOString(),
+        remoteIp,
+        options.authenticators ?? ['pwd'],
+      ),
     };
     const created: EmulatedSession = {
       ...session,

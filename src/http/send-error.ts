@@ -4,6 +4,7 @@ import type { SignInErrorCode } from '../signin/sign-in-state';
 /** The `error` codes the library answers with itself. Stable: clients may branch on them. */
 export type ErrorResponseCode =
   | 'unauthenticated'
+  | 'step_up_required'
   | 'pingone_unavailable'
   | 'logout_failed'
   | 'method_not_allowed'
@@ -18,7 +19,7 @@ export function sendError(
   res: Response,
   status: number,
   error: ErrorResponseCode,
-  more?: Record<string, string | number>,
+  more?: Record<string, string | number | readonly string[]>,
 ): void {
   res
     .status(status)

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ConfigError } from '../errors';
 import { isBrowserNavigation } from '../http/navigation';
 import { toSafeRelativePath } from '../http/return-to';
@@ -6,6 +6,7 @@ import { sendError, sendUnavailable } from '../http/send-error';
 import { checkKnownKeys, toAbsoluteHttpUrl } from '../config/validations';
 import type { RequireSessionOptions } from '../options';
 import { sessionStatusOf } from './request-session';
+import { meetsStepUp, resolveStepUp, type StepUp } from './step-up';
 
 /**
  * Lets a request through only with a valid PingOne session. Without one: browser navigations go
@@ -15,12 +16,47 @@ import { sessionStatusOf } from './request-session';
  * a signed-in user they were signed out. Mount it after `pingSession()`.
  */
 export function requireSession(options: RequireSessionOptions = {}): RequestHandler {
-  checkKnownKeys('requireSession()', options, ['loginUrl']);
+  checkKnownKeys('requireSession()', options, [
+    'loginUrl',
+    'maxAuthAgeSeconds',
+    'authenticators',
+    'check',
+  ]);
   const loginUrl = options.loginUrl === undefined ? undefined : checkLoginUrl(options.loginUrl);
   const separator = loginUrl?.includes('?') ? '&' : '?';
+  const stepUp = resolveStepUp(options);
+
+  /**
+   * A valid session whose sign-on is too old or too weak: `401`, never `403`, since signing in
+   * again fixes it. A navigation goes to `loginUrl` with what is asked (`max_age`,
+   * `authenticators`) and `prompt=login`.
+   */
+  function askForStepUp(req: Request, res: Response, asked: StepUp): void {
+    res.set('Cache-Control', 'no-store');
+    const demands = {
+      ...(asked.maxAuthAgeSeconds === undefined
+        ? {}
+        : { maxAuthAgeSeconds: asked.maxAuthAgeSeconds }),
+      ...(asked.authenticators.length > 0 ? { authenticators: asked.authenticators } : {}),
+    };
+    if (loginUrl !== undefined && isBrowserNavigation(req)) {
+      const query = new URLSearchParams({ returnTo: toSafeRelativePath(req.originalUrl) ?? '/' });
+      if (asked.maxAuthAgeSeconds !== undefined)
+        query.set('max_age', String(asked.maxAuthAgeSeconds));
+      if (asked.authenticators.length > 0)
+        query.set('authenticators', asked.authenticators.join(' '));
+      query.set('prompt', 'login');
+      return res.redirect(302, `${loginUrl}${separator}${query.toString()}`);
+    }
+    sendError(res, 401, 'step_up_required', demands);
+  }
 
   return function requireSessionMiddleware(req, res, next) {
-    if (req.pingSession !== undefined) return next();
+    const session = req.pingSession;
+    if (session !== undefined) {
+      if (stepUp === undefined || meetsStepUp(session, stepUp, Date.now())) return next();
+      return askForStepUp(req, res, stepUp);
+    }
     const status = sessionStatusOf(req);
     if (status === undefined) {
       return next(new Error('requireSession() needs pingSession() mounted before it.'));

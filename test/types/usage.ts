@@ -28,6 +28,11 @@ app.get('/me', requireSession({ loginUrl: '/login' }), (req, res) => {
   const session: PingSession | undefined = req.pingSession;
   res.json({ userId, expiresAt: session?.expiresAt, browser: session?.browser?.name });
 });
+app.post(
+  '/account/password',
+  requireSession({ maxAuthAgeSeconds: 300, authenticators: ['otp'], check: (s) => !!s.user.id }),
+  (_req, res) => res.end(),
+);
 app.get('/', (req, res) => {
   const status: PingSessionStatus | undefined = req.pingSessionStatus;
   res.send(status === 'unavailable' ? 'We cannot check your sign-in right now.' : 'Hello');

@@ -27,28 +27,35 @@ export function requireSession(options: RequireSessionOptions = {}): RequestHand
   const stepUp = resolveStepUp(options);
 
   /**
+   * Sends a browser navigation to `loginUrl`, with the page it asked for as `returnTo` and the
+   * `extra` query fields; false when there is no `loginUrl` or the request is no navigation.
+   */
+  function toLogin(req: Request, res: Response, extra = ''): boolean {
+    if (loginUrl === undefined || !isBrowserNavigation(req)) return false;
+    // Only a path on this site goes into returnTo, so the sign-in page cannot be made to send
+    // the user elsewhere afterwards.
+    const returnTo = toSafeRelativePath(req.originalUrl) ?? '/';
+    res.redirect(302, `${loginUrl}${separator}returnTo=${encodeURIComponent(returnTo)}${extra}`);
+    return true;
+  }
+
+  /**
    * A valid session whose sign-on is too old or too weak: `401`, never `403`, since signing in
    * again fixes it. A navigation goes to `loginUrl` with what is asked (`max_age`,
    * `authenticators`) and `prompt=login`.
    */
   function askForStepUp(req: Request, res: Response, asked: StepUp): void {
     res.set('Cache-Control', 'no-store');
-    const demands = {
-      ...(asked.maxAuthAgeSeconds === undefined
-        ? {}
-        : { maxAuthAgeSeconds: asked.maxAuthAgeSeconds }),
-      ...(asked.authenticators.length > 0 ? { authenticators: asked.authenticators } : {}),
-    };
-    if (loginUrl !== undefined && isBrowserNavigation(req)) {
-      const query = new URLSearchParams({ returnTo: toSafeRelativePath(req.originalUrl) ?? '/' });
-      if (asked.maxAuthAgeSeconds !== undefined)
-        query.set('max_age', String(asked.maxAuthAgeSeconds));
-      if (asked.authenticators.length > 0)
-        query.set('authenticators', asked.authenticators.join(' '));
-      query.set('prompt', 'login');
-      return res.redirect(302, `${loginUrl}${separator}${query.toString()}`);
-    }
-    sendError(res, 401, 'step_up_required', demands);
+    const { maxAuthAgeSeconds, authenticators } = asked;
+    const query = new URLSearchParams();
+    if (maxAuthAgeSeconds !== undefined) query.set('max_age', String(maxAuthAgeSeconds));
+    if (authenticators.length > 0) query.set('authenticators', authenticators.join(' '));
+    query.set('prompt', 'login');
+    if (toLogin(req, res, `&${query}`)) return;
+    sendError(res, 401, 'step_up_required', {
+      ...(maxAuthAgeSeconds === undefined ? {} : { maxAuthAgeSeconds }),
+      ...(authenticators.length > 0 ? { authenticators } : {}),
+    });
   }
 
   return function requireSessionMiddleware(req, res, next) {
@@ -63,12 +70,7 @@ export function requireSession(options: RequireSessionOptions = {}): RequestHand
     }
     if (status === 'unavailable') return sendUnavailable(res);
     res.set('Cache-Control', 'no-store');
-    if (loginUrl !== undefined && isBrowserNavigation(req)) {
-      // Only a path on this site goes into returnTo, so the sign-in page cannot be made to send
-      // the user elsewhere afterwards.
-      const returnTo = toSafeRelativePath(req.originalUrl) ?? '/';
-      return res.redirect(302, `${loginUrl}${separator}returnTo=${encodeURIComponent(returnTo)}`);
-    }
+    if (toLogin(req, res)) return;
     sendError(res, 401, 'unauthenticated');
   };
 }

@@ -112,3 +112,30 @@ export class PingOneError extends Error {
     this.misconfiguration = init.misconfiguration;
   }
 }
+
+/** Codes an {@link AccountError} can carry. */
+export type AccountErrorCode =
+  /** The request has no valid session: there is no user to act for. */
+  | 'ERR_PINGONE_NO_SESSION'
+  /** The session ID is not one of the signed-in user's current sessions. */
+  | 'ERR_PINGONE_NOT_YOUR_SESSION'
+  /** `endSession()` was asked to end the request's own session: use the logout route for that. */
+  | 'ERR_PINGONE_CURRENT_SESSION'
+  /** `listSessions()`, `endSession()` or `req.pingUser()` without `pingSession()` before them. */
+  | 'ERR_PINGONE_NOT_MOUNTED';
+
+/**
+ * A request to act on the signed-in user's account that cannot be done as asked. Nothing was sent
+ * to PingOne. `status` is the HTTP status a route would answer with.
+ */
+export class AccountError extends Error {
+  override readonly name = 'AccountError';
+
+  constructor(
+    readonly code: AccountErrorCode,
+    message: string,
+    readonly status: number,
+  ) {
+    super(`${message} [${code}]`);
+  }
+}

@@ -1,13 +1,14 @@
 export { pingSession } from './middleware/ping-session';
 export type { PingSessionMiddleware } from './middleware/ping-session';
 export { requireSession } from './middleware/require-session';
+export { endSession, listSessions } from './account/request-account';
 export { MemoryStore } from './cache/memory-store';
 export type { MemoryStoreOptions } from './cache/memory-store';
 export type { SessionStore, StoreListener, StoredLookup } from './cache/session-store';
 export type { FlowStore } from './cache/flow-store';
 export type { SignInDevice } from './signin/flow-records';
 export type { PingSignInState, SignInErrorCode, SignInStep } from './signin/sign-in-state';
-export { ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from './errors';
+export { AccountError, ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from './errors';
 export { CHANNELS } from './diagnostics/channels';
 export type {
   BreakerMessage,
@@ -19,7 +20,7 @@ export type {
   StoreErrorMessage,
   TokenRefreshMessage,
 } from './diagnostics/channels';
-export type { ConfigErrorCode, PingOneErrorDetail } from './errors';
+export type { AccountErrorCode, ConfigErrorCode, PingOneErrorDetail } from './errors';
 export type { ErrorResponseCode } from './http/send-error';
 export type {
   AccessTokenSource,
@@ -36,4 +37,5 @@ export type {
   UnknownTokenBudgetOptions,
 } from './options';
 export type * from './session';
+export type { PingUser } from './user';
 export type { PingSessionStatus } from './middleware/request-session';

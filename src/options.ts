@@ -279,6 +279,12 @@ export interface LogoutOptions {
    * `?returnTo=`) may send the browser to, for example another app of yours. Default: `[]`.
    */
   allowedReturnTo?: string[];
+  /**
+   * End every other session of the user too (each browser and device PingOne lists), before the
+   * current one, on every logout. Without it, a request asks for this alone with the field
+   * `everywhere=true` (form or JSON body) or the query `?everywhere=true`. Default: `false`.
+   */
+  everywhere?: boolean;
 }
 
 /**
@@ -362,6 +368,7 @@ export const DEFAULTS = {
     path: '/logout',
     returnTo: '/',
     clearCookies: [] as string[],
+    everywhere: false,
     allowedOrigins: [] as string[],
     allowNoOrigin: false,
     allowedReturnTo: [] as string[],

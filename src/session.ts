@@ -154,3 +154,28 @@ function isLastSignOn(value: unknown): boolean {
     optional(value.policy, isRecord)
   );
 }
+
+/**
+ * One of the user's sessions as PingOne's user-sessions API lists them (one per browser or
+ * device), with `current` set on the one of the request being served. PingOne's list pages show
+ * fewer fields than `sessions/me`; each is optional here except the IDs.
+ */
+export interface PingUserSession extends Partial<Omit<PingSession, 'id' | 'user'>> {
+  readonly id: string;
+  readonly user: { readonly id: string };
+  /** This request's own session. */
+  readonly current: boolean;
+}
+
+/** Whether a listed session carries what a device list needs: its ID and its user's. */
+export function isListedSession(value: unknown): value is Omit<PingUserSession, 'current'> {
+  return (
+    isRecord(value) &&
+    isId(value.id) &&
+    isRecord(value.user) &&
+    isId(value.user.id) &&
+    optional(value.expiresAt, isTimestamp) &&
+    optional(value.activeAt, isTimestamp) &&
+    optional(value.createdAt, isTimestamp)
+  );
+}

@@ -10,6 +10,8 @@ export interface GuardedStore {
   get(key: string): Promise<StoredLookup | undefined>;
   set(key: string, value: StoredLookup, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  deleteSession(sessionId: string): Promise<void>;
+  invalidate(key: string): Promise<void>;
 }
 
 /**
@@ -75,6 +77,12 @@ export function guardStore(
     },
     async delete(key) {
       await attempt('delete', () => store.delete(key));
+    },
+    async deleteSession(sessionId) {
+      if (store.deleteSession) await attempt('delete', () => store.deleteSession!(sessionId));
+    },
+    async invalidate(key) {
+      if (store.invalidate) await attempt('delete', () => store.invalidate!(key));
     },
   };
 }

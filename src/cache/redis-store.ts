@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../errors';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
@@ -28,6 +29,35 @@ const OWN_CONNECTION = { disconnectTimeout: 0 } as const;
 const DEFAULT_SIGNED_OUT_TTL_MS = 300_000;
 /** Sign-outs kept for sending again while Redis is away; the oldest go first past this. */
 const MAX_UNDELIVERED = 10_000;
+
+/**
+ * Keeps an entry only if its key is new and its session was not ended meanwhile, and adds the key
+ * to its session's index, which lives as long as the longest entry in it. One script, so that an
+ * ending of the session cannot fall between the check and the write.
+ * KEYS: entry, session index, session-ended marker. ARGV: value, milliseconds.
+ */
+const SET_SCRIPT = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+redis.call('SADD', KEYS[2], KEYS[1])
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+return 1`;
+
+/**
+ * Ends a session by ID: marks it ended (keeping out lookups still on their way), replaces every
+ * entry in its index with the signed-out marker and publishes each key, as a sign-out does.
+ * KEYS: session index, session-ended marker. ARGV: marker value, milliseconds, channel, prefix
+ * length.
+ */
+const END_SESSION_SCRIPT = `
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+local keys = redis.call('SMEMBERS', KEYS[1])
+for _, key in ipairs(keys) do
+  redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+  redis.call('PUBLISH', ARGV[3], string.sub(key, tonumber(ARGV[4]) + 1))
+end
+redis.call('DEL', KEYS[1])
+return #keys`;
 
 class RedisStoreError extends Error {
   override readonly name = 'RedisStoreError';
@@ -107,7 +137,58 @@ export class RedisStore implements SessionStore {
 
   async set(key: string, value: StoredLookup, ttlMs: number): Promise<void> {
     const px = Math.max(1, Math.floor(ttlMs));
-    await (await this.#ready()).set(this.#prefix + key, JSON.stringify(value), 'PX', px, 'NX');
+    const client = await this.#ready();
+    if (value.session === null) {
+      await client.set(this.#prefix + key, JSON.stringify(value), 'PX', px, 'NX');
+      return;
+    }
+    const sessionId = value.session.id;
+    await client.eval(
+      SET_SCRIPT,
+      3,
+      this.#prefix + key,
+      this.#sessionIndex(sessionId),
+      this.#sessionEnded(sessionId),
+      JSON.stringify(value),
+      px,
+    );
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const now = Date.now();
+    const ttl = this.#signedOutTtlMs;
+    const signedOut: StoredLookup = { session: null, validUntil: now + ttl, checkedAt: now };
+    await (
+      await this.#ready()
+    ).eval(
+      END_SESSION_SCRIPT,
+      2,
+      this.#sessionIndex(sessionId),
+      this.#sessionEnded(sessionId),
+      JSON.stringify(signedOut),
+      ttl,
+      this.#channel,
+      this.#prefix.length,
+    );
+  }
+
+  async invalidate(key: string): Promise<void> {
+    const results = await (await this.#ready())
+      .multi()
+      .del(this.#prefix + key)
+      .publish(this.#channel, key)
+      .exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
+  }
+
+  /** Session IDs are not secrets (entries hold them), but are hashed to a fixed, safe length. */
+  #sessionIndex(sessionId: string): string {
+    return `${this.#prefix}session:${digest(sessionId)}`;
+  }
+
+  #sessionEnded(sessionId: string): string {
+    return `${this.#prefix}ended:${digest(sessionId)}`;
   }
 
   async delete(key: string): Promise<void> {
@@ -235,6 +316,10 @@ export class RedisStore implements SessionStore {
 }
 
 function ignore(): void {}
+
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
 
 /** Resolves once the socket is gone, so nothing of the store outlives `close()`. */
 function closeConnection(connection: Redis): Promise<void> {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { ResolvedCache, ResolvedUnknownTokenBudget } from '../config/resolve-options';
 import { clientOf } from '../http/client-address';
 import { lookupChannel, type LookupMessage } from '../diagnostics/channels';
@@ -33,6 +34,13 @@ export interface SessionCache {
   ): PingSession | null | Promise<PingSession | null>;
   /** The token was signed out: forget it here and in every instance sharing the store. */
   forget(sessionToken: string): Promise<void>;
+  /**
+   * The session with this ID was ended (from another device, or everywhere): forget every token's
+   * entry holding it, here and in every instance sharing the store.
+   */
+  forgetSession(sessionId: string): Promise<void>;
+  /** The token's session changed at PingOne (signed on again): drop what is kept of it everywhere. */
+  refresh(sessionToken: string): Promise<void>;
 }
 
 /**
@@ -95,6 +103,16 @@ export function createSessionCache(
   const memory = cache ? new MemoryStore({ max: cache.max }) : undefined;
   // Tokens with no session live apart, so a flood of them can only push out each other.
   const negatives = cache ? new MemoryStore({ max: cache.negativeMax }) : undefined;
+  // Which keys hold each session, so that ending a session by ID (not token) reaches them. Keys
+  // whose entries have gone meanwhile are harmless: forgetting them does nothing.
+  const keysOfSessions = cache
+    ? new LRUCache<string, Set<string>>({ max: cache.max, ttl: cache.ttlMs, ttlResolution: 0 })
+    : undefined;
+  // Sessions ended here lately: a lookup that was on its way as one ended (of a token not yet in
+  // the index) must not bring it back.
+  const endedSessions = cache
+    ? new LRUCache<string, true>({ max: cache.negativeMax, ttl: cache.ttlMs, ttlResolution: 0 })
+    : undefined;
   const budget = unknownTokenBudget
     ? new UnknownTokenBudget(unknownTokenBudget, logger)
     : undefined;
@@ -184,6 +202,7 @@ export function createSessionCache(
       throw error;
     }
     if (client !== undefined && session !== null) budget!.giveBack(client);
+    if (session !== null && endedSessions?.has(session.id)) session = null;
     if (!memory || !cache || flight.forgotten) return session;
     const now = Date.now();
     const ttl = lookupLifetimeMs(session, now, cache);
@@ -198,6 +217,9 @@ export function createSessionCache(
   function keep(key: string, entry: StoredLookup, ttl: number): void {
     if (!cache) return;
     if (entry.session === null) return negatives!.set(key, entry, ttl);
+    const keys = keysOfSessions!.get(entry.session.id);
+    if (keys === undefined) keysOfSessions!.set(entry.session.id, new Set([key]));
+    else keys.add(key);
     const now = Date.now();
     if (now < unheardUntil && ttl > cache.unheardTtlMs) {
       const brief = { ...entry, validUntil: Math.min(entry.validUntil, now + cache.unheardTtlMs) };
@@ -257,6 +279,17 @@ export function createSessionCache(
       const key = keyOf(sessionToken);
       forgetHere(key);
       await shared?.delete(key);
+    },
+    async forgetSession(sessionId) {
+      endedSessions?.set(sessionId, true);
+      for (const key of keysOfSessions?.get(sessionId) ?? []) forgetHere(key);
+      keysOfSessions?.delete(sessionId);
+      await shared?.deleteSession(sessionId);
+    },
+    async refresh(sessionToken) {
+      const key = keyOf(sessionToken);
+      forgetHere(key);
+      await shared?.invalidate(key);
     },
   };
 }

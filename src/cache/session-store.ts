@@ -37,6 +37,19 @@ export interface SessionStore extends Partial<FlowStore> {
    * be on its way.
    */
   delete(key: string): void | Promise<void>;
+  /**
+   * Shared stores: the session with this ID was ended (signed out from another device, or
+   * everywhere). Does for every key whose entry held that session what `delete` does for one, so
+   * that no instance serves it. The store finds those keys by an index it keeps in `set`
+   * (`value.session.id`); a store without this method leaves other instances to their entries'
+   * time to live.
+   */
+  deleteSession?(sessionId: string): void | Promise<void>;
+  /**
+   * Shared stores: the key's entry is out of date (the user signed on again in the same session):
+   * drop it here and in every instance, without marking a sign-out.
+   */
+  invalidate?(key: string): void | Promise<void>;
   /** Shared stores: report deletions made by any instance, so in-memory layers drop their copy. */
   subscribe?(listener: StoreListener): void;
 }

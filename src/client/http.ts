@@ -132,3 +132,9 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
   return `Basic ${Buffer.from(pair).toString('base64')}`;
 }
+
+/** `application/json`, `application/hal+json` and the like, whatever the parameters. */
+export function isJsonResponse(response: UpstreamResponse): boolean {
+  const type = response.headers['content-type'];
+  return typeof type === 'string' && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type);
+}

@@ -21,8 +21,8 @@ export const MISCONFIGURATION_FIXES: Record<Misconfiguration, string> = {
     'The token endpoint does not exist: check environmentId (PINGONE_ENVIRONMENT_ID) and region, ' +
     'or authPath (PINGONE_AUTH_PATH).',
   worker_role:
-    'PingOne refused to read or reset sessions (403): give the worker application a role that ' +
-    'can read and reset sessions in this environment (such as Identity Data Admin).',
+    'PingOne refused to read or reset sessions, or to read users (403): give the worker ' +
+    'application a role that can in this environment (such as Identity Data Admin).',
   api_path:
     "sessions/me answered 404 without PingOne's NOT_FOUND error: apiPath (PINGONE_API_PATH) does " +
     'not point at the PingOne API of this region, such as https://api.pingone.eu/v1.',
@@ -46,8 +46,11 @@ export function tokenEndpointMisconfiguration(status: number): Misconfiguration 
   return undefined;
 }
 
-/** What a failed answer of `sessions/me` says about the set-up (after any token renewal). */
-export function sessionsMisconfiguration(response: UpstreamResponse): Misconfiguration | undefined {
+/**
+ * What a failed answer of the API (`sessions/me`, users, user sessions) says about the set-up,
+ * after any token renewal.
+ */
+export function apiMisconfiguration(response: UpstreamResponse): Misconfiguration | undefined {
   if (response.status === 401) return 'access_token';
   if (response.status === 403) return 'worker_role';
   if (response.status === 404 && !isPingOneNotFound(response)) return 'api_path';

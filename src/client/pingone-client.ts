@@ -4,16 +4,22 @@ import { ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import { isPingSession, type PingSession } from '../session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
 import { beforeDeadline, deadlineFrom } from './deadline';
-import { createUpstream, errorFromResponse, parseJson, type UpstreamResponse } from './http';
+import {
+  createUpstream,
+  errorFromResponse,
+  isJsonResponse,
+  parseJson,
+  type UpstreamResponse,
+} from './http';
 import {
   createMisconfigurationReporter,
   isPingOneNotFound,
   MISCONFIGURATION_FIXES,
-  sessionsMisconfiguration,
+  apiMisconfiguration,
 } from './misconfiguration';
 import { createResilientSend, type ResilientRequest, type ResilientSend } from './resilient-send';
 
-/** The two session calls the product makes. Session tokens go in, never out. */
+/** The session calls the product makes. Session tokens go in, never out. */
 export interface PingOneClient {
   /** The session, or `null` when PingOne has no valid session for this token. */
   readSession(sessionToken: string): Promise<PingSession | null>;
@@ -24,7 +30,19 @@ export interface PingOneClient {
    * credentials, environment, role and `apiPath` all work. Else rejects with a {@link ConfigError}.
    */
   checkReady(): Promise<void>;
+  /** Any other call to PingOne's API with the worker token (renewed once if refused). */
+  authorized: AuthorizedSend;
+  /** Tells the logger of a misconfiguration an error reveals (once a minute per cause). */
+  reportMisconfiguration(error: unknown): void;
 }
+
+/** A call to PingOne's API with the worker token; `timeoutMs` and the deadline are the client's. */
+export type AuthorizedSend = (
+  request: Pick<
+    ResilientRequest,
+    'operation' | 'method' | 'url' | 'headers' | 'body' | 'retry' | 'lane'
+  >,
+) => Promise<UpstreamResponse>;
 
 const READ = 'GET sessions/me';
 const RESET = 'POST sessions/me';
@@ -57,31 +75,32 @@ export function createPingOneClient(
   const url = `${options.apiPath}/environments/${options.environmentId}/sessions/me`;
 
   /**
-   * PingOne wants the token as its own `ST` cookie whatever the app calls it locally, and nothing
-   * else from the browser: no other cookie or header is forwarded. One deadline covers the call
-   * end to end: waiting for an access token, for a slot, and every attempt.
+   * One call with the worker token. One deadline covers it end to end: waiting for an access
+   * token, for a slot, and every attempt.
    */
-  const call = (
-    request: Pick<ResilientRequest, 'operation' | 'method' | 'headers' | 'body' | 'retry' | 'lane'>,
-    sessionToken: string,
-  ) => {
+  const authorized: AuthorizedSend = (request) => {
     const deadline = deadlineFrom(options);
     const access = (pending: Promise<string>) =>
       beforeDeadline(pending, deadline, request.operation);
     return withAccessToken(tokens, access, (accessToken) =>
       send({
         ...request,
-        url,
-        headers: {
-          ...request.headers,
-          Authorization: `Bearer ${accessToken}`,
-          Cookie: `ST=${sessionToken}`,
-        },
+        headers: { ...request.headers, Authorization: `Bearer ${accessToken}` },
         timeoutMs: options.timeoutMs,
         deadline,
       }),
     );
   };
+
+  /**
+   * PingOne wants the token as its own `ST` cookie whatever the app calls it locally, and nothing
+   * else from the browser: no other cookie or header is forwarded.
+   */
+  const call = (
+    request: Pick<ResilientRequest, 'operation' | 'method' | 'headers' | 'body' | 'retry' | 'lane'>,
+    sessionToken: string,
+  ) =>
+    authorized({ ...request, url, headers: { ...request.headers, Cookie: `ST=${sessionToken}` } });
 
   const report = createMisconfigurationReporter(options.logger);
   const read = (sessionToken: string) =>
@@ -106,6 +125,8 @@ export function createPingOneClient(
   };
 
   return {
+    authorized,
+    reportMisconfiguration: report,
     readSession: (sessionToken) =>
       reported(
         read(sessionToken).then((response) => {
@@ -113,7 +134,7 @@ export function createPingOneClient(
           // PingOne's 404 NOT_FOUND: no such session, or it ended. The only input of ours that
           // can make this request bad is the session token, so a 400 is about the session too.
           if (isPingOneNotFound(response) || response.status === 400) return null;
-          throw errorFromResponse(READ, response, sessionsMisconfiguration(response));
+          throw errorFromResponse(READ, response, apiMisconfiguration(response));
         }),
       ),
     resetSession: (sessionToken) =>
@@ -130,7 +151,7 @@ export function createPingOneClient(
           sessionToken,
         ).then((response) => {
           if (response.status === 204 || isPingOneNotFound(response)) return;
-          throw errorFromResponse(RESET, response, sessionsMisconfiguration(response));
+          throw errorFromResponse(RESET, response, apiMisconfiguration(response));
         }),
       ),
     async checkReady() {
@@ -150,7 +171,7 @@ export function createPingOneClient(
               status: 200,
               code: TRANSPORT_ERROR_CODES.badResponse,
             })
-          : errorFromResponse(READ, response, sessionsMisconfiguration(response)),
+          : errorFromResponse(READ, response, apiMisconfiguration(response)),
       );
     },
   };
@@ -207,10 +228,4 @@ function parseSession(response: UpstreamResponse, environmentId: string): PingSe
     });
   }
   return body;
-}
-
-/** `application/json`, `application/hal+json` and the like, whatever the parameters. */
-function isJsonResponse(response: UpstreamResponse): boolean {
-  const type = response.headers['content-type'];
-  return typeof type === 'string' && /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type);
 }

@@ -36,7 +36,7 @@ export type RetryKind = 'idempotent' | 'unsent';
  * The kinds of call, each with its own bulkhead, breaker and `429` pause, so that a flood of one
  * (session reads for made-up tokens) can neither starve nor trip another (sign-outs).
  */
-export type Lane = 'read' | 'reset' | 'token' | 'signin';
+export type Lane = 'read' | 'reset' | 'token' | 'signin' | 'directory';
 
 export type ResilientRequest = UpstreamRequest & {
   retry: RetryKind;
@@ -307,7 +307,7 @@ function isFailedResponse(lane: Lane, response: UpstreamResponse): boolean {
   if (status === 429) return false;
   if (TRANSIENT_STATUSES.has(status)) return true;
   if (lane === 'token') return tokenEndpointMisconfiguration(status) !== undefined;
-  if (lane === 'read' || lane === 'reset') {
+  if (lane === 'read' || lane === 'reset' || lane === 'directory') {
     // A 401 is also what an expired token gets before its renewal: one among many successes.
     return status === 401 || status === 403 || (status === 404 && !isPingOneNotFound(response));
   }

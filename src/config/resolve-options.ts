@@ -52,6 +52,7 @@ export interface ResolvedLogout extends OriginPolicy {
   returnTo: string;
   clearCookies: string[];
   allowedReturnTo: ReadonlySet<string>;
+  everywhere: boolean;
 }
 
 export interface ResolvedSignIn extends OriginPolicy {
@@ -161,6 +162,7 @@ const SIGN_IN_OPTION_NAMES: readonly (keyof SignInOptions)[] = [
 ];
 const LOGOUT_OPTION_NAMES: readonly (keyof LogoutOptions)[] = [
   'path',
+  'everywhere',
   'returnTo',
   'clearCookies',
   'allowedOrigins',
@@ -351,6 +353,11 @@ function resolveLogout(logout: PingSessionOptions['logout']): ResolvedLogout | f
       'ERR_PINGONE_LOGOUT',
     ),
     clearCookies: clearCookies.map((name, i) => checkCookieName(`logout.clearCookies[${i}]`, name)),
+    everywhere: checkBoolean(
+      'logout.everywhere',
+      given.everywhere ?? DEFAULTS.logout.everywhere,
+      'ERR_PINGONE_LOGOUT',
+    ),
     ...resolveOriginPolicy('logout', given, 'ERR_PINGONE_LOGOUT'),
   };
 }

@@ -1,4 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
+import type { Lane } from '../client/resilient-send';
 
 /**
  * The `node:diagnostics_channel` channels the middleware publishes on. Tracing, logging and
@@ -40,14 +41,14 @@ export interface LookupMessage {
 
 export interface PingOneCallStartMessage {
   operation: string;
-  lane: 'read' | 'reset' | 'token' | 'signin';
+  lane: Lane;
   attempt: number;
 }
 
 export interface PingOneCallMessage {
   /** For example `GET sessions/me`. */
   operation: string;
-  lane: 'read' | 'reset' | 'token' | 'signin';
+  lane: Lane;
   /** 1 for the first attempt. */
   attempt: number;
   /** PingOne's HTTP status; absent when no answer came. */
@@ -58,7 +59,7 @@ export interface PingOneCallMessage {
 }
 
 export interface BreakerMessage {
-  lane: 'read' | 'reset' | 'token' | 'signin';
+  lane: Lane;
   host: string;
   state: 'open' | 'half-open' | 'closed';
 }

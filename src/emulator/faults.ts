@@ -8,10 +8,10 @@ import type { ServerResponse } from 'node:http';
 export interface EmulatorFault {
   /**
    * Which calls: `'sessions'` (GET and POST sessions/me), `'reads'` (GET only), `'resets'` (POST
-   * only), `'token'`, `'flows'` (authorize, the flow API and resume), or `'any'`.
-   * Default: `'sessions'`.
+   * only, and ending a session by ID), `'token'`, `'flows'` (authorize, the flow API and resume),
+   * `'directory'` (reading a user, a user's sessions), or `'any'`. Default: `'sessions'`.
    */
-  on?: 'sessions' | 'reads' | 'resets' | 'token' | 'flows' | 'any';
+  on?: 'sessions' | 'reads' | 'resets' | 'token' | 'flows' | 'directory' | 'any';
   /** Answer with this status and PingOne's error body for it (`429` is `REQUEST_LIMITED`). */
   status?: number;
   /** The `Retry-After` header to send with `status`: seconds, or an HTTP date. */
@@ -36,7 +36,7 @@ export interface FaultPlan {
   outcome: Omit<EmulatorFault, 'on' | 'latencyMs' | 'times' | 'rate'> | undefined;
 }
 
-export type CallKind = 'reads' | 'resets' | 'token' | 'flows';
+export type CallKind = 'reads' | 'resets' | 'token' | 'flows' | 'directory';
 
 /** The faults in force, in the order they were added; each applies while it has `times` left. */
 export class Faults {

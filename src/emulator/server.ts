@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'cookie';
 import { isLoopbackHostname } from '../http/loopback';
 import type { AccessTokens } from './access-tokens';
+import { directoryAnswer, directoryPaths, type DirectoryContext } from './directory';
 import { describeOutcome, playOutcome, type CallKind, type Faults } from './faults';
 import type { RateLimit } from './rate-limit';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
@@ -21,7 +22,7 @@ export interface RecordedRequest {
   fault?: string;
 }
 
-export interface EmulatorContext {
+export interface EmulatorContext extends DirectoryContext {
   environmentId: string;
   clientId: string;
   clientSecret: string;
@@ -57,6 +58,7 @@ export function emulatorPaths(environmentId: string) {
 
 export function createRequestHandler(ctx: EmulatorContext) {
   const paths = emulatorPaths(ctx.environmentId);
+  const directory = directoryPaths(ctx.environmentId);
 
   function route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
     const flowRequest = {
@@ -82,12 +84,15 @@ export function createRequestHandler(ctx: EmulatorContext) {
       case paths.signOn:
         return signOn(ctx, req, res, url, body);
       default:
-        return sendJson(res, pingOneErrors.notFound());
+        return sendJson(res, directoryAnswer(ctx, req, url.pathname) ?? pingOneErrors.notFound());
     }
   }
 
   function kindOf(path: string, method: string | undefined): CallKind | undefined {
     if (path === paths.sessionsMe) return method === 'GET' ? 'reads' : 'resets';
+    if (Object.values(directory).some((pattern) => pattern.test(path))) {
+      return method === 'GET' ? 'directory' : 'resets';
+    }
     if (path === paths.token) return 'token';
     if (path === paths.authorize || path === paths.resume || path.startsWith(paths.flows)) {
       return 'flows';

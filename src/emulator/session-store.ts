@@ -45,6 +45,8 @@ const DEFAULT_USER_AGENT =
 const POLICY = { id: '874d5c7d-5e1c-4e73-b2b5-dfe1453b02f5', type: 'PINGONE' };
 /** PingOne keeps the last five locations of a session. */
 const MAX_LOCATIONS = 5;
+/** PingOne keeps at most ten sessions per user, dropping the oldest. */
+const MAX_LISTED = 10;
 
 interface StoredSession {
   session: EmulatedSession;
@@ -150,6 +152,50 @@ export class SessionStore {
     if (!stored || this.stateOf(stored) !== 'active') return false;
     stored.reset = true;
     return true;
+  }
+
+  /**
+   * A user's sessions as PingOne's user-sessions API lists them: newest first, at most ten,
+   * expired ones included; ended ones are gone.
+   */
+  ofUser(userId: string): EmulatedSession[] {
+    return [...this.sessions.values()]
+      .filter((stored) => stored.session.user.id === userId && !stored.reset && !stored.pending)
+      .map((stored) => stored.session)
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+      .slice(0, MAX_LISTED)
+      .map((session) => structuredClone(session));
+  }
+
+  /** Ends a session by its ID (not its token); false when there was none to end. */
+  resetById(sessionId: string, userId?: string): boolean {
+    for (const stored of this.sessions.values()) {
+      const { session } = stored;
+      if (session.id !== sessionId || (userId !== undefined && session.user.id !== userId)) {
+        continue;
+      }
+      if (this.stateOf(stored) !== 'active') return false;
+      stored.reset = true;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The user signed on again in this session (a step-up): PingOne keeps the session and its ID
+   * and records the new sign-on.
+   */
+  signOnAgain(token: string, authenticators: string[], remoteIp?: string): void {
+    const stored = this.sessions.get(token);
+    if (!stored || this.stateOf(stored) !== 'active') return;
+    const at = new Date(this.now()).toISOString();
+    const { session } = stored;
+    stored.session = {
+      ...session,
+      activeAt: at,
+      expiresAt: expiryOf(at, session.idleTimeoutInMinutes),
+      lastSignOn: signOnAt(at, remoteIp ?? session.lastSignOn.remoteIp, authenticators),
+    };
   }
 
   /** Every session token ever issued. */

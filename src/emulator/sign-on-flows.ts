@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { Accounts } from './accounts';
-import type { DemoDevice, DemoUser } from './demo-users';
+import { DEMO_USERS, type DemoDevice, type DemoUser } from './demo-users';
 import { signIdToken } from './id-tokens';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
@@ -58,6 +58,11 @@ interface Flow {
   remoteIp: string | undefined;
   user: DemoUser | undefined;
   sessionToken: string | undefined;
+  /**
+   * The session the browser came with, when the flow signs its user on again (`prompt=login`, or
+   * its sign-on older than `max_age`): the same user keeps it, another user ends it.
+   */
+  existingToken: string | undefined;
   otp: string | undefined;
   authenticators: string[];
   createdAt: number;
@@ -134,13 +139,37 @@ export class SignOnFlows {
       remoteIp: request.remoteIp,
       user: undefined,
       sessionToken: undefined,
+      existingToken: undefined,
       otp: undefined,
       authenticators: [],
       createdAt: this.ctx.now(),
       activeAt: this.ctx.now(),
     };
     this.flows.set(flow.id, flow);
+    this.continueSession(flow, params, request.headers.cookie);
     return { status: 200, body: this.describe(flow) };
+  }
+
+  /**
+   * A browser that already has a session (its `ST` sent to authorize) is signed on without a
+   * prompt, unless `prompt=login` or a `max_age` older than its last sign-on asks for one again.
+   */
+  private continueSession(flow: Flow, params: URLSearchParams, cookie: string | undefined): void {
+    const token = readSessionCookie(cookie);
+    const session = token === undefined ? undefined : this.ctx.sessions.find(token);
+    const user = DEMO_USERS.find((demo) => demo.id === session?.user.id);
+    if (token === undefined || session === undefined || user === undefined) return;
+    const maxAge = Number(params.get('max_age') ?? Infinity);
+    const signedOnAt = Date.parse(session.lastSignOn?.at ?? session.createdAt);
+    const again = params.get('prompt') === 'login' || this.ctx.now() - signedOnAt > maxAge * 1000;
+    flow.sessionToken = token;
+    if (again) {
+      flow.existingToken = token;
+      return;
+    }
+    flow.user = user;
+    flow.authenticators = [...(session.lastSignOn?.authenticators ?? ['pwd'])];
+    flow.status = 'COMPLETED';
   }
 
   /** `GET|POST /{envID}/flows/{flowID}`. */
@@ -181,6 +210,10 @@ export class SignOnFlows {
       case 'otp':
         return this.checkOtp(flow, body);
       case 'sessionReset':
+        if (flow.existingToken !== undefined) {
+          this.ctx.sessions.reset(flow.existingToken);
+          flow.existingToken = undefined;
+        }
         flow.status = 'USERNAME_PASSWORD_REQUIRED';
         flow.user = undefined;
         flow.authenticators = [];
@@ -293,6 +326,13 @@ export class SignOnFlows {
     }
     flow.user = check.user;
     flow.authenticators = ['pwd'];
+    if (flow.existingToken !== undefined) {
+      const existing = this.ctx.sessions.find(flow.existingToken);
+      // The same user signing on again keeps the session (and its ST); anyone else ends it.
+      if (existing?.user.id === check.user.id) return this.advance(flow, check.passwordExpired);
+      this.ctx.sessions.reset(flow.existingToken);
+      flow.existingToken = undefined;
+    }
     // The identifying call: PingOne sets ST here, with exactly these attributes (FLOWS.md §2.5).
     const { token } = this.ctx.sessions.create({
       user: check.user.id,
@@ -360,7 +400,11 @@ export class SignOnFlows {
 
   private complete(flow: Flow): EmulatorAnswer {
     flow.status = 'COMPLETED';
-    this.ctx.sessions.complete(flow.sessionToken!, flow.authenticators);
+    if (flow.existingToken === flow.sessionToken) {
+      this.ctx.sessions.signOnAgain(flow.sessionToken!, flow.authenticators, flow.remoteIp);
+    } else {
+      this.ctx.sessions.complete(flow.sessionToken!, flow.authenticators);
+    }
     return { status: 200, body: this.describe(flow) };
   }
 
@@ -386,8 +430,7 @@ export class SignOnFlows {
   /** Once the user is identified, every call of the flow must carry the session's current ST. */
   private checkSessionCookie(flow: Flow, cookie: string | undefined): EmulatorAnswer | undefined {
     if (flow.sessionToken === undefined) return undefined;
-    const sent = /(?:^|;\s*)ST=([^;]*)/.exec(cookie ?? '')?.[1];
-    return sent === flow.sessionToken
+    return readSessionCookie(cookie) === flow.sessionToken
       ? undefined
       : pingOneErrors.invalidRequest("The session token cookie is missing or not this flow's.");
   }
@@ -413,6 +456,10 @@ export class SignOnFlows {
       expiresAt: new Date(flow.activeAt + FLOW_IDLE_TIMEOUT_MS).toISOString(),
     };
   }
+}
+
+function readSessionCookie(cookie: string | undefined): string | undefined {
+  return /(?:^|;\s*)ST=([^;]*)/.exec(cookie ?? '')?.[1];
 }
 
 function pkceMatches(flow: Flow, verifier: string | null): boolean {

@@ -172,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     'request',
     createRequestHandler({
       environmentId,
+      apiPath: `${url}/v1`,
       clientId,
       clientSecret,
       sessions: store,

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { SignInErrorCode } from '../signin/sign-in-state';
+import type { BodyProblem } from './read-fields';
 
 /** The `error` codes the library answers with itself. Stable: clients may branch on them. */
 export type ErrorResponseCode =
@@ -37,4 +38,11 @@ const RETRY_AFTER_SECONDS = 5;
 export function sendUnavailable(res: Response): void {
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   sendError(res, 503, 'pingone_unavailable');
+}
+
+/** The answer to a body `readFields()` refused: `413`, `415` or `400`. */
+export function refuseBody(res: Response, problem: BodyProblem): void {
+  if (problem === 'too_large') return sendError(res, 413, 'payload_too_large');
+  if (problem === 'unsupported_media_type') return sendError(res, 415, 'unsupported_media_type');
+  sendError(res, 400, 'invalid_request');
 }

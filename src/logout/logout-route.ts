@@ -6,17 +6,30 @@ import { logoutChannel, type LogoutMessage } from '../diagnostics/channels';
 import { isBrowserNavigation } from '../http/navigation';
 import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
-import { sendError } from '../http/send-error';
+import { readFields, type BodyProblem } from '../http/read-fields';
+import { refuseBody, sendError } from '../http/send-error';
+import type { Account } from '../account/account';
 import { clearCookies } from './clear-cookies';
 
 export interface LogoutParts {
   client: PingOneClient;
   sessions: SessionCache;
+  account: Account;
   readToken: (req: Request) => string | undefined;
 }
 
+/** A logout's fields: at most `everywhere` and `returnTo`. */
+const BODY_LIMIT_BYTES = 1024;
+const YES = new Set(['true', '1', 'on']);
+
 /** Answers the request and returns true when it is for the logout route; else returns false. */
 export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => boolean;
+
+/** Whether the request has a body to read (a declared length above 0, or a chunked one). */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
 
 /**
  * `POST {logout.path}`: resets the PingOne session, forgets its cached lookups in every instance,
@@ -27,7 +40,7 @@ export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => b
 export function createLogoutRoute(
   options: ResolvedOptions,
   logout: ResolvedLogout,
-  { client, sessions, readToken }: LogoutParts,
+  { client, sessions, account, readToken }: LogoutParts,
 ): LogoutRoute {
   const paths = [logout.path, `${logout.path}/`];
 
@@ -40,8 +53,21 @@ export function createLogoutRoute(
     // anything is reset or cleared.
     const route = { event: 'logout_refused', name: 'Logout' } as const;
     if (answerForeignOrigin(req, res, logout, options.logger, route)) return;
+    const fields = hasBody(req) ? await readFields(req, BODY_LIMIT_BYTES) : {};
+    if ('problem' in fields) return refuseBody(res, fields.problem as BodyProblem);
+    const everywhere =
+      logout.everywhere || YES.has(fields.everywhere ?? '') || YES.has(String(req.query.everywhere));
     const sessionToken = readToken(req);
     let failed = false;
+    if (sessionToken !== undefined && everywhere) {
+      try {
+        // The other sessions first: once the current one is reset, PingOne no longer says whose.
+        const session = await sessions.lookup(sessionToken, undefined, req);
+        if (session !== null) failed = (await account.endOtherSessions(session)) > 0;
+      } catch {
+        failed = true;
+      }
+    }
     if (sessionToken !== undefined) {
       try {
         await client.resetSession(sessionToken);

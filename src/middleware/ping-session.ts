@@ -8,6 +8,12 @@ import { createSessionTokenReader } from '../http/session-token';
 import { createLogoutRoute } from '../logout/logout-route';
 import { DEFAULTS, type PingSessionOptions } from '../options';
 import type { PingSession } from '../session';
+import type { PingUser } from '../user';
+import { createAccount } from '../account/account';
+import { adoptRequestPrototype } from '../account/request-account';
+import { createUserRecords } from '../account/user-records';
+import { isFlowStore, MemoryFlowStore } from '../cache/flow-store';
+import { createDirectoryClient } from '../client/directory-client';
 import { createSignOnClient } from '../client/sign-on-client';
 import { createUpstream } from '../client/http';
 import { createResilientSend } from '../client/resilient-send';
@@ -42,6 +48,13 @@ declare global {
        * `undefined` elsewhere.
        */
       pingSignIn?: PingSignInState;
+      /**
+       * The signed-in user, read from PingOne's users API on first call and kept as long as the
+       * session (in the shared store, sealed, when there is one). Resolves to `undefined` without
+       * a session, or when PingOne no longer has the user; rejects with a `PingOneError` when
+       * PingOne cannot say. Routes that do not call it cost nothing.
+       */
+      pingUser(): Promise<PingUser | undefined>;
     }
   }
 }
@@ -75,8 +88,19 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
   );
   const { logout, signIn, cache, onUpstreamError } = resolved;
   const readToken = createSessionTokenReader(resolved);
+  const account = createAccount({
+    directory: createDirectoryClient(resolved, client.authorized, client.reportMisconfiguration),
+    sessions,
+    users: cache
+      ? createUserRecords(
+          cache.store && isFlowStore(cache.store) ? cache.store : new MemoryFlowStore(),
+          cache.keySecret,
+          cache.storeTimeoutMs,
+        )
+      : undefined,
+  });
   const logoutRoute = logout
-    ? createLogoutRoute(resolved, logout, { client, sessions, readToken })
+    ? createLogoutRoute(resolved, logout, { client, sessions, account, readToken })
     : undefined;
   const signInRoute = signIn
     ? createSignInRoute(resolved, signIn, {
@@ -90,7 +114,19 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
       })
     : undefined;
 
+  /** The app request prototype last seen: one comparison per request, not a set lookup. */
+  let lastPrototype: object | null = null;
+  const adopted = new WeakSet<object>();
+
   const middleware: RequestHandler = function pingSessionMiddleware(req, res, next) {
+    const prototype = Object.getPrototypeOf(req) as object | null;
+    if (prototype !== lastPrototype && prototype !== null) {
+      if (!adopted.has(prototype)) {
+        adoptRequestPrototype(prototype, account);
+        adopted.add(prototype);
+      }
+      lastPrototype = prototype;
+    }
     if (logoutRoute?.(req, res, next)) return;
     if (signInRoute?.(req, res, next, () => readSession(req, res, next))) return;
     readSession(req, res, next);

@@ -1,14 +1,8 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  type BinaryLike,
-} from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { SerializedCookieJar } from 'tough-cookie';
 import type { FlowStore } from '../cache/flow-store';
 import { withTimeout } from '../cache/guarded-store';
+import { createSealer } from '../cache/sealed-values';
 
 /** A device the person may pick, as the browser is told of it: an ID and a name, nothing else. */
 export interface SignInDevice {
@@ -36,8 +30,6 @@ export interface FlowRecord {
 export const FLOW_TTL_MS = 15 * 60_000;
 /** A flow handle: 32 random bytes, base64url. */
 const HANDLE = /^[A-Za-z0-9_-]{43}$/;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 export interface FlowRecords {
   /** A new unguessable handle for the browser's flow cookie. */
@@ -59,54 +51,24 @@ export function createFlowRecords(
   secret: string | undefined,
   timeoutMs: number,
 ): FlowRecords {
-  const master: BinaryLike = secret ?? randomBytes(32);
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', master, '', info, 32));
-  const sealKey = derive('express-pingone-session sign-in flow seal');
-  const nameKey = derive('express-pingone-session sign-in flow name');
-  const keyOf = (handle: string) =>
-    createHmac('sha256', nameKey).update(handle).digest('base64url');
-
-  function seal(key: string, record: FlowRecord): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', sealKey, iv).setAAD(Buffer.from(key));
-    const text = Buffer.concat([cipher.update(JSON.stringify(record)), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), text]).toString('base64url');
-  }
-
-  function open(key: string, sealed: unknown): FlowRecord | undefined {
-    if (typeof sealed !== 'string') return undefined;
-    const bytes = Buffer.from(sealed, 'base64url');
-    if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', sealKey, bytes.subarray(0, IV_BYTES))
-        .setAAD(Buffer.from(key))
-        .setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const text = Buffer.concat([
-        decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
-        decipher.final(),
-      ]);
-      return JSON.parse(text.toString('utf8')) as FlowRecord;
-    } catch {
-      // Tampered with, or sealed under another secret: no flow.
-      return undefined;
-    }
-  }
+  const sealer = createSealer(secret, 'sign-in flow');
+  const open = (key: string, sealed: unknown) => sealer.open(key, sealed) as FlowRecord | undefined;
 
   return {
     newHandle: () => randomBytes(32).toString('base64url'),
     async load(handle) {
       if (!HANDLE.test(handle)) return undefined;
-      const key = keyOf(handle);
+      const key = sealer.keyOf(handle);
       return open(key, await withTimeout(() => store.getFlow(key), timeoutMs));
     },
     async save(handle, record) {
-      const key = keyOf(handle);
-      const sealed = seal(key, record);
+      const key = sealer.keyOf(handle);
+      const sealed = sealer.seal(key, record);
       await withTimeout(() => store.setFlow(key, sealed, FLOW_TTL_MS), timeoutMs);
     },
     async delete(handle) {
       if (!HANDLE.test(handle)) return;
-      const key = keyOf(handle);
+      const key = sealer.keyOf(handle);
       await withTimeout(() => store.deleteFlow(key), timeoutMs);
     },
   };

@@ -8,10 +8,10 @@ import type { ResolvedOptions, ResolvedSignIn } from '../config/resolve-options'
 import { PingOneError } from '../errors';
 import { isSecureContext, sessionCookieAttributes } from '../http/cookie-attributes';
 import { isBrowserNavigation } from '../http/navigation';
-import { readFields } from '../http/read-fields';
+import { readFields, type BodyProblem } from '../http/read-fields';
 import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
-import { sendError, type ErrorResponseCode } from '../http/send-error';
+import { refuseBody, sendError } from '../http/send-error';
 import { cookieValue, tokenRejection } from '../http/session-token';
 import { FLOW_TTL_MS, type FlowRecord, type FlowRecords } from './flow-records';
 import { idTokenSubject } from './id-token';
@@ -251,15 +251,7 @@ export function createSignInRoute(
     const route = { event: 'signin_refused', name: 'Sign-in' } as const;
     if (answerForeignOrigin(req, res, signIn, options.logger, route)) return;
     const fields = await readFields(req, BODY_LIMIT_BYTES);
-    if ('problem' in fields) {
-      const [status, error]: [number, ErrorResponseCode] =
-        fields.problem === 'too_large'
-          ? [413, 'payload_too_large']
-          : fields.problem === 'unsupported_media_type'
-            ? [415, 'unsupported_media_type']
-            : [400, 'invalid_request'];
-      return sendError(res, status, error);
-    }
+    if ('problem' in fields) return refuseBody(res, fields.problem as BodyProblem);
     const sentHandle = cookieValue(req, FLOW_COOKIE);
     let result: Awaited<ReturnType<typeof advance>>;
     try {

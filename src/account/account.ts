@@ -1,0 +1,124 @@
+import type { Request } from 'express';
+import type { SessionCache } from '../cache/session-cache';
+import { sessionEndsAt } from '../cache/lookup-lifetime';
+import type { DirectoryClient, ListedSession } from '../client/directory-client';
+import { AccountError } from '../errors';
+import type { PingSession, PingUserSession } from '../session';
+import type { PingUser } from '../user';
+import type { UserRecords } from './user-records';
+
+/** PingOne lists at most ten sessions per user; so does `listSessions()`. */
+const MAX_LISTED = 10;
+/** No PingOne ID comes near this: anything longer is refused before it is compared. */
+const MAX_ID_LENGTH = 256;
+
+/** What `pingSession()` offers about the signed-in user's account, for one request at a time. */
+export interface Account {
+  user(req: Request): Promise<PingUser | undefined>;
+  listSessions(req: Request): Promise<PingUserSession[]>;
+  endSession(req: Request, sessionId: unknown): Promise<void>;
+  /** Ends every session of the user but this one; resolves to how many could not be ended. */
+  endOtherSessions(session: PingSession): Promise<number>;
+}
+
+export interface AccountParts {
+  directory: DirectoryClient;
+  sessions: SessionCache;
+  users: UserRecords | undefined;
+}
+
+export function createAccount({ directory, sessions, users }: AccountParts): Account {
+  /** One user read per request, however often a route asks. */
+  const usersOfRequests = new WeakMap<Request, Promise<PingUser | undefined>>();
+
+  async function readUser(session: PingSession): Promise<PingUser | undefined> {
+    const userId = session.user.id;
+    const kept = await users?.load(userId);
+    if (kept !== undefined) return kept;
+    const user = await directory.readUser(userId);
+    if (user === null) return undefined;
+    // As long as the session it was read for: a new sign-on reads the user afresh.
+    const ttl = sessionEndsAt(session) - Date.now();
+    if (users && ttl > 0) await users.save(user, ttl);
+    return user;
+  }
+
+  /** The user's sessions still running, most recently active first. */
+  async function running(session: PingSession): Promise<ListedSession[]> {
+    const now = Date.now();
+    const listed = await directory.listSessions(session.user.id);
+    return listed
+      .filter((each) => !hasEnded(each, now))
+      .sort((a, b) => timeOf(b.activeAt ?? b.createdAt) - timeOf(a.activeAt ?? a.createdAt))
+      .slice(0, MAX_LISTED);
+  }
+
+  return {
+    user(req) {
+      const session = req.pingSession;
+      if (session === undefined) return Promise.resolve(undefined);
+      let user = usersOfRequests.get(req);
+      if (user === undefined) {
+        user = readUser(session);
+        usersOfRequests.set(req, user);
+      }
+      return user;
+    },
+    async listSessions(req) {
+      const session = signedIn(req);
+      return (await running(session)).map((each) => ({ ...each, current: each.id === session.id }));
+    },
+    async endSession(req, sessionId) {
+      const session = signedIn(req);
+      if (sessionId === session.id) {
+        throw new AccountError(
+          'ERR_PINGONE_CURRENT_SESSION',
+          "endSession() ends the user's other sessions; sign this one out with the logout route.",
+          409,
+        );
+      }
+      // Only an ID PingOne itself lists for this user is ever sent back to PingOne.
+      const known =
+        typeof sessionId === 'string' &&
+        sessionId.length <= MAX_ID_LENGTH &&
+        (await running(session)).some((each) => each.id === sessionId);
+      if (!known) {
+        throw new AccountError(
+          'ERR_PINGONE_NOT_YOUR_SESSION',
+          'No running session of the signed-in user has this ID.',
+          404,
+        );
+      }
+      await directory.deleteSession(session.user.id, sessionId);
+      await sessions.forgetSession(sessionId);
+    },
+    async endOtherSessions(session) {
+      const others = (await running(session)).filter((each) => each.id !== session.id);
+      const results = await Promise.allSettled(
+        others.map(async ({ id }) => {
+          await directory.resetSession(id);
+          await sessions.forgetSession(id);
+        }),
+      );
+      return results.filter((result) => result.status === 'rejected').length;
+    },
+  };
+}
+
+function signedIn(req: Request): PingSession {
+  const session = req.pingSession;
+  if (session !== undefined) return session;
+  throw new AccountError('ERR_PINGONE_NO_SESSION', 'The request has no valid session.', 401);
+}
+
+/** Past its `expiresAt`, or idle past its timeout, when the list says. */
+function hasEnded(session: ListedSession, now: number): boolean {
+  if (session.expiresAt !== undefined && Date.parse(session.expiresAt) <= now) return true;
+  if (session.activeAt === undefined || session.idleTimeoutInMinutes === undefined) return false;
+  return Date.parse(session.activeAt) + session.idleTimeoutInMinutes * 60_000 <= now;
+}
+
+function timeOf(at: string | undefined): number {
+  const time = at === undefined ? NaN : Date.parse(at);
+  return Number.isNaN(time) ? 0 : time;
+}

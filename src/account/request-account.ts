@@ -1,0 +1,81 @@
+import { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
+import { AccountError } from '../errors';
+import type { PingUserSession } from '../session';
+import type { PingUser } from '../user';
+import type { Account } from './account';
+
+/** Where each app's request prototype keeps the account of the `pingSession()` mounted on it. */
+const ACCOUNT = Symbol('express-pingone-session account');
+
+type WithAccount = { [ACCOUNT]?: Account };
+
+function notMounted(name: string): AccountError {
+  return new AccountError(
+    'ERR_PINGONE_NOT_MOUNTED',
+    `${name} needs pingSession() mounted before it.`,
+    500,
+  );
+}
+
+function accountOf(req: Request, name: string): Account {
+  const account = (req as WithAccount)[ACCOUNT];
+  if (account === undefined) throw notMounted(name);
+  return account;
+}
+
+/** `req.pingUser()`, on Express's shared request prototype so that every app's requests have it. */
+function pingUser(this: Request): Promise<PingUser | undefined> {
+  const account = (this as WithAccount)[ACCOUNT];
+  return account === undefined
+    ? Promise.reject(notMounted('req.pingUser()'))
+    : account.user(this);
+}
+
+/**
+ * Makes `account` the one requests of this app prototype (and of apps mounted under it, whose
+ * prototypes inherit from it) act on. Called once per app prototype, never per request.
+ */
+export function adoptRequestPrototype(prototype: object, account: Account): void {
+  Object.defineProperty(prototype, ACCOUNT, { value: account, configurable: true });
+  let shared: object | null = prototype;
+  while (shared !== null && Object.getPrototypeOf(shared) !== IncomingMessage.prototype) {
+    shared = Object.getPrototypeOf(shared) as object | null;
+  }
+  const target = shared ?? prototype;
+  if (!Object.hasOwn(target, 'pingUser')) {
+    Object.defineProperty(target, 'pingUser', {
+      value: pingUser,
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+
+/**
+ * The signed-in user's running sessions (one per browser or device), most recently active first,
+ * at most ten, each with `current` set on this request's own. Rejects with an
+ * {@link AccountError} (`ERR_PINGONE_NO_SESSION`) without a session, or a {@link PingOneError}.
+ */
+export function listSessions(req: Request): Promise<PingUserSession[]> {
+  try {
+    return accountOf(req, 'listSessions()').listSessions(req);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+/**
+ * Ends one of the signed-in user's other sessions (signs that device out) and makes every
+ * instance forget it. Only an ID PingOne lists for this user is accepted; anything else rejects
+ * with an {@link AccountError} (`ERR_PINGONE_NOT_YOUR_SESSION`) before PingOne is asked. The
+ * request's own session is refused (`ERR_PINGONE_CURRENT_SESSION`): the logout route ends it and
+ * clears the cookie.
+ */
+export function endSession(req: Request, sessionId: string): Promise<void> {
+  try {
+    return accountOf(req, 'endSession()').endSession(req, sessionId);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}

@@ -2,7 +2,16 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { rateLimit } from 'express-rate-limit';
-import { pingSession, requireSession, type PingSessionOptions } from 'express-pingone-session';
+import {
+  AccountError,
+  endSession,
+  listSessions,
+  pingSession,
+  requireSession,
+  type PingSessionOptions,
+  type PingUser,
+  type PingUserSession,
+} from 'express-pingone-session';
 import type { Registry } from 'prom-client';
 import { homePage, profilePage, signInPage, STYLESHEET } from './pages';
 
@@ -65,8 +74,8 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
     res.type('text/css').set('Cache-Control', 'public, max-age=300').send(STYLESHEET);
   });
 
-  app.get('/', (req, res) => {
-    res.set('Cache-Control', 'no-store').send(homePage(req.pingSession));
+  app.get('/', async (req, res) => {
+    res.set('Cache-Control', 'no-store').send(homePage(req.pingSession, await userOf(req)));
   });
 
   // pingSession() has set req.pingSignIn: the step to show, and any error of the last post.
@@ -74,9 +83,35 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
     res.set('Cache-Control', 'no-store').send(signInPage(req.pingSignIn, options.signInHint));
   });
 
-  app.get('/profile', requireSession({ loginUrl: '/signin' }), (req, res) => {
-    res.set('Cache-Control', 'no-store').send(profilePage(req.pingSession!));
+  app.get('/profile', requireSession({ loginUrl: '/signin' }), async (req, res) => {
+    const [user, devices] = await Promise.all([
+      userOf(req),
+      listSessions(req).catch((): PingUserSession[] | undefined => undefined),
+    ]);
+    res.set('Cache-Control', 'no-store').send(profilePage(req.pingSession!, user, devices));
+  });
+
+  // Signs one of the user's other devices out. A form post of this site only: a cross-site page
+  // must not sign the user's devices out (the browser says where a post comes from).
+  app.post('/devices/:id/sign-out', requireSession(), async (req, res) => {
+    const site = req.get('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin') {
+      res.status(403).json({ error: 'cross_site_request' });
+      return;
+    }
+    try {
+      await endSession(req, String(req.params.id));
+      res.redirect(303, '/profile');
+    } catch (error) {
+      if (!(error instanceof AccountError)) throw error;
+      res.status(error.status).json({ error: error.code });
+    }
   });
 
   return Object.assign(app, { ready: () => sessions.ready() });
+}
+
+/** The user's name and email when PingOne answers; the page falls back to the user ID. */
+function userOf(req: express.Request): Promise<PingUser | undefined> {
+  return req.pingUser().catch(() => undefined);
 }

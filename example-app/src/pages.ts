@@ -1,4 +1,10 @@
-import type { PingSession, PingSignInState, SignInErrorCode } from 'express-pingone-session';
+import type {
+  PingSession,
+  PingSignInState,
+  PingUser,
+  PingUserSession,
+  SignInErrorCode,
+} from 'express-pingone-session';
 
 const escapeHtml = (value: unknown) =>
   String(value).replace(
@@ -42,9 +48,14 @@ ${body}
 
 const signOutForm = `<form method="post" action="/logout"><button class="secondary" type="submit">Sign out</button></form>`;
 
-export function homePage(session: PingSession | undefined): string {
+/** What to call the user: their given name, else their username, else their ID. */
+function displayName(session: PingSession, user: PingUser | undefined): string {
+  return user?.name?.given ?? user?.username ?? session.user.id;
+}
+
+export function homePage(session: PingSession | undefined, user?: PingUser): string {
   const state = session
-    ? `<p class="status signed-in">Signed in as <code>${escapeHtml(session.user.id)}</code>.</p>
+    ? `<p class="status signed-in">Signed in as <strong id="display-name">${escapeHtml(displayName(session, user))}</strong>.</p>
   <div class="actions"><a class="button" href="/profile">View profile</a>${signOutForm}</div>`
     : `<p class="status signed-out">You are signed out.</p>
   <div class="actions"><a class="button" href="/signin?returnTo=%2Fprofile">Sign in</a></div>`;
@@ -62,7 +73,28 @@ function nameAndVersion(thing: { name: string; version: string } | undefined): s
   return thing ? `${escapeHtml(thing.name)} ${escapeHtml(thing.version)}` : 'unknown';
 }
 
-export function profilePage(session: PingSession): string {
+/** One row of "Your devices": what it is, where it was last used, and a way to sign it out. */
+function deviceRow(device: PingUserSession): string {
+  const place = device.locations?.[0];
+  const where = [place?.city, place?.country].filter(Boolean).join(', ') || 'unknown place';
+  const what = `${device.browser?.name ?? 'Unknown browser'} on ${device.operatingSystem?.name ?? 'unknown system'}`;
+  const action = device.current
+    ? '<span class="muted">This device</span>'
+    : `<form method="post" action="/devices/${encodeURIComponent(device.id)}/sign-out"><button class="secondary" type="submit">Sign out</button></form>`;
+  const active = device.activeAt ? ` · active ${escapeHtml(relativeTime(device.activeAt))}` : '';
+  return `<li class="device" data-session-id="${escapeHtml(device.id)}"><span><strong>${escapeHtml(what)}</strong><br><span class="muted place">${escapeHtml(where)}${active}</span></span>${action}</li>`;
+}
+
+export function profilePage(
+  session: PingSession,
+  user?: PingUser,
+  devices?: readonly PingUserSession[],
+): string {
+  const deviceList =
+    devices === undefined
+      ? '<p class="muted">Your devices cannot be listed right now.</p>'
+      : `<ul class="locations" id="devices">${devices.map(deviceRow).join('')}</ul>
+  <form method="post" action="/logout"><input type="hidden" name="everywhere" value="true"><button class="secondary" type="submit" id="sign-out-everywhere">Sign out everywhere</button></form>`;
   // PingOne's example session has every field below, but a session is taken without them.
   const locations = (session.locations ?? [])
     .map(
@@ -77,9 +109,10 @@ export function profilePage(session: PingSession): string {
   return layout(
     'Profile',
     `<section class="card">
-  <h1>Your session</h1>
+  <h1>Hello, <span id="display-name">${escapeHtml(displayName(session, user))}</span></h1>
   <dl>
     ${row('User', `<code id="user-id">${escapeHtml(session.user.id)}</code>`)}
+    ${user?.email ? row('Email', escapeHtml(user.email)) : ''}
     ${row('Browser', `<span id="browser">${nameAndVersion(session.browser)}</span>`)}
     ${row('Operating system', nameAndVersion(session.operatingSystem))}
     ${row('Device', escapeHtml(session.device?.type ?? 'unknown'))}
@@ -89,6 +122,10 @@ export function profilePage(session: PingSession): string {
   <h2>Recent locations</h2>
   <ul class="locations">${locations}</ul>
   <div class="actions"><a class="button secondary" href="/">Home</a>${signOutForm}</div>
+</section>
+<section class="card">
+  <h2>Your devices</h2>
+  ${deviceList}
 </section>
 <details class="card">
   <summary>Raw session JSON</summary>
@@ -128,9 +165,16 @@ export function signInPage(state: PingSignInState | undefined, hint?: string): s
       `<section class="card"><h1>Sign in</h1><p>Sign-in through this app is off: set PINGONE_SIGNIN_CLIENT_ID.</p></section>`,
     );
   }
+  // returnTo, and what a step-up asked for: each step posts them back.
+  const hidden = Object.entries(state.hiddenFields)
+    .map(
+      ([name, value]) =>
+        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+    )
+    .join('');
   const form = (fields: string, button: string) =>
     `<form method="post" action="${escapeHtml(state.action)}" class="stack">
-    <input type="hidden" name="returnTo" value="${escapeHtml(state.returnTo)}">
+    ${hidden}
     ${fields}
     <button type="submit">${button}</button>
   </form>`;
@@ -176,11 +220,15 @@ export function signInPage(state: PingSignInState | undefined, hint?: string): s
   const restart =
     state.status === undefined
       ? ''
-      : `<form method="post" action="${escapeHtml(state.action)}"><input type="hidden" name="returnTo" value="${escapeHtml(state.returnTo)}"><button class="secondary" type="submit">Start over</button></form>`;
+      : `<form method="post" action="${escapeHtml(state.action)}">${hidden}<button class="secondary" type="submit">Start over</button></form>`;
+  const again = state.reauthenticate
+    ? '<p id="reauthenticate">Please sign in again to continue.</p>'
+    : '';
   return layout(
     'Sign in',
     `<section class="card">
   <h1>Sign in</h1>
+  ${again}
   ${signInError(state)}
   ${step}
   ${restart}
@@ -207,6 +255,8 @@ code { font-size: .9em; }
 .locations { list-style: none; padding: 0; margin: 0; }
 .locations li { display: flex; justify-content: space-between; gap: 1rem; padding: .4rem 0; border-top: 1px solid var(--line); }
 .locations .place { text-transform: capitalize; }
+.device { align-items: center; }
+.device form { margin: 0; }
 .actions { display: flex; gap: .75rem; margin-top: 1.5rem; align-items: center; }
 .actions form { margin: 0; }
 .button, button { display: inline-block; padding: .55rem 1.1rem; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: #fff; font: inherit; text-decoration: none; cursor: pointer; }

@@ -27,9 +27,7 @@ function accountOf(req: Request, name: string): Account {
 /** `req.pingUser()`, on Express's shared request prototype so that every app's requests have it. */
 function pingUser(this: Request): Promise<PingUser | undefined> {
   const account = (this as WithAccount)[ACCOUNT];
-  return account === undefined
-    ? Promise.reject(notMounted('req.pingUser()'))
-    : account.user(this);
+  return account === undefined ? Promise.reject(notMounted('req.pingUser()')) : account.user(this);
 }
 
 /**

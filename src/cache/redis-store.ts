@@ -173,7 +173,9 @@ export class RedisStore implements SessionStore {
   }
 
   async invalidate(key: string): Promise<void> {
-    const results = await (await this.#ready())
+    const results = await (
+      await this.#ready()
+    )
       .multi()
       .del(this.#prefix + key)
       .publish(this.#channel, key)

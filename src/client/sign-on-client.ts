@@ -17,6 +17,10 @@ export interface AuthorizeRequest {
   state: string;
   nonce: string;
   codeChallenge: string;
+  /** Seconds since the last sign-on past which PingOne asks again (OIDC `max_age`). */
+  maxAge?: number;
+  /** `login`: PingOne asks for the credentials again whatever the session's age. */
+  prompt?: 'login';
 }
 
 /**
@@ -90,6 +94,8 @@ export function createSignOnClient(
         code_challenge_method: 'S256',
       });
       if (signIn.redirectUri !== undefined) query.set('redirect_uri', signIn.redirectUri);
+      if (request.maxAge !== undefined) query.set('max_age', String(request.maxAge));
+      if (request.prompt !== undefined) query.set('prompt', request.prompt);
       return call(
         {
           operation: 'GET as/authorize',

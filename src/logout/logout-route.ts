@@ -56,7 +56,9 @@ export function createLogoutRoute(
     const fields = hasBody(req) ? await readFields(req, BODY_LIMIT_BYTES) : {};
     if ('problem' in fields) return refuseBody(res, fields.problem as BodyProblem);
     const everywhere =
-      logout.everywhere || YES.has(fields.everywhere ?? '') || YES.has(String(req.query.everywhere));
+      logout.everywhere ||
+      YES.has(fields.everywhere ?? '') ||
+      YES.has(String(req.query.everywhere));
     const sessionToken = readToken(req);
     let failed = false;
     if (sessionToken !== undefined && everywhere) {

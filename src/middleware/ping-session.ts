@@ -111,6 +111,7 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
           cache ? cache.keySecret : undefined,
           cache ? cache.storeTimeoutMs : DEFAULTS.cache.storeTimeoutMs,
         ),
+        readToken,
       })
     : undefined;
 

@@ -20,6 +20,13 @@ export interface FlowRecord {
   nonce: string;
   /** Where the browser goes once signed in: already checked to be safe. */
   returnTo: string;
+  /**
+   * The browser's session token, when the flow signs its user on again (a step-up): PingOne may
+   * keep the session and its token, or end it for a new one.
+   */
+  reauthenticating?: string;
+  /** A step-up's fields (`max_age`, `prompt`, `authenticators`), posted back with each step. */
+  stepUp?: Record<string, string>;
   /** Every cookie PingOne set during the flow, replayed on its later calls as a browser would. */
   cookies: SerializedCookieJar;
   devices?: SignInDevice[];

@@ -57,4 +57,17 @@ export interface PingSignInState {
   readonly retryAfterSeconds: number | undefined;
   /** Where the person goes once signed in (already checked to be safe): post it as `returnTo`. */
   readonly returnTo: string;
+  /**
+   * What a route's step-up asked (from `requireSession()`'s redirect): the person is signed in,
+   * but must sign on again, maybe within `maxAgeSeconds` or with these `authenticators`.
+   * `undefined` for an ordinary sign-in.
+   */
+  readonly reauthenticate:
+    | { readonly maxAgeSeconds: number | undefined; readonly authenticators: readonly string[] }
+    | undefined;
+  /**
+   * Every hidden field the page's forms must post: `returnTo`, and `max_age` / `prompt` for a
+   * step-up. Render each as `<input type="hidden">`.
+   */
+  readonly hiddenFields: Readonly<Record<string, string>>;
 }

@@ -22,6 +22,7 @@ import {
   readFlow,
   SignInFailure,
 } from './pingone-answers';
+import { readStepUp, stepUpFields, type StepUpRequest } from './step-up-request';
 import {
   SIGN_IN_ERROR_CODES,
   type PingSignInState,
@@ -33,6 +34,8 @@ export interface SignInParts {
   signOn: SignOnClient;
   sessions: SessionCache;
   flows: FlowRecords;
+  /** The browser's session token, sent to PingOne's authorize for a step-up only. */
+  readToken: (req: Request) => string | undefined;
 }
 
 /**
@@ -100,21 +103,37 @@ type Outcome =
 export function createSignInRoute(
   options: ResolvedOptions,
   signIn: ResolvedSignIn,
-  { signOn, sessions, flows }: SignInParts,
+  { signOn, sessions, flows, readToken }: SignInParts,
 ): SignInRoute {
   const paths = [signIn.path, `${signIn.path}/`];
   const issuer = `${options.authPath}/${options.environmentId}/as`;
 
-  async function start(returnTo: string, userAgent: string | undefined): Promise<FlowRecord> {
+  /**
+   * A new flow at PingOne. For a step-up, with `max_age` / `prompt` and the browser's own session
+   * token, so that PingOne asks the same session's user again and records the new sign-on in it,
+   * rather than starting a second session beside it.
+   */
+  async function start(
+    returnTo: string,
+    userAgent: string | undefined,
+    stepUp: StepUpRequest | undefined,
+    sessionToken: string | undefined,
+  ): Promise<FlowRecord> {
     const codeVerifier = randomBytes(32).toString('base64url');
     const state = randomBytes(16).toString('base64url');
     const nonce = randomBytes(16).toString('base64url');
     const jar = new CookieJar();
+    const reauthenticating = stepUp === undefined ? undefined : sessionToken;
+    if (reauthenticating !== undefined) {
+      await jar.setCookie(`ST=${reauthenticating}`, signOn.sessionCookieUrl);
+    }
     const response = await signOn.authorize(
       {
         state,
         nonce,
         codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+        ...(stepUp?.maxAge !== undefined && { maxAge: stepUp.maxAge }),
+        ...(stepUp?.prompt !== undefined && { prompt: stepUp.prompt }),
       },
       jar,
       userAgent,
@@ -127,6 +146,8 @@ export function createSignInRoute(
       state,
       nonce,
       returnTo,
+      ...(stepUp !== undefined && { stepUp: stepUpFields(stepUp) }),
+      ...(reauthenticating !== undefined && { reauthenticating }),
       cookies: await jar.serialize(),
     };
   }
@@ -157,9 +178,14 @@ export function createSignInRoute(
     if (tokenRejection(token, options.maxTokenLength) !== undefined) {
       throw failure('no_session_token');
     }
+    // Signed on again: what is kept of the browser's session (same token or not) is out of date.
+    const seeded = record.reauthenticating;
+    if (seeded !== undefined) await sessions.refresh(seeded);
     const session = await sessions.lookup(token);
     if (session === null) throw failure('session_not_found');
     if (session.user.id !== userId) throw failure('session_user_mismatch');
+    // PingOne kept the session and its token: the browser's cookie stays as it was.
+    if (token === seeded) return { kind: 'completed', returnTo: record.returnTo };
 
     const expiry = cookie!.expiryTime();
     res.cookie(options.cookieName, token, {
@@ -187,14 +213,17 @@ export function createSignInRoute(
       return { outcome: { kind: 'error', httpStatus: 400, error: 'invalid_request' } };
     }
     let record = handle === undefined ? undefined : await flows.load(handle);
+    const stepUp = readStepUp(fields);
     const restart =
       action === 'start' ||
       (action === 'usernamePassword' &&
-        !ACTIONS.usernamePassword.statuses.includes(record?.status as SignInStep));
+        (!ACTIONS.usernamePassword.statuses.includes(record?.status as SignInStep) ||
+          // A step-up must not finish an ordinary flow begun earlier in this browser.
+          (stepUp !== undefined && record?.stepUp === undefined)));
     if (restart) {
       if (handle !== undefined) await flows.delete(handle);
       const returnTo = toSafeReturnTo(fields.returnTo, signIn.allowedReturnTo) ?? signIn.returnTo;
-      record = await start(returnTo, userAgent);
+      record = await start(returnTo, userAgent, stepUp, stepUp && readToken(req));
       handle = flows.newHandle();
     }
     if (record === undefined || handle === undefined) {
@@ -353,6 +382,9 @@ export function createSignInRoute(
           ? outcome.record.returnTo
           : toSafeReturnTo(fields.returnTo, signIn.allowedReturnTo);
       if (returnTo !== undefined) query.set('returnTo', returnTo);
+      const stepUp =
+        outcome.kind === 'step' ? outcome.record.stepUp : stepUpFields(readStepUp(fields));
+      for (const [name, value] of Object.entries(stepUp ?? {})) query.set(name, value);
       if (outcome.kind === 'error') {
         query.set('error', outcome.error);
         if (outcome.retryAfterSeconds !== undefined) {
@@ -388,6 +420,12 @@ export function createSignInRoute(
     }
     const error = req.query.error;
     const seconds = req.query.retryAfterSeconds;
+    // A step-up flow under way keeps asking for one, whatever the page's query lost.
+    const stepUp = readStepUp(req.query) ?? (record?.stepUp && readStepUp(record.stepUp));
+    const returnTo =
+      toSafeReturnTo(req.query.returnTo, signIn.allowedReturnTo) ??
+      record?.returnTo ??
+      signIn.returnTo;
     const state: PingSignInState = {
       action: `${req.baseUrl}${signIn.path}`,
       status:
@@ -402,10 +440,12 @@ export function createSignInRoute(
           : undefined,
       retryAfterSeconds:
         typeof seconds === 'string' && /^\d{1,9}$/.test(seconds) ? Number(seconds) : undefined,
-      returnTo:
-        toSafeReturnTo(req.query.returnTo, signIn.allowedReturnTo) ??
-        record?.returnTo ??
-        signIn.returnTo,
+      returnTo,
+      reauthenticate: stepUp && {
+        maxAgeSeconds: stepUp.maxAge,
+        authenticators: stepUp.authenticators,
+      },
+      hiddenFields: { returnTo, ...stepUpFields(stepUp) },
     };
     req.pingSignIn = state;
     proceed();

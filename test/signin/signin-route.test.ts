@@ -303,6 +303,7 @@ describe('an HTML form post (JavaScript off)', () => {
       status: 'OTP_REQUIRED',
       username: 'grace',
       returnTo: '/profile',
+      hiddenFields: { returnTo: '/profile' },
       signedIn: false,
     });
   });
@@ -347,13 +348,23 @@ describe('the sign-in page (GET)', () => {
   it('tells the app no flow is under way, and where to post', async () => {
     await signInBed();
     const page = await agent.get('/signin?returnTo=%2Fprofile');
-    expect(page.body).toEqual({ action: '/signin', returnTo: '/profile', signedIn: false });
+    expect(page.body).toEqual({
+      action: '/signin',
+      returnTo: '/profile',
+      hiddenFields: { returnTo: '/profile' },
+      signedIn: false,
+    });
   });
 
   it('ignores error codes it does not know and unsafe returnTo values', async () => {
     await signInBed();
     const page = await agent.get('/signin?error=%3Cscript%3E&returnTo=https%3A%2F%2Fevil.example');
-    expect(page.body).toEqual({ action: '/signin', returnTo: '/', signedIn: false });
+    expect(page.body).toEqual({
+      action: '/signin',
+      returnTo: '/',
+      hiddenFields: { returnTo: '/' },
+      signedIn: false,
+    });
   });
 });
 

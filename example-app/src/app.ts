@@ -27,6 +27,8 @@ export interface ExampleAppOptions {
    * the scraper reaches (another port, or behind the proxy).
    */
   metrics?: Registry;
+  /** Sign-in posts one address may make in 15 minutes. Default: `20`. */
+  signInAttemptsPer15Minutes?: number;
 }
 
 /** The app, and `ready()` of its `pingSession()`: whether PingOne answers as it should. */
@@ -55,7 +57,7 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
     '/signin',
     rateLimit({
       windowMs: 15 * 60_000,
-      limit: 20,
+      limit: options.signInAttemptsPer15Minutes ?? 20,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
     }),

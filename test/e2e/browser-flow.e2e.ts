@@ -13,7 +13,9 @@ import { emulatorOptions, signInOptions } from '../helpers/test-bed';
  * A real browser (Debian's Chromium, driven by playwright-core; never a downloaded one), with
  * JavaScript off, walks the example app against the emulator: sign in through the app's own
  * forms (password; password and one-time code), a wrong password, a locked account, a flow that
- * expires and restarts, profile, sign out, Back, a second user, and a cross-site logout attempt.
+ * expires and restarts, profile, sign out, Back, a second user, and a cross-site logout attempt;
+ * then one person on two devices: greeted by name, one device signed out from the other, and
+ * "Sign out everywhere".
  * No fixed sleeps: every step waits on a navigation or a selector.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -44,6 +46,8 @@ beforeAll(async () => {
     'request',
     createExampleApp({
       publicUrl: appUrl,
+      // Every test signs in from the same address, more often than a person would.
+      signInAttemptsPer15Minutes: 200,
       pingSession: { ...emulatorOptions(emulator), signIn: signInOptions(emulator), logger: false },
     }),
   );
@@ -188,6 +192,61 @@ describe('a person in Chromium', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('a person signed in on two devices', () => {
+  let laptop: BrowserContext;
+  let phone: BrowserContext;
+  beforeEach(async () => {
+    [laptop, phone] = [await newContext(), await newContext()];
+  });
+  afterEach(async () => {
+    await laptop.close();
+    await phone.close();
+  });
+
+  it('is greeted by name and sees both devices, this one marked', async () => {
+    const page = await signIn(laptop, 'ada');
+    await signIn(phone, 'ada');
+    await page.reload();
+    expect(await page.textContent('h1 #display-name')).toBe('Ada');
+    const devices = await page.$$('#devices .device');
+    expect(devices.length).toBeGreaterThanOrEqual(2);
+    expect(
+      await page.$$eval('#devices .device', (rows) => rows.map((row) => row.textContent)),
+    ).toEqual(expect.arrayContaining([expect.stringContaining('This device')]));
+  });
+
+  it('signs the phone out from the laptop, and the phone is sent to sign in', async () => {
+    const laptopPage = await signIn(laptop, 'ada');
+    const phonePage = await signIn(phone, 'ada');
+    const phoneToken = (await stCookie(phone))!.value;
+    // The laptop's list was rendered before the phone signed in.
+    await laptopPage.reload();
+    const phoneRow = laptopPage
+      .locator('#devices .device', { hasNot: laptopPage.locator('text=This device') })
+      .first();
+    await Promise.all([laptopPage.waitForNavigation(), phoneRow.locator('button').click()]);
+    expect(emulator.sessionState(phoneToken)).toBe('reset');
+    await phonePage.reload();
+    await phonePage.waitForURL(SIGN_IN);
+    await laptopPage.reload();
+    expect(await laptopPage.textContent('h1 #display-name')).toBe('Ada');
+  });
+
+  it('signs out everywhere: both devices are sent to sign in', async () => {
+    const laptopPage = await signIn(laptop, 'grace');
+    const phonePage = await signIn(phone, 'grace');
+    const tokens = [(await stCookie(laptop))!.value, (await stCookie(phone))!.value];
+    await Promise.all([
+      laptopPage.waitForURL(`${appUrl}/`),
+      laptopPage.click('#sign-out-everywhere'),
+    ]);
+    await laptopPage.waitForSelector('text=You are signed out.');
+    for (const token of tokens) expect(emulator.sessionState(token)).toBe('reset');
+    await phonePage.reload();
+    await phonePage.waitForURL(SIGN_IN);
   });
 });
 

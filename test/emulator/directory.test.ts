@@ -16,7 +16,10 @@ const call = (path: string, init: RequestInit = {}) =>
     ...init,
     headers: { Authorization: `Bearer ${accessToken}`, ...init.headers },
   });
-const json = async (path: string) => (await call(path)).json() as Promise<Record<string, any>>;
+const json = async (path: string) =>
+  (await call(path)).json() as Promise<
+    { _embedded: { sessions: { id: string }[] } } & Record<string, unknown>
+  >;
 const MINUTE = 60_000;
 
 describe("the emulator's users API", () => {

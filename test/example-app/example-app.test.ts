@@ -52,11 +52,44 @@ describe('the example app', () => {
     expect(res.text).toContain('href="/signin?returnTo=%2Fprofile"');
   });
 
-  it('shows the signed-in state and a sign-out form on the home page', async () => {
-    const { token, session } = emulator.createSession();
+  it('greets the signed-in user by name and shows a sign-out form on the home page', async () => {
+    const { token } = emulator.createSession({ user: 'ada' });
     const res = await navigate('/').set('Cookie', `ST=${token}`);
-    expect(res.text).toContain(session.user.id);
+    expect(res.text).toContain('Signed in as <strong id="display-name">Ada</strong>.');
     expect(res.text).toContain('<form method="post" action="/logout">');
+  });
+
+  it("falls back to the user's ID when PingOne does not answer for the user", async () => {
+    const { token, session } = emulator.createSession({ user: 'ada' });
+    emulator.addFault({ on: 'directory', status: 503 });
+    const res = await navigate('/').set('Cookie', `ST=${token}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(session.user.id);
+  });
+
+  it("lists the user's devices on /profile, with a sign-out button for each other one", async () => {
+    const other = emulator.createSession({ user: 'ada' });
+    const { token } = emulator.createSession({ user: 'ada' });
+    const res = await navigate('/profile').set('Cookie', `ST=${token}`);
+    expect(res.text).toContain('<h1>Hello, <span id="display-name">Ada</span></h1>');
+    expect(res.text).toContain(`action="/devices/${other.session.id}/sign-out"`);
+    expect(res.text).toContain('This device');
+    expect(res.text).toContain('name="everywhere" value="true"');
+  });
+
+  it('signs one other device out from the profile, and refuses a cross-site post', async () => {
+    const other = emulator.createSession({ user: 'ada' });
+    const { token } = emulator.createSession({ user: 'ada' });
+    const post = (site: string) =>
+      request(app)
+        .post(`/devices/${other.session.id}/sign-out`)
+        .set('Cookie', `ST=${token}`)
+        .set('Sec-Fetch-Site', site);
+    expect((await post('cross-site')).status).toBe(403);
+    expect(emulator.sessionState(other.token)).toBe('active');
+    const res = await post('same-origin');
+    expect([res.status, res.headers.location]).toEqual([303, '/profile']);
+    expect(emulator.sessionState(other.token)).toBe('reset');
   });
 
   it('sends a signed-out visitor of /profile to its own sign-in page', async () => {

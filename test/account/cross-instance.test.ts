@@ -95,3 +95,23 @@ describe('logout everywhere on one instance', () => {
     }
   });
 });
+
+describe('req.pingUser() with a RedisStore', () => {
+  it('is read from PingOne once, then from Redis by another instance, sealed there', async () => {
+    const [a, b] = [await instance(), await instance()];
+    for (const app of [a, b]) {
+      app.get('/user', (req, res, next) => {
+        req.pingUser().then((user) => res.json(user ?? null), next);
+      });
+    }
+    const { token } = emulator.createSession({ user: 'ada' });
+    expect((await request(a).get('/user').set('Cookie', `ST=${token}`)).body.username).toBe('ada');
+    expect((await request(b).get('/user').set('Cookie', `ST=${token}`)).body.username).toBe('ada');
+    expect(emulator.requests.filter((r) => /\/users\/[^/]+$/.test(r.url))).toHaveLength(1);
+    const dump = (
+      await Promise.all((await admin.keys('*flow:user.*')).map((k) => admin.get(k)))
+    ).join();
+    expect(dump).not.toBe('');
+    expect(dump).not.toContain('ada');
+  });
+});

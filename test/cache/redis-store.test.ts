@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
-import { ConfigError, type StoredLookup, type StoreListener } from '../../src';
+import { ConfigError, type PingSession, type StoredLookup, type StoreListener } from '../../src';
 import { RedisStore } from '../../src/redis';
 import { startRedisServer, subscriberCount, type RedisServer } from '../helpers/redis-server';
 import { sleep, until } from '../helpers/wait';
+import { sessionJson } from '../helpers/session-json';
 
 let redis: RedisServer;
 let client: Redis;
@@ -164,5 +165,42 @@ describe('RedisStore across a Redis restart', () => {
       }
     });
     expect(await store.get('k')).toMatchObject({ session: null });
+  });
+});
+
+describe('RedisStore, sessions ended by ID', () => {
+  const SESSION = sessionJson('env-1') as unknown as PingSession;
+  const withSession = (): StoredLookup => ({ ...entry(), session: SESSION });
+
+  it('replaces every entry of the session with the signed-out marker and publishes each key', async () => {
+    const store = storeOf();
+    const { heard } = listening(store);
+    await until(async () => (await subscribers('pingone-session:signed-out')) === 1);
+    await store.set('k1', withSession(), 60_000);
+    await store.set('k2', withSession(), 60_000);
+    await store.deleteSession(SESSION.id);
+    expect((await store.get('k1'))?.session).toBeNull();
+    expect((await store.get('k2'))?.session).toBeNull();
+    await until(() => heard.length === 2);
+    expect(heard.sort()).toEqual(['k1', 'k2']);
+  });
+
+  it('keeps out an entry of the session written after it ended (a lookup on its way)', async () => {
+    const store = storeOf();
+    await store.deleteSession(SESSION.id);
+    await store.set('late', withSession(), 60_000);
+    expect(await store.get('late')).toBeUndefined();
+  });
+
+  it('drops an out-of-date entry without a sign-out marker on invalidate()', async () => {
+    const store = storeOf();
+    const { heard } = listening(store);
+    await until(async () => (await subscribers('pingone-session:signed-out')) === 1);
+    await store.set('k', withSession(), 60_000);
+    await store.invalidate('k');
+    expect(await store.get('k')).toBeUndefined();
+    await until(() => heard.includes('k'));
+    await store.set('k', withSession(), 60_000);
+    expect((await store.get('k'))?.session).toEqual(SESSION);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The signed-in user as PingOne's users API returns them (`GET /environments/{envID}/users/{id}`):
- * the fields most apps show are typed, everything else PingOne sends is passed through as it came.
+ * the fields most apps show are typed; everything else PingOne sends is there at run time as it
+ * came. Type your own attributes by extending it and asking for it: `req.pingUser<MyUser>()`.
  * Only `id` is checked to be there; PingOne's example shows the rest on every user without
- * promising each (a user may have no email, or no family name).
+ * promising each (a user may have no email, or no family name). No index signature, so that a
+ * misspelt field is a type error.
  */
 export interface PingUser {
   readonly id: string;
@@ -11,13 +13,12 @@ export interface PingUser {
   readonly name?: {
     readonly given?: string;
     readonly family?: string;
+    readonly middle?: string;
     readonly formatted?: string;
-    readonly [field: string]: unknown;
   };
   readonly enabled?: boolean;
   readonly mfaEnabled?: boolean;
   readonly population?: { readonly id: string };
-  readonly [field: string]: unknown;
 }
 
 /** Whether a value, parsed from PingOne's answer or read back from a store, is a user. */

@@ -1,6 +1,10 @@
 // Compiled with `tsc --noEmit -p test/types` against the built package, as a user's code would be.
 import express from 'express';
 import {
+  endSession,
+  listSessions,
+  type PingUser,
+  type PingUserSession,
   ConfigError,
   PingOneError,
   pingSession,
@@ -80,3 +84,15 @@ export function readOnlySession(session: PingSession): void {
   // @ts-expect-error Sessions are shared between requests: they are read-only.
   session.user.id = 'someone-else';
 }
+
+app.get('/account', async (req, res) => {
+  const user: PingUser | undefined = await req.pingUser();
+  const given: string | undefined = user?.name?.given;
+  const devices: PingUserSession[] = await listSessions(req);
+  const current: boolean | undefined = devices[0]?.current;
+  await endSession(req, devices[0]!.id);
+  // @ts-expect-error A typo in a user field is caught.
+  void user?.emial;
+  const custom = await req.pingUser<PingUser & { department?: string }>();
+  res.json({ given, current, hidden: req.pingSignIn?.hiddenFields, unit: custom?.department });
+});

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { DEMO_USERS, startEmulator } from 'express-pingone-session/emulator';
 import { pingSessionMetrics } from 'express-pingone-session/metrics';
 import { createExampleApp, type ExampleAppOptions } from './app';
@@ -43,7 +44,16 @@ async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<v
 settings().then(
   (options) => {
     const app = createExampleApp({ ...options, metrics: pingSessionMetrics().registry });
-    const server = app.listen(port, '127.0.0.1', () => {
+    // Node's own listen: its callback means listening, never an error (Express 5's app.listen
+    // calls it for both, which printed the URL before saying the port was taken).
+    const server = createServer(app);
+    server.once('error', (error) => {
+      process.stderr.write(
+        `Cannot listen on port ${port}: ${error.message}. Set PORT to another one.\n`,
+      );
+      process.exit(1);
+    });
+    server.listen(port, '127.0.0.1', () => {
       const against = options.close
         ? `the PingOne emulator at ${options.pingSession?.authPath}`
         : 'PingOne';
@@ -55,12 +65,6 @@ settings().then(
         () => process.stdout.write('PingOne answers as expected.\n'),
         (error: Error) => process.stderr.write(`PingOne is not ready: ${error.message}\n`),
       );
-    });
-    server.on('error', (error) => {
-      process.stderr.write(
-        `Cannot listen on port ${port}: ${error.message}. Set PORT to another one.\n`,
-      );
-      process.exit(1);
     });
     const stop = () => {
       server.close();

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+const SERVER = path.resolve(__dirname, '../../example-app/dist/server.js');
+
+/** Runs the built example app (as `npm start` does) until it exits or prints `until`. */
+function run(port: number, until?: RegExp) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [SERVER], {
+      env: { ...process.env, PORT: String(port), PINGONE_ENVIRONMENT_ID: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (until?.test(stdout)) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the example app server (npm start)', () => {
+  it('says only that its port is taken, and exits 1, when it is', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stdout, stderr } = await run(port);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Cannot listen on port ${port}: `);
+      expect(stderr).toContain('Set PORT to another one.');
+      expect(stdout).not.toContain('Example app on');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('prints its URL when the port is free', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const { stdout } = await run(port, /PingOne answers as expected\./);
+    expect(stdout).toContain(`Example app on http://localhost:${port}`);
+  });
+});

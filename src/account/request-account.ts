@@ -1,6 +1,6 @@
-import { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { AccountError } from '../errors';
+import { sharedRequestPrototype } from '../middleware/request-session';
 import type { PingUserSession } from '../session';
 import type { PingUser } from '../user';
 import type { Account } from './account';
@@ -10,24 +10,19 @@ const ACCOUNT = Symbol('express-pingone-session account');
 
 type WithAccount = { [ACCOUNT]?: Account };
 
-function notMounted(name: string): AccountError {
-  return new AccountError(
+function accountOf(req: Request, name: string): Account {
+  const account = (req as WithAccount)[ACCOUNT];
+  if (account !== undefined) return account;
+  throw new AccountError(
     'ERR_PINGONE_NOT_MOUNTED',
     `${name} needs pingSession() mounted before it.`,
     500,
   );
 }
 
-function accountOf(req: Request, name: string): Account {
-  const account = (req as WithAccount)[ACCOUNT];
-  if (account === undefined) throw notMounted(name);
-  return account;
-}
-
 /** `req.pingUser()`, on Express's shared request prototype so that every app's requests have it. */
-function pingUser(this: Request): Promise<PingUser | undefined> {
-  const account = (this as WithAccount)[ACCOUNT];
-  return account === undefined ? Promise.reject(notMounted('req.pingUser()')) : account.user(this);
+async function pingUser(this: Request): Promise<PingUser | undefined> {
+  return accountOf(this, 'req.pingUser()').user(this);
 }
 
 /**
@@ -36,13 +31,9 @@ function pingUser(this: Request): Promise<PingUser | undefined> {
  */
 export function adoptRequestPrototype(prototype: object, account: Account): void {
   Object.defineProperty(prototype, ACCOUNT, { value: account, configurable: true });
-  let shared: object | null = prototype;
-  while (shared !== null && Object.getPrototypeOf(shared) !== IncomingMessage.prototype) {
-    shared = Object.getPrototypeOf(shared) as object | null;
-  }
-  const target = shared ?? prototype;
-  if (!Object.hasOwn(target, 'pingUser')) {
-    Object.defineProperty(target, 'pingUser', {
+  const shared = sharedRequestPrototype(prototype);
+  if (!Object.hasOwn(shared, 'pingUser')) {
+    Object.defineProperty(shared, 'pingUser', {
       value: pingUser,
       configurable: true,
       writable: true,
@@ -55,12 +46,8 @@ export function adoptRequestPrototype(prototype: object, account: Account): void
  * at most ten, each with `current` set on this request's own. Rejects with an
  * {@link AccountError} (`ERR_PINGONE_NO_SESSION`) without a session, or a {@link PingOneError}.
  */
-export function listSessions(req: Request): Promise<PingUserSession[]> {
-  try {
-    return accountOf(req, 'listSessions()').listSessions(req);
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
+export async function listSessions(req: Request): Promise<PingUserSession[]> {
+  return accountOf(req, 'listSessions()').listSessions(req);
 }
 
 /**
@@ -70,10 +57,6 @@ export function listSessions(req: Request): Promise<PingUserSession[]> {
  * request's own session is refused (`ERR_PINGONE_CURRENT_SESSION`): the logout route ends it and
  * clears the cookie.
  */
-export function endSession(req: Request, sessionId: string): Promise<void> {
-  try {
-    return accountOf(req, 'endSession()').endSession(req, sessionId);
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
+export async function endSession(req: Request, sessionId: string): Promise<void> {
+  return accountOf(req, 'endSession()').endSession(req, sessionId);
 }

@@ -72,7 +72,7 @@ export function sessionStatusOf(req: object): PingSessionStatus | undefined {
  * Express's `request` object: the prototype in the chain from `own` that sits right on
  * IncomingMessage's. Without Express in between, `own` itself.
  */
-function sharedRequestPrototype(own: object): object {
+export function sharedRequestPrototype(own: object): object {
   let prototype: object | null = own;
   while (prototype !== null) {
     const parent = Object.getPrototypeOf(prototype) as object | null;

@@ -1,7 +1,12 @@
-import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
 import { isListedSession, type PingUserSession } from '../session';
 import { isPingUser, type PingUser } from '../user';
-import { errorFromResponse, isJsonResponse, parseJson, type UpstreamResponse } from './http';
+import {
+  badResponseError,
+  errorFromResponse,
+  isJsonResponse,
+  parseJson,
+  type UpstreamResponse,
+} from './http';
 import { apiMisconfiguration, isPingOneNotFound } from './misconfiguration';
 import { LOGOUT_CONTENT_TYPE, type AuthorizedSend } from './pingone-client';
 
@@ -27,20 +32,10 @@ export interface DirectoryClient {
 export function createDirectoryClient(
   options: { apiPath: string; environmentId: string },
   authorized: AuthorizedSend,
-  report: (error: unknown) => void,
+  reported: <T>(work: Promise<T>) => Promise<T>,
 ): DirectoryClient {
   const environment = `${options.apiPath}/environments/${options.environmentId}`;
   const user = (userId: string) => `${environment}/users/${encodeURIComponent(userId)}`;
-
-  /** Misconfigurations are told to the logger (once a minute each) on their way out. */
-  async function reported<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch (error) {
-      report(error);
-      throw error;
-    }
-  }
 
   const read = (operation: string, url: string) =>
     authorized({
@@ -64,7 +59,8 @@ export function createDirectoryClient(
         read('GET users', user(userId)).then((response) => {
           if (isPingOneNotFound(response)) return null;
           const body = okJson('GET users', response);
-          if (!isPingUser(body) || body.id !== userId) throw badResponse('GET users', response);
+          if (!isPingUser(body) || body.id !== userId)
+            throw badResponseError('GET users', response);
           return body;
         }),
       ),
@@ -75,7 +71,7 @@ export function createDirectoryClient(
             _embedded?: { sessions?: unknown };
           };
           const sessions = body?._embedded?.sessions;
-          if (!Array.isArray(sessions)) throw badResponse('GET users/sessions', response);
+          if (!Array.isArray(sessions)) throw badResponseError('GET users/sessions', response);
           // One malformed entry is left out rather than failing the whole list.
           return sessions.filter(
             (session): session is ListedSession =>
@@ -114,14 +110,6 @@ function okJson(operation: string, response: UpstreamResponse): unknown {
   if (response.status !== 200) {
     throw errorFromResponse(operation, response, apiMisconfiguration(response));
   }
-  if (!isJsonResponse(response)) throw badResponse(operation, response);
+  if (!isJsonResponse(response)) throw badResponseError(operation, response);
   return parseJson(response.body);
-}
-
-function badResponse(operation: string, response: UpstreamResponse): PingOneError {
-  return new PingOneError({
-    operation,
-    status: response.status,
-    code: TRANSPORT_ERROR_CODES.badResponse,
-  });
 }

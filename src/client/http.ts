@@ -126,6 +126,15 @@ export function errorFromResponse(
   });
 }
 
+/** An answer that is not what PingOne sends (HTML, broken JSON, a body of the wrong shape). */
+export function badResponseError(operation: string, response: UpstreamResponse): PingOneError {
+  return new PingOneError({
+    operation,
+    status: response.status,
+    code: TRANSPORT_ERROR_CODES.badResponse,
+  });
+}
+
 /** RFC 6749 section 2.3.1: each part is form-encoded before the Basic encoding. */
 export function basicAuthorization(clientId: string, clientSecret: string): string {
   const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');

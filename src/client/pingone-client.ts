@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ResolvedOptions } from '../config/resolve-options';
-import { ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
+import { ConfigError, PingOneError } from '../errors';
 import { isPingSession, type PingSession } from '../session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
 import { beforeDeadline, deadlineFrom } from './deadline';
 import {
+  badResponseError,
   createUpstream,
   errorFromResponse,
   isJsonResponse,
@@ -32,8 +33,11 @@ export interface PingOneClient {
   checkReady(): Promise<void>;
   /** Any other call to PingOne's API with the worker token (renewed once if refused). */
   authorized: AuthorizedSend;
-  /** Tells the logger of a misconfiguration an error reveals (once a minute per cause). */
-  reportMisconfiguration(error: unknown): void;
+  /**
+   * `work`'s outcome; a misconfiguration its failure reveals is told to the logger on the way
+   * out (once a minute per cause).
+   */
+  reported<T>(work: Promise<T>): Promise<T>;
 }
 
 /** A call to PingOne's API with the worker token; `timeoutMs` and the deadline are the client's. */
@@ -126,7 +130,7 @@ export function createPingOneClient(
 
   return {
     authorized,
-    reportMisconfiguration: report,
+    reported,
     readSession: (sessionToken) =>
       reported(
         read(sessionToken).then((response) => {
@@ -166,11 +170,7 @@ export function createPingOneClient(
       if (isPingOneNotFound(response)) return;
       throw notReady(
         response.status === 200
-          ? new PingOneError({
-              operation: READ,
-              status: 200,
-              code: TRANSPORT_ERROR_CODES.badResponse,
-            })
+          ? badResponseError(READ, response)
           : errorFromResponse(READ, response, apiMisconfiguration(response)),
       );
     },
@@ -221,11 +221,7 @@ function parseSession(response: UpstreamResponse, environmentId: string): PingSe
     body.environment.id.toLowerCase() !== environmentId ||
     Date.parse(body.expiresAt) <= Date.now()
   ) {
-    throw new PingOneError({
-      operation: READ,
-      status: response.status,
-      code: TRANSPORT_ERROR_CODES.badResponse,
-    });
+    throw badResponseError(READ, response);
   }
   return body;
 }

@@ -90,7 +90,7 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
   const { logout, signIn, cache, onUpstreamError } = resolved;
   const readToken = createSessionTokenReader(resolved);
   const account = createAccount({
-    directory: createDirectoryClient(resolved, client.authorized, client.reportMisconfiguration),
+    directory: createDirectoryClient(resolved, client.authorized, client.reported),
     sessions,
     users: cache
       ? createUserRecords(

@@ -22,6 +22,11 @@ export async function readFields(
   if (typeof parsed === 'object' && parsed !== null && !Buffer.isBuffer(parsed)) {
     return checkFields(Object.entries(parsed));
   }
+  // No declared length and not chunked: no body, and nothing to wait for.
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+    return {};
+  }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limitBytes) return { problem: 'too_large' };
   const text = await readText(req, limitBytes);

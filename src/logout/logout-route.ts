@@ -25,12 +25,6 @@ const YES = new Set(['true', '1', 'on']);
 /** Answers the request and returns true when it is for the logout route; else returns false. */
 export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => boolean;
 
-/** Whether the request has a body to read (a declared length above 0, or a chunked one). */
-function hasBody(req: Request): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
 /**
  * `POST {logout.path}`: resets the PingOne session, forgets its cached lookups in every instance,
  * then clears the local cookies whatever PingOne said, so a browser is never left holding a token
@@ -53,7 +47,7 @@ export function createLogoutRoute(
     // anything is reset or cleared.
     const route = { event: 'logout_refused', name: 'Logout' } as const;
     if (answerForeignOrigin(req, res, logout, options.logger, route)) return;
-    const fields = hasBody(req) ? await readFields(req, BODY_LIMIT_BYTES) : {};
+    const fields = await readFields(req, BODY_LIMIT_BYTES);
     if ('problem' in fields) return refuseBody(res, fields.problem as BodyProblem);
     const everywhere =
       logout.everywhere ||

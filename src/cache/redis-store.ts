@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type ChainableCommander } from 'ioredis';
 import { ConfigError } from '../errors';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
 
@@ -155,9 +155,7 @@ export class RedisStore implements SessionStore {
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    const now = Date.now();
     const ttl = this.#signedOutTtlMs;
-    const signedOut: StoredLookup = { session: null, validUntil: now + ttl, checkedAt: now };
     await (
       await this.#ready()
     ).eval(
@@ -165,7 +163,7 @@ export class RedisStore implements SessionStore {
       2,
       this.#sessionIndex(sessionId),
       this.#sessionEnded(sessionId),
-      JSON.stringify(signedOut),
+      signedOutMarker(ttl),
       ttl,
       this.#channel,
       this.#prefix.length,
@@ -173,15 +171,12 @@ export class RedisStore implements SessionStore {
   }
 
   async invalidate(key: string): Promise<void> {
-    const results = await (
-      await this.#ready()
-    )
-      .multi()
-      .del(this.#prefix + key)
-      .publish(this.#channel, key)
-      .exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
+    await execAll(
+      (await this.#ready())
+        .multi()
+        .del(this.#prefix + key)
+        .publish(this.#channel, key),
+    );
   }
 
   /** Session IDs are not secrets (entries hold them), but are hashed to a fixed, safe length. */
@@ -208,17 +203,12 @@ export class RedisStore implements SessionStore {
 
   /** Writes the signed-out marker for `ttlMs` and tells every instance, in one transaction. */
   async #signOut(key: string, ttlMs: number): Promise<void> {
-    const now = Date.now();
-    const signedOut: StoredLookup = { session: null, validUntil: now + ttlMs, checkedAt: now };
-    const results = await (
-      await this.#ready()
-    )
-      .multi()
-      .set(this.#prefix + key, JSON.stringify(signedOut), 'PX', ttlMs)
-      .publish(this.#channel, key)
-      .exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
+    await execAll(
+      (await this.#ready())
+        .multi()
+        .set(this.#prefix + key, signedOutMarker(ttlMs), 'PX', ttlMs)
+        .publish(this.#channel, key),
+    );
   }
 
   /**
@@ -318,6 +308,23 @@ export class RedisStore implements SessionStore {
 }
 
 function ignore(): void {}
+
+/** The entry of a signed-out token (or ended session), for `ttlMs`: no session. */
+function signedOutMarker(ttlMs: number): string {
+  const now = Date.now();
+  return JSON.stringify({
+    session: null,
+    validUntil: now + ttlMs,
+    checkedAt: now,
+  } satisfies StoredLookup);
+}
+
+/** Runs a transaction; rejects if it was aborted or any of its commands failed. */
+async function execAll(transaction: ChainableCommander): Promise<void> {
+  const results = await transaction.exec();
+  const failed = results?.find(([error]) => error);
+  if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
+}
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url');

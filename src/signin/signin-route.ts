@@ -114,16 +114,16 @@ export function createSignInRoute(
    * rather than starting a second session beside it.
    */
   async function start(
+    req: Request,
     returnTo: string,
     userAgent: string | undefined,
     stepUp: StepUpRequest | undefined,
-    sessionToken: string | undefined,
   ): Promise<FlowRecord> {
     const codeVerifier = randomBytes(32).toString('base64url');
     const state = randomBytes(16).toString('base64url');
     const nonce = randomBytes(16).toString('base64url');
     const jar = new CookieJar();
-    const reauthenticating = stepUp === undefined ? undefined : sessionToken;
+    const reauthenticating = stepUp && readToken(req);
     if (reauthenticating !== undefined) {
       await jar.setCookie(`ST=${reauthenticating}`, signOn.sessionCookieUrl);
     }
@@ -223,7 +223,7 @@ export function createSignInRoute(
     if (restart) {
       if (handle !== undefined) await flows.delete(handle);
       const returnTo = toSafeReturnTo(fields.returnTo, signIn.allowedReturnTo) ?? signIn.returnTo;
-      record = await start(returnTo, userAgent, stepUp, stepUp && readToken(req));
+      record = await start(req, returnTo, userAgent, stepUp);
       handle = flows.newHandle();
     }
     if (record === undefined || handle === undefined) {

@@ -25,6 +25,7 @@ export type ConfigErrorCode =
   | 'ERR_PINGONE_REDIS_STORE'
   | 'ERR_PINGONE_LOGIN_URL'
   | 'ERR_PINGONE_STEP_UP'
+  | 'ERR_PINGONE_HANDLER'
   | 'ERR_PINGONE_NOT_READY';
 
 /** Thrown at start-up by a factory given options it cannot work with. */

@@ -1,6 +1,8 @@
 export { pingSession } from './middleware/ping-session';
 export type { PingSessionMiddleware } from './middleware/ping-session';
 export { requireSession } from './middleware/require-session';
+export { withSession } from './middleware/with-session';
+export type { SignedInHandler, SignedInRequest } from './middleware/with-session';
 export { endSession, listSessions } from './account/request-account';
 export { MemoryStore } from './cache/memory-store';
 export type { MemoryStoreOptions } from './cache/memory-store';

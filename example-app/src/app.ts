@@ -8,6 +8,7 @@ import {
   listSessions,
   pingSession,
   requireSession,
+  withSession,
   type PingSessionOptions,
   type PingUser,
   type PingUserSession,
@@ -85,13 +86,16 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
     res.set('Cache-Control', 'no-store').send(signInPage(req.pingSignIn, options.signInHint));
   });
 
-  app.get('/profile', requireSession({ loginUrl: '/signin' }), async (req, res) => {
-    const [user, devices] = await Promise.all([
-      userOf(req),
-      listSessions(req).catch((): PingUserSession[] | undefined => undefined),
-    ]);
-    res.set('Cache-Control', 'no-store').send(profilePage(req.pingSession!, user, devices));
-  });
+  app.get(
+    '/profile',
+    withSession({ loginUrl: '/signin' }, async (req, res) => {
+      const [user, devices] = await Promise.all([
+        userOf(req),
+        listSessions(req).catch((): PingUserSession[] | undefined => undefined),
+      ]);
+      res.set('Cache-Control', 'no-store').send(profilePage(req.pingSession, user, devices));
+    }),
+  );
 
   // Signs one of the user's other devices out. A form post of this site only: a cross-site page
   // must not sign the user's devices out (the browser says where a post comes from).

@@ -9,6 +9,8 @@ import {
   PingOneError,
   pingSession,
   requireSession,
+  withSession,
+  type SignedInRequest,
   type PingSession,
   type PingSessionStatus,
   type PingSessionOptions,
@@ -37,6 +39,20 @@ app.post(
   requireSession({ maxAuthAgeSeconds: 300, authenticators: ['otp'], check: (s) => !!s.user.id }),
   (_req, res) => res.end(),
 );
+app.get(
+  '/orders/:orderId',
+  // Express infers route parameters only for handlers written inline; a wrapper names them.
+  withSession<{ orderId: string }>((req, res) => {
+    const orderId: string = req.params.orderId;
+    const userId: string = req.pingSession.user.id;
+    // @ts-expect-error a typo in the session's fields is a type error
+    res.json({ orderId, userId, typo: req.pingSession.usr });
+  }),
+);
+async function changePassword(req: SignedInRequest, res: express.Response): Promise<void> {
+  res.json({ signedOnAt: req.pingSession.lastSignOn?.at });
+}
+app.post('/password', withSession({ maxAuthAgeSeconds: 300 }, changePassword));
 app.get('/', (req, res) => {
   const status: PingSessionStatus | undefined = req.pingSessionStatus;
   res.send(status === 'unavailable' ? 'We cannot check your sign-in right now.' : 'Hello');

@@ -1,5 +1,15 @@
 import type { Config } from 'jest';
 
+// `PEERS=oldest` runs the suite on the oldest majors the peer ranges allow (Express 4, ioredis 5),
+// installed beside the newest ones under the aliases express4 and ioredis5.
+const oldestPeers: Record<string, string> =
+  process.env.PEERS === 'oldest'
+    ? {
+        '^express$': '<rootDir>/node_modules/express4',
+        '^ioredis$': '<rootDir>/node_modules/ioredis5',
+      }
+    : {};
+
 const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
@@ -10,6 +20,7 @@ const config: Config = {
     '^express-pingone-session/emulator$': '<rootDir>/src/emulator',
     '^express-pingone-session/redis$': '<rootDir>/src/redis',
     '^express-pingone-session/metrics$': '<rootDir>/src/metrics',
+    ...oldestPeers,
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // The redaction check: no emulator secret in any log line or app response of a test file.

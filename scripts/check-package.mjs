@@ -1,0 +1,22 @@
+// The package as the registry would serve it, checked by the ecosystem's own linters: publint
+// (package.json fields against the files packed) and Are the Types Wrong (types for every entry
+// under node10, node16 from CJS and ESM, and bundler resolution). Any message fails, suggestions too.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+
+const require = createRequire(import.meta.url);
+const pkg = require('../package.json');
+
+const { messages } = await publint({ pkgDir: '.', pack: 'npm', level: 'suggestion' });
+for (const message of messages) {
+  console.error(`publint ${message.type}: ${formatMessage(message, pkg)}`);
+}
+
+const attw = spawnSync('node_modules/.bin/attw', ['--pack', '.', '--format', 'table-flipped'], {
+  stdio: 'inherit',
+});
+
+if (messages.length > 0 || attw.status !== 0) process.exit(1);
+console.log('publint: no messages');

@@ -20,6 +20,7 @@ const config: Config = {
     '^express-pingone-session/emulator$': '<rootDir>/src/emulator',
     '^express-pingone-session/redis$': '<rootDir>/src/redis',
     '^express-pingone-session/metrics$': '<rootDir>/src/metrics',
+    '^express-pingone-session/testing$': '<rootDir>/src/testing',
     ...oldestPeers,
   },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },

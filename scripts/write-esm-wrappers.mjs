@@ -10,6 +10,7 @@ for (const entry of [
   'dist/emulator/index',
   'dist/redis/index',
   'dist/metrics/index',
+  'dist/testing/index',
 ]) {
   const names = Object.keys(require(`../${entry}.js`)).filter((name) => name !== '__esModule');
   writeFileSync(

@@ -32,10 +32,15 @@ export class Accounts {
     private readonly policy: AccountPolicy,
     private readonly now: () => number,
   ) {
+    this.clear();
+  }
+
+  /** Back to the demo users as they start: first password, no failures, no locks. */
+  clear(): void {
     for (const user of DEMO_USERS) {
       this.accounts.set(user.username, {
         user,
-        password: policy.password,
+        password: this.policy.password,
         passwordExpired: user.passwordExpired,
         failures: 0,
         lockedUntil: 0,

@@ -42,8 +42,14 @@ export type CallKind = 'reads' | 'resets' | 'token' | 'flows' | 'directory';
 export class Faults {
   private readonly active: { fault: EmulatorFault; left: number }[] = [];
 
-  add(fault: EmulatorFault): void {
-    this.active.push({ fault, left: fault.times ?? Infinity });
+  /** Adds a fault; the function returned removes it again. */
+  add(fault: EmulatorFault): () => void {
+    const entry = { fault, left: fault.times ?? Infinity };
+    this.active.push(entry);
+    return () => {
+      const at = this.active.indexOf(entry);
+      if (at !== -1) this.active.splice(at, 1);
+    };
   }
 
   clear(): void {

@@ -5,3 +5,4 @@ export type { RecordedRequest } from './server';
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 export type { DemoDevice, DemoUser } from './demo-users';
 export type { EmulatorFault } from './faults';
+export type { ConditionOptions, PingOneCondition, SignedInUser, SignInOverrides } from './test-kit';

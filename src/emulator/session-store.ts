@@ -17,6 +17,11 @@ export interface CreateSessionOptions {
    */
   signedOnAt?: number;
   /**
+   * Seconds until the session expires (`expiresAt`), for tests of expiry; `0` or less makes an
+   * expired session. Default: its idle timeout from now.
+   */
+  expiresInSeconds?: number;
+  /**
    * A session a sign-on flow has begun (the user is identified, `ST` is set) but not finished:
    * `sessions/me` does not know it until {@link SessionStore.complete}.
    */
@@ -57,6 +62,8 @@ interface StoredSession {
 /** The emulator's sessions, by token. Time comes from `now` so tests can move it. */
 export class SessionStore {
   private readonly sessions = new Map<string, StoredSession>();
+  /** Tokens of sessions forgotten by clear(): still secrets that must never leak. */
+  private readonly cleared: string[] = [];
 
   constructor(
     private readonly environmentId: string,
@@ -98,7 +105,10 @@ export class SessionStore {
     };
     const created: EmulatedSession = {
       ...session,
-      expiresAt: expiryOf(at, session.idleTimeoutInMinutes),
+      expiresAt:
+        options.expiresInSeconds === undefined
+          ? expiryOf(at, session.idleTimeoutInMinutes)
+          : new Date(this.now() + options.expiresInSeconds * 1000).toISOString(),
     };
     this.sessions.set(token, { session: created, reset: false, pending: options.pending ?? false });
     return { token, session: structuredClone(created) };
@@ -198,9 +208,15 @@ export class SessionStore {
     };
   }
 
+  /** Forgets every session: their tokens are unknown to PingOne from now on. */
+  clear(): void {
+    this.cleared.push(...this.sessions.keys());
+    this.sessions.clear();
+  }
+
   /** Every session token ever issued. */
   tokens(): string[] {
-    return [...this.sessions.keys()];
+    return [...this.cleared, ...this.sessions.keys()];
   }
 
   state(token: string): SessionState {

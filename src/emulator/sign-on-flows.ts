@@ -104,6 +104,13 @@ export class SignOnFlows {
 
   constructor(private readonly ctx: SignOnFlowsContext) {}
 
+  /** Forgets every flow, code and one-time password; what was issued stays listed as secret. */
+  clear(): void {
+    this.flows.clear();
+    this.codes.clear();
+    this.lastOtps.clear();
+  }
+
   /** `GET|POST /{envID}/as/authorize` with `response_mode=pi.flow`. */
   authorize(request: FlowRequest): EmulatorAnswer {
     if (request.method !== 'GET' && request.method !== 'POST') {

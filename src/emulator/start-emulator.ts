@@ -9,6 +9,15 @@ import { RateLimit } from './rate-limit';
 import { createRequestHandler, emulatorPaths, type RecordedRequest } from './server';
 import { SignOnFlows } from './sign-on-flows';
 import {
+  faultsFor,
+  sessionFor,
+  type ConditionOptions,
+  type PingOneCondition,
+  type SignedInUser,
+  type SignInOverrides,
+} from './test-kit';
+import type { PingSessionOptions } from '../options';
+import {
   SessionStore,
   type CreatedSession,
   type CreateSessionOptions,
@@ -85,8 +94,32 @@ export interface Emulator {
    * are still received (and counted) meanwhile.
    */
   hold(): () => void;
-  /** Adds a fault PingOne is to play (latency, error status, reset, hang, malformed body). */
-  addFault(fault: EmulatorFault): void;
+  /**
+   * What `pingSession()` needs to talk to this emulator: its environment, hosts and worker
+   * application; with `{ signIn: true }`, also its sign-in application as `signIn`.
+   */
+  options(options?: { signIn?: boolean }): PingSessionOptions;
+  /**
+   * A signed-in user for a test: a session made as a sign-on would make it (the first demo user,
+   * `ada`, unless named), with `overrides` for step-up and expiry tests. Send `cookie`.
+   */
+  signIn(user?: string, overrides?: SignInOverrides): SignedInUser;
+  /**
+   * Plays PingOne `'down'`, `'slow'`, `'rate-limited'` or with the worker's `'role-missing'`
+   * until the returned function is called or {@link Emulator.reset}.
+   */
+  simulate(condition: PingOneCondition, options?: ConditionOptions): () => void;
+  /**
+   * Back to a fresh emulator, for `afterEach`: forgets every session (their tokens are unknown
+   * from now on), flow, one-time code, lockout, fault, held answer and recorded request. Access
+   * tokens stay valid, so apps under test keep theirs.
+   */
+  reset(): void;
+  /**
+   * Adds a fault PingOne is to play (latency, error status, reset, hang, malformed body); the
+   * function returned removes it.
+   */
+  addFault(fault: EmulatorFault): () => void;
   /** Ends every fault: PingOne behaves again. */
   clearFaults(): void;
   /** Creates a session as a sign-on would, and returns its token. */
@@ -131,6 +164,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const accessTokens = new AccessTokens(now, options.accessTokenLifetimeSeconds ?? 3600);
   const requests: RecordedRequest[] = [];
   const held: { until?: Promise<void> } = {};
+  let releaseHeld: (() => void) | undefined;
   const faults = new Faults();
   for (const fault of options.faults ?? []) faults.add(fault);
   const timers = new Set<NodeJS.Timeout>();
@@ -151,19 +185,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
     options.idleTimeoutInMinutes ?? 30,
   );
+  const accounts = new Accounts(
+    {
+      password: demoPassword,
+      lockoutFailures: options.lockoutFailures ?? 5,
+      lockoutSeconds: options.lockoutSeconds ?? 900,
+    },
+    now,
+  );
   const flows = new SignOnFlows({
     environmentId,
     url,
     signInClientId,
     signInClientSecret,
-    accounts: new Accounts(
-      {
-        password: demoPassword,
-        lockoutFailures: options.lockoutFailures ?? 5,
-        lockoutSeconds: options.lockoutSeconds ?? 900,
-      },
-      now,
-    ),
+    accounts,
     sessions: store,
     now,
     log: options.log ?? (() => {}),
@@ -211,16 +246,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         tokenRequests: count('POST', paths.token),
       };
     },
+    options: ({ signIn = false } = {}) => ({
+      environmentId,
+      apiPath: `${url}/v1`,
+      authPath: url,
+      clientId,
+      clientSecret,
+      ...(signIn ? { signIn: { clientId: signInClientId, clientSecret: signInClientSecret } } : {}),
+    }),
+    signIn(user, overrides = {}) {
+      const { token, session } = store.create(sessionFor(user, overrides, now()));
+      return { cookie: `ST=${token}`, token, session };
+    },
+    simulate(condition, conditionOptions) {
+      const removers = faultsFor(condition, conditionOptions).map((fault) => faults.add(fault));
+      return () => removers.forEach((remove) => remove());
+    },
+    reset() {
+      store.clear();
+      flows.clear();
+      accounts.clear();
+      faults.clear();
+      releaseHeld?.();
+      requests.length = 0;
+    },
     addFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     hold() {
       let release!: () => void;
       const until = new Promise<void>((resolve) => (release = resolve));
       held.until = until;
-      return () => {
+      releaseHeld = () => {
         if (held.until === until) delete held.until;
         release();
       };
+      return releaseHeld;
     },
     createSession: (sessionOptions) => store.create(sessionOptions),
     sessionState: (token) => store.state(token),

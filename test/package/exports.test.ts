@@ -61,6 +61,20 @@ describe('the published package', () => {
     expect([cjs.trim(), esm.trim()]).toEqual(['function', 'function']);
   });
 
+  it('has a testing entry, for require() and import, sharing the emulator of /emulator', () => {
+    const cjs = node([
+      '-e',
+      `const t = require('express-pingone-session/testing');
+       console.log(typeof t.startEmulator, t.sameOrigin['Sec-Fetch-Site'], t.startEmulator === require('express-pingone-session/emulator').startEmulator)`,
+    ]);
+    const esm = node([
+      '--input-type=module',
+      '-e',
+      `import { startEmulator, navigation } from 'express-pingone-session/testing'; console.log(typeof startEmulator, navigation['Sec-Fetch-Mode'])`,
+    ]);
+    expect([cjs.trim(), esm.trim()]).toEqual(['function same-origin true', 'function navigate']);
+  });
+
   it('has a pingone-emulator command', () => {
     const out = node(['dist/emulator/bin.js', '--help']);
     expect(out).toContain('Usage: pingone-emulator');

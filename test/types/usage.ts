@@ -19,6 +19,7 @@ import {
 } from 'express-pingone-session';
 import { startEmulator } from 'express-pingone-session/emulator';
 import { RedisStore } from 'express-pingone-session/redis';
+import { sameOrigin, startEmulator as startTestEmulator } from 'express-pingone-session/testing';
 
 const options: PingSessionOptions = {
   region: 'EU',
@@ -112,3 +113,19 @@ app.get('/account', async (req, res) => {
   const custom = await req.pingUser<PingUser & { department?: string }>();
   res.json({ given, current, hidden: req.pingSignIn?.hiddenFields, unit: custom?.department });
 });
+
+export async function testKit(): Promise<string> {
+  const pingOne = await startTestEmulator();
+  const options: PingSessionOptions = pingOne.options({ signIn: true });
+  const { cookie, session } = pingOne.signIn('ada', {
+    authAgeSeconds: 600,
+    authenticators: ['otp'],
+  });
+  const end = pingOne.simulate('rate-limited', { retryAfterSeconds: 5 });
+  end();
+  // @ts-expect-error only the conditions the emulator plays
+  pingOne.simulate('flooded');
+  pingOne.reset();
+  await pingOne.close();
+  return `${String(options.environmentId)} ${cookie} ${session.user.id} ${sameOrigin['Sec-Fetch-Site']}`;
+}

@@ -24,7 +24,12 @@ export default tseslint.config(
   {
     // The CommonJS consumer project is written as a CommonJS user writes it.
     files: ['test/consumers/**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['test', 'expect', 'beforeAll', 'afterAll', 'afterEach'].map((name) => [name, 'readonly']),
+      ),
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,

@@ -14,6 +14,8 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The consumer projects' tests run in their own projects, against the packed package.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
   // The example app imports the package by name; in tests that is the source, not the build.
   moduleNameMapper: {
     '^express-pingone-session$': '<rootDir>/src',

@@ -24,13 +24,7 @@ async function main(): Promise<void> {
   });
   process.send?.({
     type: 'ready',
-    settings: {
-      environmentId: emulator.environmentId,
-      apiPath: emulator.apiPath,
-      authPath: emulator.authPath,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    },
+    settings: emulator.options(),
   });
 }
 

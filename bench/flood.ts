@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pingSession, type LogDetails, type PingSessionOptions } from '../src';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator';
-import { emulatorOptions } from '../test/helpers/test-bed';
 
 interface Rig {
   emulator: Emulator;
@@ -30,9 +29,7 @@ async function startRig(
   const log = (_message: string, details: LogDetails) => void events.push(details);
   const app = express();
   app.set('trust proxy', true);
-  app.use(
-    pingSession({ ...emulatorOptions(emulator), logger: { warn: log, info: log }, ...options }),
-  );
+  app.use(pingSession({ ...emulator.options(), logger: { warn: log, info: log }, ...options }));
   app.get('/me', (req, res) => res.json(req.pingSession?.id ?? null));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

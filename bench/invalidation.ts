@@ -12,7 +12,6 @@ import { pingSession, type StoreListener } from '../src';
 import { startEmulator } from '../src/emulator';
 import { RedisStore } from '../src/redis';
 import { startRedisServer } from '../test/helpers/redis-server';
-import { emulatorOptions } from '../test/helpers/test-bed';
 
 const DELIVERIES = 2000;
 const LOGOUTS = 300;
@@ -70,7 +69,7 @@ async function staleAfterLogout(
     const app = express();
     app.use(
       pingSession({
-        ...emulatorOptions(emulator),
+        ...emulator.options(),
         cache: { store: storeOf(), keySecret: KEY_SECRET },
       }),
     );

@@ -1,8 +1,10 @@
 // The consumer matrix (test/consumers/README.md): packs the package, installs the tarball into
 // throwaway projects (CommonJS JS + Express 4; ESM TypeScript nodenext + Express 5; TypeScript
-// moduleResolution bundler; TypeScript moduleResolution node), builds each, and drives its app
-// over HTTP: sign in with the demo user, read the protected route, log out, refused afterwards.
-// The TypeScript projects must also refuse to compile a typo in req.pingSession.
+// moduleResolution bundler; TypeScript moduleResolution node), builds each, runs its test file
+// (the README's "Testing your app" examples: Jest in the CommonJS one, node:test in the others),
+// and drives its server over HTTP: sign in with the demo user, read the protected route, log out,
+// refused afterwards. The TypeScript projects must also refuse to compile a typo in
+// req.pingSession.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ function typoIsRefused(dir) {
     JSON.stringify({
       extends: './tsconfig.json',
       include: ['src/typo.ts'],
+      exclude: [],
       compilerOptions: { noEmit: true },
     }),
   );
@@ -74,7 +77,7 @@ function expectStatus(res, status, step) {
 /** Sign in, protected route, log out, protected route again: as the app's own pages would. */
 async function walk(url, password) {
   const sameOrigin = { 'Sec-Fetch-Site': 'same-origin' };
-  expectStatus(await fetch(`${url}/private`), 401, 'GET /private signed out');
+  expectStatus(await fetch(`${url}/orders`), 401, 'GET /orders signed out');
 
   const signIn = await fetch(`${url}/signin`, {
     method: 'POST',
@@ -86,10 +89,10 @@ async function walk(url, password) {
   if (st === undefined) throw new Error('POST /signin set no ST cookie');
   const cookie = st.split(';')[0];
 
-  const page = await fetch(`${url}/private`, { headers: { Cookie: cookie } });
-  expectStatus(page, 200, 'GET /private signed in');
+  const page = await fetch(`${url}/orders`, { headers: { Cookie: cookie } });
+  expectStatus(page, 200, 'GET /orders signed in');
   const { user } = await page.json();
-  if (typeof user !== 'string' || user.length === 0) throw new Error('GET /private: no user ID');
+  if (typeof user !== 'string' || user.length === 0) throw new Error('GET /orders: no user ID');
 
   const logout = await fetch(`${url}/logout`, {
     method: 'POST',
@@ -100,9 +103,9 @@ async function walk(url, password) {
     throw new Error('POST /logout did not clear ST');
   }
   expectStatus(
-    await fetch(`${url}/private`, { headers: { Cookie: cookie } }),
+    await fetch(`${url}/orders`, { headers: { Cookie: cookie } }),
     401,
-    'GET /private after logout',
+    'GET /orders after logout',
   );
 }
 
@@ -128,10 +131,11 @@ for (const name of projects) {
     run(dir, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball]);
     run(dir, 'npm', ['run', 'build']);
     if (typescript) typoIsRefused(dir);
+    run(dir, 'npm', ['test']);
     const { DEMO_PASSWORD } = createRequire(path.join(dir, 'package.json'))(
       'express-pingone-session/emulator',
     );
-    const app = await startApp(dir, typescript ? 'dist/app.js' : 'app.js');
+    const app = await startApp(dir, typescript ? 'dist/server.js' : 'server.js');
     try {
       await walk(app.url, DEMO_PASSWORD);
     } finally {

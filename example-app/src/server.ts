@@ -29,14 +29,7 @@ async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<v
   return {
     publicUrl,
     signInHint: `Demo users: ${users}. Password: ${emulator.demoPassword}. One-time codes appear in the terminal.`,
-    pingSession: {
-      environmentId: emulator.environmentId,
-      apiPath: emulator.apiPath,
-      authPath: emulator.authPath,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      signIn: { clientId: emulator.signInClientId, clientSecret: emulator.signInClientSecret },
-    },
+    pingSession: emulator.options({ signIn: true }),
     close: () => emulator.close(),
   };
 }

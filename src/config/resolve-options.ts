@@ -207,6 +207,13 @@ export function resolveOptions(
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('ERR_PINGONE_UNKNOWN_OPTION', 'pingSession() takes an options object.');
   }
+  if (typeof (options as { addFault?: unknown }).addFault === 'function') {
+    // The emulator object has the fields by other names (url, authPath…): a common first try.
+    throw new ConfigError(
+      'ERR_PINGONE_UNKNOWN_OPTION',
+      'pingSession() was given the emulator itself: pass emulator.options() instead.',
+    );
+  }
   checkKnownKeys('pingSession()', options, OPTION_NAMES);
   const fromEnv = (name: Exclude<keyof typeof ENVIRONMENT_VARIABLES, `signIn${string}`>) =>
     options[name] ?? emptyToUndefined(env[ENVIRONMENT_VARIABLES[name]]);

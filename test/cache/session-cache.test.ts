@@ -3,7 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { pingSession, type PingSessionOptions } from '../../src';
 import { sessionJson } from '../helpers/session-json';
-import { emulatorOptions, signOut, startTestBed, type TestBed } from '../helpers/test-bed';
+import { signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 import { sleep, until } from '../helpers/wait';
 
@@ -142,7 +142,7 @@ async function simultaneously(count: number, cache: PingSessionOptions['cache'])
     arrived += 1;
     next();
   });
-  app.use(pingSession({ ...emulatorOptions(bed.emulator), cache }));
+  app.use(pingSession({ ...bed.emulator.options(), cache }));
   app.get('/me', (req, res) => res.json(req.pingSession ?? null));
   // The access token first, so that the held answer is the session read.
   await request(app).get('/me').set('Cookie', 'ST=warm-up');

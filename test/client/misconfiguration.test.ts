@@ -11,7 +11,6 @@ import {
 import { MISCONFIGURATION_FIXES } from '../../src/client/misconfiguration';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { pingSessionMetrics } from '../../src/metrics';
-import { emulatorOptions } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
 let emulator: Emulator;
@@ -38,7 +37,7 @@ const logger = {
 
 function appWith(options: PingSessionOptions) {
   const middleware = pingSession({
-    ...emulatorOptions(emulator),
+    ...emulator.options(),
     logger,
     retry: false,
     ...options,

@@ -5,7 +5,6 @@ import { createPingOneClient } from '../../src/client/pingone-client';
 import { resolveOptions } from '../../src/config/resolve-options';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { sessionJson } from '../helpers/session-json';
-import { emulatorOptions } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
 let emulator: Emulator;
@@ -15,9 +14,7 @@ beforeEach(async () => {
 afterEach(() => emulator.close());
 
 const clientFor = (overrides: PingSessionOptions = {}) =>
-  createPingOneClient(
-    resolveOptions({ ...emulatorOptions(emulator), logger: false, ...overrides }, {}),
-  );
+  createPingOneClient(resolveOptions({ ...emulator.options(), logger: false, ...overrides }, {}));
 const sessionCalls = () => emulator.requests.filter((r) => r.url.endsWith('/sessions/me'));
 const tokenCalls = () => emulator.requests.filter((r) => r.url.endsWith('/as/token'));
 

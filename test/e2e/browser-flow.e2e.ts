@@ -7,7 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { DEMO_USERS, startEmulator, type Emulator } from '../../src/emulator';
 import { parseUserAgent } from '../../src/emulator/user-agent';
 import { createExampleApp } from '../../example-app/src/app';
-import { emulatorOptions, signInOptions } from '../helpers/test-bed';
+import { signInOptions } from '../helpers/test-bed';
 
 /*
  * A real browser (Debian's Chromium, driven by playwright-core; never a downloaded one), with
@@ -48,7 +48,7 @@ beforeAll(async () => {
       publicUrl: appUrl,
       // Every test signs in from the same address, more often than a person would.
       signInAttemptsPer15Minutes: 200,
-      pingSession: { ...emulatorOptions(emulator), signIn: signInOptions(emulator), logger: false },
+      pingSession: { ...emulator.options(), signIn: signInOptions(emulator), logger: false },
     }),
   );
   // Another origin (another port of localhost): a page that posts a sign-out form to the app.

@@ -1,42 +1,52 @@
 import request from 'supertest';
 import { createExampleApp } from '../../example-app/src/app';
 import { relativeTime } from '../../example-app/src/pages';
-import { startEmulator, type Emulator } from '../../src/emulator';
-import { pingSessionMetrics } from '../../src/metrics';
+import { pingSessionMetrics } from 'express-pingone-session/metrics';
+import {
+  navigation,
+  sameOrigin,
+  startEmulator,
+  type Emulator,
+} from 'express-pingone-session/testing';
 import { sentSecrets } from '../helpers/captured-output';
-import { emulatorOptions, postForm, signInOptions } from '../helpers/test-bed';
+
+// The test kit's reference use (README, "Testing your app"): one emulator for the file, reset
+// after every test, and the app built from the emulator's options.
 
 const publicUrl = 'http://localhost:3000';
 let emulator: Emulator;
 let app: ReturnType<typeof createExampleApp>;
 
-beforeEach(async () => {
+beforeAll(async () => {
   emulator = await startEmulator();
+});
+beforeEach(() => {
   app = createExampleApp({
-    pingSession: { ...emulatorOptions(emulator), signIn: signInOptions(emulator), logger: false },
+    pingSession: { ...emulator.options({ signIn: true }), logger: false },
     publicUrl,
   });
 });
-afterEach(() => emulator.close());
+afterEach(() => emulator.reset());
+afterAll(() => emulator.close());
 
-const navigate = (path: string) => request(app).get(path).set('Accept', 'text/html');
+const navigate = (path: string) => request(app).get(path).set(navigation);
 const WRONG_PASSWORD = 'not-her-password-1906';
 sentSecrets.push(WRONG_PASSWORD);
 
+/** A form post of the sign-in page, as a browser sends it. */
 const submit = (agent: ReturnType<typeof request.agent>, fields: Record<string, string>) =>
-  postForm(agent, '/signin', fields);
+  agent.post('/signin').set(navigation).type('form').send(fields);
 
 describe('the example app', () => {
   it('serves the metrics it is given on /metrics, counting what it did', async () => {
     const metrics = pingSessionMetrics();
     try {
       const withMetrics = createExampleApp({
-        pingSession: { ...emulatorOptions(emulator), logger: false },
+        pingSession: { ...emulator.options(), logger: false },
         publicUrl,
         metrics: metrics.registry,
       });
-      const { token } = emulator.createSession();
-      await request(withMetrics).get('/').set('Cookie', `ST=${token}`);
+      await request(withMetrics).get('/').set('Cookie', emulator.signIn().cookie);
       const res = await request(withMetrics).get('/metrics');
       expect(res.status).toBe(200);
       expect(res.text).toContain('pingone_session_lookups_total{outcome="miss",session="true"} 1');
@@ -53,24 +63,22 @@ describe('the example app', () => {
   });
 
   it('greets the signed-in user by name and shows a sign-out form on the home page', async () => {
-    const { token } = emulator.createSession({ user: 'ada' });
-    const res = await navigate('/').set('Cookie', `ST=${token}`);
+    const res = await navigate('/').set('Cookie', emulator.signIn('ada').cookie);
     expect(res.text).toContain('Signed in as <strong id="display-name">Ada</strong>.');
     expect(res.text).toContain('<form method="post" action="/logout">');
   });
 
   it("falls back to the user's ID when PingOne does not answer for the user", async () => {
-    const { token, session } = emulator.createSession({ user: 'ada' });
+    const { cookie, session } = emulator.signIn('ada');
     emulator.addFault({ on: 'directory', status: 503 });
-    const res = await navigate('/').set('Cookie', `ST=${token}`);
+    const res = await navigate('/').set('Cookie', cookie);
     expect(res.status).toBe(200);
     expect(res.text).toContain(session.user.id);
   });
 
   it("lists the user's devices on /profile, with a sign-out button for each other one", async () => {
-    const other = emulator.createSession({ user: 'ada' });
-    const { token } = emulator.createSession({ user: 'ada' });
-    const res = await navigate('/profile').set('Cookie', `ST=${token}`);
+    const other = emulator.signIn('ada');
+    const res = await navigate('/profile').set('Cookie', emulator.signIn('ada').cookie);
     expect(res.text).toContain('<h1>Hello, <span id="display-name">Ada</span></h1>');
     expect(res.text).toContain(`action="/devices/${other.session.id}/sign-out"`);
     expect(res.text).toContain('This device');
@@ -78,16 +86,13 @@ describe('the example app', () => {
   });
 
   it('signs one other device out from the profile, and refuses a cross-site post', async () => {
-    const other = emulator.createSession({ user: 'ada' });
-    const { token } = emulator.createSession({ user: 'ada' });
-    const post = (site: string) =>
-      request(app)
-        .post(`/devices/${other.session.id}/sign-out`)
-        .set('Cookie', `ST=${token}`)
-        .set('Sec-Fetch-Site', site);
-    expect((await post('cross-site')).status).toBe(403);
+    const other = emulator.signIn('ada');
+    const { cookie } = emulator.signIn('ada');
+    const post = (headers: Record<string, string>) =>
+      request(app).post(`/devices/${other.session.id}/sign-out`).set('Cookie', cookie).set(headers);
+    expect((await post({ 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
     expect(emulator.sessionState(other.token)).toBe('active');
-    const res = await post('same-origin');
+    const res = await post(sameOrigin);
     expect([res.status, res.headers.location]).toEqual([303, '/profile']);
     expect(emulator.sessionState(other.token)).toBe('reset');
   });
@@ -110,19 +115,19 @@ describe('the example app', () => {
       returnTo: '/profile',
     });
     expect(first.status).toBe(303);
-    const otpPage = await agent.get(first.headers.location!).set('Accept', 'text/html');
+    const otpPage = await agent.get(first.headers.location!).set(navigation);
     expect(otpPage.text).toContain('name="otp" type="text" autocomplete="one-time-code"');
     expect(otpPage.text).toContain('Signing in as <strong>grace</strong>');
     const done = await submit(agent, { otp: emulator.lastOtp('grace')!, returnTo: '/profile' });
     expect(done.headers.location).toBe('/profile');
-    const profile = await agent.get('/profile').set('Accept', 'text/html');
+    const profile = await agent.get('/profile').set(navigation);
     expect(profile.text).toContain('5b0d1c3e-2f4a-4c8e-9a61-7d2e3f4a5b6c');
   });
 
   it('shows why a sign-in failed on the page it returns to', async () => {
     const agent = request.agent(app);
     const res = await submit(agent, { username: 'grace', password: WRONG_PASSWORD });
-    const page = await agent.get(res.headers.location!).set('Accept', 'text/html');
+    const page = await agent.get(res.headers.location!).set(navigation);
     expect(page.text).toContain('Wrong username or password.');
   });
 
@@ -139,7 +144,7 @@ describe('the example app', () => {
 
   it("shows the demo users' hint when given one", async () => {
     const withHint = createExampleApp({
-      pingSession: { ...emulatorOptions(emulator), signIn: signInOptions(emulator), logger: false },
+      pingSession: { ...emulator.options({ signIn: true }), logger: false },
       publicUrl,
       signInHint: 'Demo users: ada, grace.',
     });
@@ -148,12 +153,11 @@ describe('the example app', () => {
   });
 
   it('shows the user, browser, OS, device, sign-on, locations and expiry on /profile, uncached', async () => {
-    const { token, session } = emulator.createSession({
-      user: 'grace',
+    const { cookie, session } = emulator.signIn('grace', {
       userAgent:
         'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
     });
-    const res = await navigate('/profile').set('Cookie', `ST=${token}`);
+    const res = await navigate('/profile').set('Cookie', cookie);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text).toContain(session.user.id);
@@ -173,13 +177,11 @@ describe('the example app', () => {
   });
 
   it('signs out with the form post and lands on the home page', async () => {
-    const { token } = emulator.createSession();
+    const { cookie, token } = emulator.signIn();
     const res = await request(app)
       .post('/logout')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .set('Cookie', `ST=${token}`)
-      .set('Accept', 'text/html')
-      .set('Origin', publicUrl)
+      .set(navigation)
+      .set('Cookie', cookie)
       .type('form')
       .send('');
     expect(res.status).toBe(303);

@@ -4,7 +4,6 @@ import { pingSession, type PingSessionOptions } from '../../src';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
 import { startRedisServer, subscriberCount, type RedisServer } from './redis-server';
-import { emulatorOptions } from './test-bed';
 import { until } from './wait';
 
 const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
@@ -39,7 +38,7 @@ export function useSharedRedis(): SharedRedis {
       const app = express();
       app.use(
         pingSession({
-          ...emulatorOptions(shared.emulator),
+          ...shared.emulator.options(),
           cache: { store, keySecret: KEY_SECRET },
           ...options,
         }),

@@ -46,17 +46,6 @@ export function postForm(
     .send(fields);
 }
 
-/** The options that point `pingSession()` at an emulator with its worker application. */
-export function emulatorOptions(emulator: Emulator): PingSessionOptions {
-  return {
-    environmentId: emulator.environmentId,
-    apiPath: emulator.apiPath,
-    authPath: emulator.authPath,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
-  };
-}
-
 /** The `signIn` options for the emulator's OIDC application. */
 export function signInOptions(emulator: Emulator): SignInOptions {
   return { clientId: emulator.signInClientId, clientSecret: emulator.signInClientSecret };
@@ -82,7 +71,7 @@ export async function startTestBed(
   };
   const logger = { warn: log('warn'), info: log('info') };
   const app = express();
-  app.use(pingSession({ ...emulatorOptions(emulator), logger, ...given }));
+  app.use(pingSession({ ...emulator.options(), logger, ...given }));
   app.get('/me', (req, res) => res.json(req.pingSession ?? null));
   app.get('/private', requireSession(), (req, res) => res.json({ user: req.pingSession?.user.id }));
   // The sign-in page: with signIn on, what it would render, as JSON.

@@ -4,7 +4,6 @@ import express from 'express';
 import request from 'supertest';
 import { pingSession, requireSession } from '../../src';
 import { startEmulator, type Emulator } from '../../src/emulator';
-import { emulatorOptions } from '../helpers/test-bed';
 
 /*
  * Public attack lists (test/fixtures/corpora, from PayloadsAllTheThings), fed as an attacker sends
@@ -31,7 +30,7 @@ beforeAll(async () => {
   app = express();
   app.use(
     pingSession({
-      ...emulatorOptions(emulator),
+      ...emulator.options(),
       logger: false,
       logout: { allowedReturnTo: [TRUSTED] },
     }),

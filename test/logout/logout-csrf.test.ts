@@ -2,7 +2,7 @@ import express from 'express';
 import helmet from 'helmet';
 import request from 'supertest';
 import { pingSession, type LogoutOptions } from '../../src';
-import { emulatorOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import { startTestBed, type TestBed } from '../helpers/test-bed';
 
 let bed: TestBed;
 afterEach(() => bed.close());
@@ -99,7 +99,7 @@ describe('logout behind helmet with its defaults', () => {
     bed = await startTestBed();
     const app = express();
     app.use(helmet());
-    app.use(pingSession({ ...emulatorOptions(bed.emulator), logger: false }));
+    app.use(pingSession({ ...bed.emulator.options(), logger: false }));
     const { token } = bed.emulator.createSession();
     // Under Referrer-Policy: no-referrer a browser sends Origin: null and no Referer with a form
     // post, and Sec-Fetch-Site: same-origin.

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { pingSession, requireSession } from '../../src';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { pingSessionMetrics, type PingSessionMetrics } from '../../src/metrics';
-import { emulatorOptions, signOut } from '../helpers/test-bed';
+import { signOut } from '../helpers/test-bed';
 
 let emulator: Emulator;
 let metrics: PingSessionMetrics;
@@ -19,7 +19,7 @@ afterEach(async () => {
 /** An app serving its metrics on GET /metrics, as a scraper reads them. */
 function appWith(options: Parameters<typeof pingSession>[0] = {}) {
   const app = express();
-  app.use(pingSession({ ...emulatorOptions(emulator), logger: false, ...options }));
+  app.use(pingSession({ ...emulator.options(), logger: false, ...options }));
   app.get('/me', (req, res) => res.json(req.pingSession?.id ?? null));
   app.get('/private', requireSession(), (_req, res) => res.end());
   app.get('/metrics', async (_req, res) => {

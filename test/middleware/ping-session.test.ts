@@ -4,7 +4,7 @@ import cookieParser from 'cookie-parser';
 import express from 'express';
 import request from 'supertest';
 import { pingSession, requireSession, type PingSessionOptions } from '../../src';
-import { emulatorOptions, signOut, startTestBed, type TestBed } from '../helpers/test-bed';
+import { signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
 let bed: TestBed;
@@ -14,7 +14,7 @@ afterEach(() => bed.close());
 function appWithCookieParser() {
   const app = express();
   app.use(cookieParser());
-  app.use(pingSession({ ...emulatorOptions(bed.emulator), logger: false }));
+  app.use(pingSession({ ...bed.emulator.options(), logger: false }));
   app.get('/me', (req, res) => res.json(req.pingSession ?? null));
   return app;
 }

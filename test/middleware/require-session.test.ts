@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { ConfigError, pingSession, requireSession } from '../../src';
-import { emulatorOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import { startTestBed, type TestBed } from '../helpers/test-bed';
 
 let bed: TestBed;
 afterEach(() => bed.close());
@@ -9,7 +9,7 @@ afterEach(() => bed.close());
 async function appWithLogin(loginUrl: string) {
   bed = await startTestBed();
   const app = express();
-  app.use(pingSession(emulatorOptions(bed.emulator)));
+  app.use(pingSession(bed.emulator.options()));
   // A regular expression: Express 4 and 5 read it alike (their wildcard syntaxes differ).
   app.get(/^\/account\//, requireSession({ loginUrl }), (_req, res) => res.send('secret page'));
   return app;

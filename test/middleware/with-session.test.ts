@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { ConfigError, pingSession, withSession } from '../../src';
-import { emulatorOptions, startTestBed, type TestBed } from '../helpers/test-bed';
+import { startTestBed, type TestBed } from '../helpers/test-bed';
 
 let bed: TestBed;
 afterEach(() => bed.close());
@@ -111,7 +111,7 @@ describe('withSession(handler)', () => {
   it('works behind a pingSession() of its own app', async () => {
     bed = await startTestBed();
     const app = express();
-    app.use(pingSession(emulatorOptions(bed.emulator)));
+    app.use(pingSession(bed.emulator.options()));
     app.get(
       '/users/:id',
       withSession((req, res) => res.json({ asked: req.params.id, user: req.pingSession.user.id })),

@@ -2,13 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { pingSession, type SignInOptions } from '../../src';
 import { sentSecrets } from '../helpers/captured-output';
-import {
-  emulatorOptions,
-  postForm,
-  signInOptions,
-  startTestBed,
-  type TestBed,
-} from '../helpers/test-bed';
+import { postForm, signInOptions, startTestBed, type TestBed } from '../helpers/test-bed';
 
 let bed: TestBed;
 let now: number;
@@ -335,7 +329,7 @@ describe('an app that parses bodies itself', () => {
     await signInBed();
     const app = express();
     app.use(parser);
-    app.use(pingSession({ ...emulatorOptions(bed.emulator), signIn: signInOptions(bed.emulator) }));
+    app.use(pingSession({ ...bed.emulator.options(), signIn: signInOptions(bed.emulator) }));
     const post = request(app).post('/signin').set('Sec-Fetch-Site', 'same-origin');
     const res = await (_name === 'express.json()'
       ? post.send({ username: 'ada', password: password() })

@@ -49,6 +49,12 @@ describe('emulator.options()', () => {
     expect(res.body).toEqual({ user: session.user.id });
   });
 
+  it('is what pingSession() asks for when given the emulator itself', () => {
+    expect(() => pingSession(pingOne as never)).toThrow(
+      'pingSession() was given the emulator itself: pass emulator.options() instead.',
+    );
+  });
+
   it('leaves the sign-in route off unless asked', () => {
     expect(pingOne.options()).not.toHaveProperty('signIn');
   });

@@ -1,25 +1,13 @@
 const express = require('express');
 const { pingSession, requireSession } = require('express-pingone-session');
-const { startEmulator } = require('express-pingone-session/emulator');
 
-async function main() {
-  const emulator = await startEmulator({ port: 0 });
+/** The app under test, built from pingSession()'s options as a real app's factory would be. */
+exports.createApp = function createApp(options) {
   const app = express();
-  app.use(
-    pingSession({
-      environmentId: emulator.environmentId,
-      apiPath: emulator.apiPath,
-      authPath: emulator.authPath,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      signIn: { clientId: emulator.signInClientId, clientSecret: emulator.signInClientSecret },
-    }),
+  app.use(pingSession(options));
+  app.get('/orders', requireSession(), (req, res) => res.json({ user: req.pingSession.user.id }));
+  app.post('/password', requireSession({ maxAuthAgeSeconds: 300 }), (req, res) =>
+    res.send('changed'),
   );
-  app.get('/private', requireSession(), (req, res) => res.json({ user: req.pingSession.user.id }));
-  const server = app.listen(0, '127.0.0.1', () => {
-    console.log(`http://127.0.0.1:${server.address().port}`);
-  });
-  process.on('SIGTERM', () => server.close(() => emulator.close()));
-}
-
-main();
+  return app;
+};

@@ -1,33 +1,24 @@
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { pingSession, withSession } from 'express-pingone-session';
-import { startEmulator } from 'express-pingone-session/emulator';
+import {
+  pingSession,
+  requireSession,
+  withSession,
+  type PingSessionOptions,
+} from 'express-pingone-session';
 
-// A function, not top-level await: the same file is built as CommonJS (node10) and as ESM.
-async function main(): Promise<void> {
-  const emulator = await startEmulator({ port: 0 });
+/** The app under test, built from pingSession()'s options as a real app's factory would be. */
+export function createApp(options: PingSessionOptions): express.Express {
   const app = express();
-  app.use(
-    pingSession({
-      environmentId: emulator.environmentId,
-      apiPath: emulator.apiPath,
-      authPath: emulator.authPath,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      signIn: { clientId: emulator.signInClientId, clientSecret: emulator.signInClientSecret },
-    }),
-  );
+  app.use(pingSession(options));
   app.get(
-    '/private',
+    '/orders',
     withSession((req, res) => {
       const user: string = req.pingSession.user.id;
       res.json({ user });
     }),
   );
-  const server = app.listen(0, '127.0.0.1', () => {
-    console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  app.post('/password', requireSession({ maxAuthAgeSeconds: 300 }), (_req, res) => {
+    res.send('changed');
   });
-  process.on('SIGTERM', () => server.close(() => void emulator.close()));
+  return app;
 }
-
-void main();

@@ -1,6 +1,7 @@
 /*
- * Heap per cached session: fills the session cache with 100 000 sessions shaped like PingOne's
- * (parsed from JSON, as the client gets them) and prints the heap growth per entry.
+ * Heap per cached session: fills the session cache with 100 000 realistic sessions
+ * (realistic-session.ts, parsed from JSON as the client gets them) and prints the heap growth per
+ * entry.
  * Run with --expose-gc by `npm run bench`.
  */
 import { realisticSessionCache } from './realistic-session-cache';

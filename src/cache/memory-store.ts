@@ -29,6 +29,18 @@ export class MemoryStore implements SessionStore {
     this.#entries.delete(key);
   }
 
+  /**
+   * Forgets every entry holding the session with this ID. A scan, not an index: sessions are
+   * ended by ID (a device signed out) seldom, and an index would cost every entry memory.
+   */
+  deleteSession(sessionId: string): void {
+    const holding: string[] = [];
+    for (const [key, value] of this.#entries.entries()) {
+      if (value.session?.id === sessionId) holding.push(key);
+    }
+    for (const key of holding) this.#entries.delete(key);
+  }
+
   /** Forgets every entry. */
   clear(): void {
     this.#entries.clear();

@@ -5,6 +5,7 @@ import { lookupChannel, type LookupMessage } from '../diagnostics/channels';
 import type { PingSessionLogger } from '../options';
 import type { PingSession } from '../session';
 import { createCacheKey } from './cache-key';
+import { compactSession } from './compact-session';
 import { deepFreeze } from './deep-freeze';
 import { guardStore } from './guarded-store';
 import { createLookupSeal } from './lookup-seal';
@@ -103,11 +104,6 @@ export function createSessionCache(
   const memory = cache ? new MemoryStore({ max: cache.max }) : undefined;
   // Tokens with no session live apart, so a flood of them can only push out each other.
   const negatives = cache ? new MemoryStore({ max: cache.negativeMax }) : undefined;
-  // Which keys hold each session, so that ending a session by ID (not token) reaches them. Keys
-  // whose entries have gone meanwhile are harmless: forgetting them does nothing.
-  const keysOfSessions = cache
-    ? new LRUCache<string, Set<string>>({ max: cache.max, ttl: cache.ttlMs, ttlResolution: 0 })
-    : undefined;
   // Sessions ended here lately: a lookup that was on its way as one ended (of a token not yet in
   // the index) must not bring it back.
   const endedSessions = cache
@@ -178,8 +174,9 @@ export function createSessionCache(
     if (stored === undefined || flight.forgotten) return undefined;
     const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
     if (ttl <= 0) return undefined;
-    keep(key, deepFreeze(stored), ttl);
-    return stored.session;
+    const entry = deepFreeze({ ...stored, session: compactSession(stored.session) });
+    keep(key, entry, ttl);
+    return entry.session;
   }
 
   async function fromPingOne(
@@ -194,7 +191,7 @@ export function createSessionCache(
     if (client !== undefined && !budget!.spend(client)) return null;
     let session: PingSession | null;
     try {
-      session = deepFreeze(await read(sessionToken));
+      session = deepFreeze(compactSession(await read(sessionToken)));
     } catch (error) {
       // PingOne could not say: not the client's doing, and an outage must not use up a browser's
       // budget (it would then count as signed out). Failing calls are bounded by the lanes.
@@ -217,9 +214,6 @@ export function createSessionCache(
   function keep(key: string, entry: StoredLookup, ttl: number): void {
     if (!cache) return;
     if (entry.session === null) return negatives!.set(key, entry, ttl);
-    const keys = keysOfSessions!.get(entry.session.id);
-    if (keys === undefined) keysOfSessions!.set(entry.session.id, new Set([key]));
-    else keys.add(key);
     const now = Date.now();
     if (now < unheardUntil && ttl > cache.unheardTtlMs) {
       const brief = { ...entry, validUntil: Math.min(entry.validUntil, now + cache.unheardTtlMs) };
@@ -282,8 +276,7 @@ export function createSessionCache(
     },
     async forgetSession(sessionId) {
       endedSessions?.set(sessionId, true);
-      for (const key of keysOfSessions?.get(sessionId) ?? []) forgetHere(key);
-      keysOfSessions?.delete(sessionId);
+      memory?.deleteSession(sessionId);
       await shared?.deleteSession(sessionId);
     },
     async refresh(sessionToken) {

@@ -11,6 +11,22 @@ describe('MemoryStore', () => {
     expect(store.get('k')).toBe(entry);
   });
 
+  it('forgets every entry holding a session, by the session ID', () => {
+    const store = new MemoryStore();
+    const of = (id: string) => ({ ...entry, session: { id } as never });
+    store.set('phone', of('s1'), 1000);
+    store.set('laptop', of('s1'), 1000);
+    store.set('other', of('s2'), 1000);
+    store.set('none', entry, 1000);
+    store.deleteSession('s1');
+    expect(['phone', 'laptop', 'other', 'none'].map((k) => store.get(k) !== undefined)).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+
   it('forgets an entry after its time to live', async () => {
     const store = new MemoryStore();
     store.set('k', entry, 30);

@@ -1,0 +1,73 @@
+import { compactSession } from '../../src/cache/compact-session';
+import { deepFreeze } from '../../src/cache/deep-freeze';
+import type { PingSession } from '../../src/session';
+import { sessionJson } from '../helpers/session-json';
+
+const ENVIRONMENT = '3b9e7f20-1c4d-4e8a-9f6b-2a5c7d8e9f01';
+/** PingOne's answer for another user's session, as the client parses it. */
+function answer(n: number, overrides: Record<string, unknown> = {}) {
+  const id = `c2df5627-c9d6-46e1-8bbe-b5ace90${String(n).padStart(5, '0')}`;
+  const userId = `07e1ee43-9f56-4254-8cfb-1709b5e${String(n).padStart(5, '0')}`;
+  const api = `https://api.pingone.com/v1/environments/${ENVIRONMENT}`;
+  const text = JSON.stringify(
+    sessionJson(ENVIRONMENT, {
+      id,
+      user: { id: userId },
+      _links: {
+        self: { href: `${api}/sessions/${id}` },
+        environment: { href: api },
+        user: { href: `${api}/users/${userId}` },
+      },
+      ...overrides,
+    }),
+  );
+  return { text, session: JSON.parse(text) as PingSession };
+}
+
+describe('compactSession()', () => {
+  it('keeps the session exactly as PingOne sent it, in JSON and in its fields', () => {
+    const { text, session } = answer(1);
+    const compacted = compactSession(session);
+    expect(JSON.stringify(compacted)).toBe(text);
+    expect(compacted).toEqual(JSON.parse(text));
+    expect({ ...compacted._links }).toEqual(JSON.parse(text)._links);
+  });
+
+  it("shares the parts that repeat between users' sessions", () => {
+    const a = compactSession(answer(1).session);
+    const b = compactSession(answer(2).session);
+    expect(b.environment).toBe(a.environment);
+    expect(b.browser).toBe(a.browser);
+    expect(b.operatingSystem).toBe(a.operatingSystem);
+    expect(b.device).toBe(a.device);
+    expect(b.lastSignOn!.policy).toBe(a.lastSignOn!.policy);
+    expect(b.lastSignOn!.authenticators).toBe(a.lastSignOn!.authenticators);
+  });
+
+  it('freezes what it shares, so no route can change another user’s session through it', () => {
+    const session = compactSession(answer(1).session);
+    expect(Object.isFrozen(session.browser)).toBe(true);
+    expect(Object.isFrozen(session.lastSignOn!.policy)).toBe(true);
+  });
+
+  it("keeps each session's own parts its own", () => {
+    const a = compactSession(answer(1).session);
+    const b = compactSession(answer(2).session);
+    expect(b.user).not.toBe(a.user);
+    expect(b.locations).not.toBe(a.locations);
+    expect(b._links!.self.href).not.toBe(a._links!.self.href);
+  });
+
+  it('keeps links that do not name the session and its user as they came', () => {
+    const { session } = answer(1, {
+      _links: { self: { href: 'https://elsewhere.example/s/1' }, environment: { href: 'x' } },
+    });
+    const links = session._links;
+    expect(compactSession(session)._links).toBe(links);
+  });
+
+  it('leaves a frozen (already cached) session as it is', () => {
+    const session = deepFreeze(answer(1).session);
+    expect(compactSession(session)).toBe(session);
+  });
+});

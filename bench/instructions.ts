@@ -17,11 +17,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ask, tokensFor } from './ipc';
-import { RATIO_TARGETS, SCENARIOS, type Scenario } from './scenarios';
+import { INSTRUCTION_TARGETS, SCENARIOS, type Scenario } from './scenarios';
 
 const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP_REQUESTS ?? 12_000);
 const COUNTED_REQUESTS = Number(process.env.BENCH_COUNTED_REQUESTS ?? 10_000);
-const IDS = ['bare', 'no-cookie', 'hit', 'hit-10k'];
+// BENCH_ONLY=hit-10k counts bare Express and the scenarios named (no results written).
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const IDS = ONLY
+  ? ['bare', ...ONLY.filter((id) => id !== 'bare')]
+  : ['bare', 'no-cookie', 'hit', 'hit-10k'];
 const here = __dirname;
 const resultsDir = path.resolve(here, '../..');
 const control = promisify(execFile);
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
     const rows = scenarios.map((s) => {
       const instructions = Math.round(perRequest.get(s.id)!);
       const ratio = bare / instructions;
-      const target = RATIO_TARGETS[s.id];
+      const target = INSTRUCTION_TARGETS[s.id];
       return {
         id: s.id,
         title: s.title,
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
       ),
     ].join('\n');
     process.stdout.write(`\n${md}\n\nTook ${Math.round((Date.now() - started) / 1000)} s.\n`);
+    if (ONLY) return;
     writeFileSync(path.join(resultsDir, 'instructions.md'), md + '\n');
     writeFileSync(
       path.join(resultsDir, 'instructions.json'),

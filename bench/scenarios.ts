@@ -3,12 +3,12 @@ export interface Scenario {
   id: string;
   title: string;
   /** What the server mounts in front of the route. */
-  app: 'bare' | 'pingSession' | 'naive' | 'express-session';
+  app: 'bare' | 'pingSession' | 'naive' | 'express-session' | 'express-openid-connect';
   /**
    * How requests carry a session. `rotate-10000`: every request the next of 10 000 tokens, in one
    * order shared by all connections, so that concurrent requests do not share a token.
    */
-  cookies: 'none' | 'one-token' | 'rotate-10000' | 'express-session';
+  cookies: 'none' | 'one-token' | 'rotate-10000' | 'express-session' | 'app-session';
   /** Options for pingSession() besides the emulator's. */
   options?: Record<string, unknown>;
   /** Latency the emulator adds to every session read. */
@@ -27,7 +27,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'hit-10k',
-    title: 'pingSession(), cache hit, 10 000 tokens',
+    // Ten keep-alive connections, each request another user's token: as behind a proxy.
+    title: 'pingSession(), cache hit, 10 000 tokens through a shared keep-alive pool',
     app: 'pingSession',
     cookies: 'rotate-10000',
     // Long enough to outlast the run: this measures hits, not the refresh every 30 s.
@@ -55,6 +56,12 @@ export const SCENARIOS: Scenario[] = [
     cookies: 'express-session',
   },
   {
+    id: 'express-openid-connect',
+    title: 'express-openid-connect, appSession cookie',
+    app: 'express-openid-connect',
+    cookies: 'app-session',
+  },
+  {
     id: 'redis-hit',
     title: 'pingSession() + RedisStore, cache hit, one token',
     app: 'pingSession',
@@ -71,9 +78,17 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** Issue 6's targets for requests per second (or instructions) relative to bare Express. */
+/** Targets for requests per second relative to bare Express (issues 6 and 19). */
 export const RATIO_TARGETS: Record<string, number> = {
   'no-cookie': 0.97,
   hit: 0.9,
-  'hit-10k': 0.85,
+  'hit-10k': 0.9,
+  'redis-only': 0.8,
+};
+
+/** Targets for instructions per request relative to bare Express (issues 6 and 19). */
+export const INSTRUCTION_TARGETS: Record<string, number> = {
+  'no-cookie': 0.97,
+  hit: 0.97,
+  'hit-10k': 0.95,
 };

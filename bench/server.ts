@@ -6,15 +6,20 @@
 import axios from 'axios';
 import express, { type RequestHandler } from 'express';
 import session from 'express-session';
+import { auth } from 'express-openid-connect';
 import { pingSession } from 'express-pingone-session';
 import { RedisStore } from 'express-pingone-session/redis';
+import { realisticSessionJson } from './realistic-session';
 import type { Scenario } from './scenarios';
 
 declare module 'express-session' {
   interface SessionData {
-    user: string;
+    user: { user: { id: string } };
   }
 }
+
+/** What the peers keep for a signed-in user: the same realistic session the emulator serves. */
+const REALISTIC_SESSION = JSON.parse(realisticSessionJson(1)) as { user: { id: string } };
 
 const scenario = JSON.parse(process.env.BENCH_SCENARIO ?? '{}') as Scenario;
 const settings = JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as Record<string, string>;
@@ -48,11 +53,44 @@ function middleware(): RequestHandler[] {
       return [
         session({ secret: 'bench-secret', resave: false, saveUninitialized: false }),
         (req, _res, next) => {
-          if (req.path === '/login') req.session.user = 'ada';
+          if (req.path === '/login') req.session.user = REALISTIC_SESSION;
+          next();
+        },
+      ];
+    case 'express-openid-connect':
+      return [
+        auth({
+          authRequired: false,
+          auth0Logout: false,
+          idpLogout: false,
+          issuerBaseURL: 'https://issuer.example',
+          baseURL: 'http://127.0.0.1',
+          clientID: 'bench',
+          secret: 'bench-secret-0123456789abcdefghijklmnop',
+          routes: { login: false, logout: false, callback: false },
+        }),
+        (req, _res, next) => {
+          // Its session holds tokens; req.oidc.user decodes the ID token's claims, here the
+          // realistic session's fields.
+          if (req.path === '/login') {
+            const claims = Buffer.from(JSON.stringify(REALISTIC_SESSION)).toString('base64url');
+            (req as unknown as { appSession: Record<string, string> }).appSession.id_token =
+              `eyJhbGciOiJSUzI1NiJ9.${claims}.signature`;
+          }
           next();
         },
       ];
   }
+}
+
+/** What a route reads: the signed-in user's ID, wherever the scenario's middleware put it. */
+function userIdOf(req: express.Request): string | undefined {
+  const found =
+    req.pingSession ??
+    (req as { user?: { user?: { id: string } } }).user ??
+    req.session?.user ??
+    (req as { oidc?: { user?: { user?: { id: string } } } }).oidc?.user;
+  return found?.user?.id;
 }
 
 /** What a user would write by hand: parse the cookie, call PingOne with axios on every request. */
@@ -90,16 +128,14 @@ app.use((_req, _res, next) => {
   next();
 });
 for (const handler of middleware()) app.use(handler);
-app.get('/hello', (_req, res) => {
+app.get('/hello', (req, res) => {
+  // Read as a route would, and used, so that the read cannot be left out.
+  if (userIdOf(req) === '') res.status(500);
   res.type('application/json').send('{"hello":"world"}');
 });
 app.get('/login', (_req, res) => res.send('ok'));
 app.get('/check', (req, res) => {
-  const attached =
-    (req as { pingSession?: unknown }).pingSession ??
-    (req as { user?: unknown }).user ??
-    req.session?.user;
-  res.json({ session: attached !== undefined });
+  res.json({ session: userIdOf(req) !== undefined });
 });
 
 let peakRss = 0;

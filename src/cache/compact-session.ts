@@ -8,34 +8,89 @@
  * sent.
  */
 
-/** Objects shared between sessions, by what they hold; only under these names do they repeat. */
-const SHARED_OBJECTS = new Set([
-  'environment',
-  'browser',
-  'operatingSystem',
-  'device',
-  'policy',
-  'authenticators',
-]);
-/** Strings shared between sessions: only these repeat among users. */
-const SHARED_STRINGS = new Set(['userAgent', 'city', 'region', 'country']);
-/**
- * Most distinct shared values kept; past it the tables start again, so a tenant with unusual
- * variety (or a PingOne that put unique values under these names) costs sharing, not memory.
- */
+/** Most distinct shared values kept; past it a table starts again, costing sharing, not memory. */
 const MAX_SHARED = 4096;
 
 const sharedObjects = new Map<string, object>();
 const sharedStrings = new Map<string, string>();
 
-/** `session`, its repeated parts shared; a frozen session (already compacted) as it is. */
+type Fields = Record<string, unknown>;
+
+/**
+ * `session`, its repeated parts shared; a frozen session (already compacted) as it is. Directed
+ * by PingOne's session shape rather than a walk of every field, since it runs on every read from
+ * PingOne or the shared store: fields it does not know, or that are not shaped as documented,
+ * are left as they came.
+ */
 export function compactSession<T>(session: T): T {
-  if (typeof session !== 'object' || session === null || Object.isFrozen(session)) return session;
-  const record = session as Record<string, unknown>;
-  const links = derivedLinks(record);
-  compact(record, undefined, new Map());
-  if (links !== undefined) record._links = links;
+  if (!isOpen(session)) return session;
+  const fields = session as Fields;
+  const links = derivedLinks(fields);
+  const own = new Map<string, string>();
+  const ownString = (value: unknown) => {
+    if (typeof value !== 'string') return value;
+    const known = own.get(value);
+    if (known !== undefined) return known;
+    own.set(value, value);
+    return value;
+  };
+  for (const name of ['environment', 'browser', 'operatingSystem', 'device']) {
+    replace(fields, name, (value) => sharedObject(name, value));
+  }
+  replace(fields, 'userAgent', sharedString);
+  replace(fields, 'createdAt', ownString);
+  replace(fields, 'activeAt', ownString);
+  const locations = fields.locations;
+  if (Array.isArray(locations) && !Object.isFrozen(locations)) {
+    for (const location of locations) {
+      if (!isOpen(location)) continue;
+      replace(location, 'at', ownString);
+      replace(location, 'remoteIp', ownString);
+      for (const name of ['city', 'state', 'region', 'country']) {
+        replace(location, name, sharedString);
+      }
+    }
+  }
+  const last = fields.lastSignOn;
+  if (isOpen(last)) {
+    replace(last, 'at', ownString);
+    replace(last, 'remoteIp', ownString);
+    replace(last, 'policy', (value) => sharedObject('policy', value));
+    replace(last, 'authenticators', (value) => sharedObject('authenticators', value));
+    const used = last.withAuthenticator;
+    if (isOpen(used)) {
+      for (const name of Object.keys(used)) {
+        const authenticator = used[name];
+        if (!isOpen(authenticator)) continue;
+        replace(authenticator, 'at', ownString);
+        replace(authenticator, 'policy', (value) => sharedObject('policy', value));
+      }
+    }
+  }
+  if (links !== undefined) fields._links = links;
   return session;
+}
+
+/** An object (or array) not yet frozen: one this function may change. */
+function isOpen(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Object.isFrozen(value);
+}
+
+/** Replaces a field that is there; adding one would change the session's JSON and shape. */
+function replace(fields: Fields, name: string, by: (value: unknown) => unknown): void {
+  if (Object.hasOwn(fields, name)) fields[name] = by(fields[name]);
+}
+
+function sharedString(value: unknown): unknown {
+  return typeof value === 'string' ? share(sharedStrings, value, value) : value;
+}
+
+/** One frozen copy of a small object of primitives, such as a browser or a sign-on policy. */
+function sharedObject(name: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || !isFlat(value)) {
+    return value;
+  }
+  return share(sharedObjects, `${name}${JSON.stringify(value)}`, Object.freeze(value));
 }
 
 /** The session that `_links` objects made by {@link derivedLinks} describe. */
@@ -92,29 +147,6 @@ function descriptorsFor(base: string): PropertyDescriptorMap {
       },
     },
   };
-}
-
-function compact(value: unknown, name: string | undefined, own: Map<string, string>): unknown {
-  if (typeof value === 'string') {
-    if (name !== undefined && SHARED_STRINGS.has(name)) {
-      return share(sharedStrings, value, value);
-    }
-    const known = own.get(value);
-    if (known !== undefined) return known;
-    own.set(value, value);
-    return value;
-  }
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  if (name !== undefined && SHARED_OBJECTS.has(name) && isFlat(value)) {
-    return share(sharedObjects, JSON.stringify(value), Object.freeze(value));
-  }
-  const record = value as Record<string, unknown>;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) value[i] = compact(value[i], name, own);
-  } else {
-    for (const key of Object.keys(record)) record[key] = compact(record[key], key, own);
-  }
-  return value;
 }
 
 /** An object or array of primitives only. */

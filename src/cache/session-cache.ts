@@ -104,8 +104,8 @@ export function createSessionCache(
   const memory = cache ? new MemoryStore({ max: cache.max }) : undefined;
   // Tokens with no session live apart, so a flood of them can only push out each other.
   const negatives = cache ? new MemoryStore({ max: cache.negativeMax }) : undefined;
-  // Sessions ended here lately: a lookup that was on its way as one ended (of a token not yet in
-  // the index) must not bring it back.
+  // Sessions ended here lately: a lookup that was on its way (to PingOne or the shared store) as
+  // one ended must not bring it back.
   const endedSessions = cache
     ? new LRUCache<string, true>({ max: cache.negativeMax, ttl: cache.ttlMs, ttlResolution: 0 })
     : undefined;
@@ -172,6 +172,7 @@ export function createSessionCache(
     if (!shared || !memory || !cache) return undefined;
     const stored = await shared.get(key);
     if (stored === undefined || flight.forgotten) return undefined;
+    if (stored.session !== null && endedSessions?.has(stored.session.id)) return null;
     const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
     if (ttl <= 0) return undefined;
     const entry = deepFreeze({ ...stored, session: compactSession(stored.session) });

@@ -1,5 +1,15 @@
+import express from 'express';
 import request from 'supertest';
-import { AccountError, endSession, listSessions, type PingSessionOptions } from '../../src';
+import {
+  AccountError,
+  endSession,
+  listSessions,
+  pingSession,
+  type PingSessionOptions,
+  type SessionStore,
+  type StoredLookup,
+} from '../../src';
+import { until } from '../helpers/wait';
 import { signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 
 let bed: TestBed;
@@ -182,5 +192,48 @@ describe('logout everywhere', () => {
       .send('{"everywhere":');
     expect(res.status).toBe(400);
     expect(bed.emulator.sessionState(s.mine.token)).toBe('active');
+  });
+});
+
+describe('a session ended by ID while a lookup of it is on its way', () => {
+  it('is not brought back by what the shared store answers afterwards', async () => {
+    // A shared store of the app's own making, whose next answer a test can hold back.
+    const entries = new Map<string, StoredLookup>();
+    let holdNext = false;
+    let release: (() => void) | undefined;
+    const store: SessionStore = {
+      async get(key) {
+        if (holdNext) {
+          holdNext = false;
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return entries.get(key);
+      },
+      set: (key, value) => void entries.set(key, value),
+      delete: (key) => void entries.delete(key),
+    };
+    const cache = {
+      store,
+      keySecret: 'a-test-secret-of-32-characters-or-more',
+      storeTimeoutMs: 5000,
+    };
+    await devicesBed({ cache });
+    const phone = bed.emulator.createSession({ user: 'ada' });
+    const laptop = bed.emulator.createSession({ user: 'ada' });
+    // Another instance, sharing the store, has read the phone's session into it.
+    const other = express().use(pingSession({ ...bed.emulator.options(), cache, logger: false }));
+    other.get('/me', (req, res) => res.json(req.pingSession ?? null));
+    expect(
+      (await request(other).get('/me').set('Cookie', `ST=${phone.token}`)).body,
+    ).not.toBeNull();
+
+    holdNext = true;
+    const lookup = as(phone.token)
+      .get('/me')
+      .then((res) => res.body as unknown);
+    await until(() => release !== undefined);
+    expect((await as(laptop.token).post(`/devices/${phone.session.id}/end`)).status).toBe(204);
+    release!();
+    expect(await lookup).toBeNull();
   });
 });

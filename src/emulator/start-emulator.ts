@@ -176,15 +176,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
+  const apiPath = `${url}/v1`;
   const paths = emulatorPaths(environmentId);
   // Session links name the API URL, which needs the port: requests are taken from here on (no
   // I/O callback can run before this synchronous continuation of the listen).
-  const store = new SessionStore(
-    environmentId,
-    `${url}/v1`,
-    now,
-    options.idleTimeoutInMinutes ?? 30,
-  );
+  const store = new SessionStore(environmentId, apiPath, now, options.idleTimeoutInMinutes ?? 30);
   const accounts = new Accounts(
     {
       password: demoPassword,
@@ -207,7 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     'request',
     createRequestHandler({
       environmentId,
-      apiPath: `${url}/v1`,
+      apiPath,
       clientId,
       clientSecret,
       sessions: store,
@@ -226,7 +222,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   return {
     url,
-    apiPath: `${url}/v1`,
+    apiPath,
     authPath: url,
     signOnUrl: `${url}${paths.signOn}`,
     environmentId,
@@ -248,7 +244,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     options: ({ signIn = false } = {}) => ({
       environmentId,
-      apiPath: `${url}/v1`,
+      apiPath,
       authPath: url,
       clientId,
       clientSecret,

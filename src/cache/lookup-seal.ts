@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmacSha256 } from './hmac-sha256';
 import type { StoredLookup } from './session-store';
 
 /**
@@ -14,14 +15,14 @@ export interface LookupSeal {
 }
 
 export function createLookupSeal(keySecret: string): LookupSeal {
-  const secret = Buffer.from(
-    hkdfSync('sha256', keySecret, Buffer.alloc(0), 'express-pingone-session stored lookups', 32),
+  const hmac = createHmacSha256(
+    Buffer.from(
+      hkdfSync('sha256', keySecret, Buffer.alloc(0), 'express-pingone-session stored lookups', 32),
+    ),
   );
   // JSON of what PingOne sent reads back to the same text: it was itself parsed from JSON.
   const tag = (key: string, { session, validUntil, checkedAt }: StoredLookup) =>
-    createHmac('sha256', secret)
-      .update(JSON.stringify([key, validUntil, checkedAt, session]))
-      .digest();
+    hmac.bytes(JSON.stringify([key, validUntil, checkedAt, session]));
   return {
     seal(key, entry) {
       return { ...entry, seal: tag(key, entry).toString('base64url') };

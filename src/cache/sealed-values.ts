@@ -1,11 +1,11 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHmac,
   hkdfSync,
   randomBytes,
   type BinaryLike,
 } from 'node:crypto';
+import { createHmacSha256 } from './hmac-sha256';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -29,9 +29,9 @@ export function createSealer(secret: string | undefined, purpose: string): Seale
   const master: BinaryLike = secret ?? randomBytes(32);
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', master, '', info, 32));
   const sealKey = derive(`express-pingone-session ${purpose} seal`);
-  const nameKey = derive(`express-pingone-session ${purpose} name`);
+  const names = createHmacSha256(derive(`express-pingone-session ${purpose} name`));
   return {
-    keyOf: (name) => createHmac('sha256', nameKey).update(name).digest('base64url'),
+    keyOf: (name) => names.base64url(name),
     seal(key, value) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', sealKey, iv).setAAD(Buffer.from(key));

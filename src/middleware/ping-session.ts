@@ -178,6 +178,13 @@ function keyOnConnection(req: Request, sessionToken: string, keyOf: (token: stri
   const remembered = socket && keysOnConnections.get(socket);
   if (remembered !== undefined && remembered.token === sessionToken) return remembered.key;
   const key = keyOf(sessionToken);
-  if (socket) keysOnConnections.set(socket, { token: sessionToken, key });
+  // A connection of a proxy's pool carries another user's token on every request: its memo is
+  // updated in place rather than replaced, which saves an allocation and a WeakMap write.
+  if (remembered !== undefined) {
+    remembered.token = sessionToken;
+    remembered.key = key;
+  } else if (socket) {
+    keysOnConnections.set(socket, { token: sessionToken, key });
+  }
   return key;
 }

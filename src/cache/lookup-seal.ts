@@ -14,6 +14,28 @@ export interface LookupSeal {
   verify(key: string, entry: StoredLookup): boolean;
 }
 
+/**
+ * The text a seal covers, `JSON.stringify([key, validUntil, checkedAt, session])`, carried on a
+ * sealed entry (not enumerable, so neither spreading nor JSON copies it). `RedisStore` keeps that
+ * text as it is and gives entries back with it, so that a seal is checked against the bytes the
+ * store held instead of the entry being serialised again: on a lookup from Redis that second
+ * serialisation cost as much as the parse. Private to this package: an entry from anywhere else
+ * is serialised to be checked.
+ */
+const SEALED_TEXT = Symbol('sealed text');
+
+type Carrying = StoredLookup & { [SEALED_TEXT]?: string };
+
+/** `entry`, carrying the text its seal covers. */
+export function withSealedText<T extends StoredLookup>(entry: T, text: string): T {
+  return Object.defineProperty(entry, SEALED_TEXT, { value: text });
+}
+
+/** The text the entry's seal covers, when the entry carries it. */
+export function sealedTextOf(entry: StoredLookup): string | undefined {
+  return (entry as Carrying)[SEALED_TEXT];
+}
+
 export function createLookupSeal(keySecret: string): LookupSeal {
   const hmac = createHmacSha256(
     Buffer.from(
@@ -21,16 +43,20 @@ export function createLookupSeal(keySecret: string): LookupSeal {
     ),
   );
   // JSON of what PingOne sent reads back to the same text: it was itself parsed from JSON.
-  const tag = (key: string, { session, validUntil, checkedAt }: StoredLookup) =>
-    hmac.bytes(JSON.stringify([key, validUntil, checkedAt, session]));
+  const textOf = (key: string, { session, validUntil, checkedAt }: StoredLookup) =>
+    JSON.stringify([key, validUntil, checkedAt, session]);
   return {
     seal(key, entry) {
-      return { ...entry, seal: tag(key, entry).toString('base64url') };
+      const text = textOf(key, entry);
+      return withSealedText({ ...entry, seal: hmac.base64url(text) }, text);
     },
     verify(key, entry) {
       if (typeof entry.seal !== 'string') return false;
+      const carried = sealedTextOf(entry);
+      // The store parsed the entry from this text; the text names its key first.
+      if (carried !== undefined && !carried.startsWith(`[${JSON.stringify(key)},`)) return false;
       const given = Buffer.from(entry.seal, 'base64url');
-      const expected = tag(key, entry);
+      const expected = hmac.bytes(carried ?? textOf(key, entry));
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
   };

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Redis, type ChainableCommander } from 'ioredis';
 import { ConfigError } from '../errors';
+import type { PingSession } from '../session';
+import { sealedTextOf, withSealedText } from './lookup-seal';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
 
 export interface RedisStoreOptions {
@@ -58,6 +60,28 @@ for _, key in ipairs(keys) do
 end
 redis.call('DEL', KEYS[1])
 return #keys`;
+
+/**
+ * How a sealed entry is kept: `s.<seal>.<text>`, the text being what the seal covers
+ * (`[key, validUntil, checkedAt, session]` as JSON), so that a lookup checks the seal on the
+ * bytes Redis held and parses them once. Markers, and entries written by earlier versions, are
+ * the entry as a JSON object, which starts with `{`.
+ */
+const SEALED = 's.';
+
+/** A sealed entry kept as {@link SEALED} text, carrying that text for its seal to be checked. */
+function fromSealedText(raw: string): StoredLookup | undefined {
+  const dot = raw.indexOf('.', SEALED.length);
+  if (dot === -1) return undefined;
+  const text = raw.slice(dot + 1);
+  const fields: unknown = JSON.parse(text);
+  if (!Array.isArray(fields) || fields.length !== 4) return undefined;
+  const [, validUntil, checkedAt, session] = fields as [string, number, number, PingSession];
+  return withSealedText(
+    { session, validUntil, checkedAt, seal: raw.slice(SEALED.length, dot) },
+    text,
+  );
+}
 
 class RedisStoreError extends Error {
   override readonly name = 'RedisStoreError';
@@ -129,7 +153,7 @@ export class RedisStore implements SessionStore {
     const raw = await (await this.#ready()).get(this.#prefix + key);
     if (raw === null) return undefined;
     try {
-      return JSON.parse(raw) as StoredLookup;
+      return raw.startsWith(SEALED) ? fromSealedText(raw) : (JSON.parse(raw) as StoredLookup);
     } catch {
       return undefined;
     }
@@ -143,13 +167,16 @@ export class RedisStore implements SessionStore {
       return;
     }
     const sessionId = value.session.id;
+    const text = sealedTextOf(value);
     await client.eval(
       SET_SCRIPT,
       3,
       this.#prefix + key,
       this.#sessionIndex(sessionId),
       this.#sessionEnded(sessionId),
-      JSON.stringify(value),
+      text !== undefined && typeof value.seal === 'string'
+        ? `${SEALED}${value.seal}.${text}`
+        : JSON.stringify(value),
       px,
     );
   }

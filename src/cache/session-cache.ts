@@ -175,7 +175,9 @@ export function createSessionCache(
     if (stored.session !== null && endedSessions?.has(stored.session.id)) return null;
     const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
     if (ttl <= 0) return undefined;
-    const entry = deepFreeze({ ...stored, session: compactSession(stored.session) });
+    // Only what memory needs: not the seal, nor the text it covers.
+    const { validUntil, checkedAt } = stored;
+    const entry = deepFreeze({ session: compactSession(stored.session), validUntil, checkedAt });
     keep(key, entry, ttl);
     return entry.session;
   }

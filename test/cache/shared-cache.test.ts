@@ -99,16 +99,68 @@ describe('someone who can write to Redis', () => {
     expect(eventsOf('b')).toContain('session_store_entry_rejected');
   });
 
-  it('cannot forge an entry: one without a valid seal is refused and deleted', async () => {
-    const a = await instance('a');
-    const { malloryKey, victimKey, victim } = await twoUsersIn(a);
-    const forged = JSON.parse((await shared.admin.get(malloryKey))!) as Record<string, unknown>;
-    delete forged.seal;
-    await shared.admin.set(victimKey, JSON.stringify(forged), 'PX', 60_000);
+  /** Mallory's entry as stored (`s.<seal>.<text>`), in its parts. */
+  async function storedParts(key: string) {
+    const raw = (await shared.admin.get(key))!;
+    const [, seal, text] = /^s\.([^.]+)\.(.*)$/s.exec(raw)!;
+    const [, validUntil, checkedAt, session] = JSON.parse(text!) as [
+      string,
+      number,
+      number,
+      object,
+    ];
+    return { seal: seal!, text: text!, validUntil, checkedAt, session };
+  }
+
+  /** Instance `b`, which has nothing in memory, reads the victim's token; Redis must not win. */
+  async function expectRefusedAndDeleted(
+    victimKey: string,
+    victim: { token: string; session: object },
+  ) {
     const b = await instance('b');
     expect((await me(b, victim.token)).body).toEqual(victim.session);
+    expect(eventsOf('b')).toContain('session_store_entry_rejected');
     const left = JSON.parse((await shared.admin.get(victimKey))!) as { session: unknown };
     expect(left.session).toBeNull();
+  }
+
+  it('cannot forge an entry in the format of earlier versions, without a seal', async () => {
+    const a = await instance('a');
+    const { malloryKey, victimKey, victim } = await twoUsersIn(a);
+    const { validUntil, checkedAt, session } = await storedParts(malloryKey);
+    const forged = JSON.stringify({ session, validUntil, checkedAt });
+    await shared.admin.set(victimKey, forged, 'PX', 60_000);
+    await expectRefusedAndDeleted(victimKey, victim);
+  });
+
+  it("cannot forge an entry by naming the victim's key in another entry's sealed text", async () => {
+    const a = await instance('a');
+    const { malloryKey, victimKey, victim } = await twoUsersIn(a);
+    const { seal, text } = await storedParts(malloryKey);
+    const renamed = text.replace(
+      malloryKey.slice('pingone-session:'.length),
+      victimKey.slice('pingone-session:'.length),
+    );
+    expect(renamed).not.toBe(text);
+    await shared.admin.set(victimKey, `s.${seal}.${renamed}`, 'PX', 60_000);
+    await expectRefusedAndDeleted(victimKey, victim);
+  });
+
+  it('still reads a sealed entry in the format of earlier versions (an upgrade signs no one out)', async () => {
+    const a = await instance('a');
+    const { victimKey, victim } = await twoUsersIn(a);
+    const { seal, validUntil, checkedAt, session } = await storedParts(victimKey);
+    await shared.admin.set(
+      victimKey,
+      JSON.stringify({ session, validUntil, checkedAt, seal }),
+      'PX',
+      60_000,
+    );
+    const b = await instance('b');
+    const readsBefore = shared.emulator.counts().sessionReads;
+    expect((await me(b, victim.token)).body).toEqual(victim.session);
+    expect(shared.emulator.counts().sessionReads).toBe(readsBefore);
+    expect(eventsOf('b')).not.toContain('session_store_entry_rejected');
   });
 });
 

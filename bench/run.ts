@@ -17,6 +17,14 @@ const CONNECTIONS = 10;
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
 const SECONDS = Number(process.env.BENCH_DURATION ?? 1.5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/**
+ * Unmeasured load right before every measured round. A scenario's server idles for half a minute
+ * between its rounds while bare Express runs every other round; V8 meanwhile collects and
+ * drops compiled code of the idle one, which then started its round cold: in the run before this
+ * warm-up, no cookie (which does nothing more than bare Express by instruction count) took
+ * 252 µs of server CPU per request to bare Express's 145.
+ */
+const REWARM_SECONDS = Number(process.env.BENCH_REWARM ?? 0.4);
 /** This file's compiled folder (bench/dist/bench), where the children's compiled files are too. */
 const here = __dirname;
 /** Where the results go: bench/, beside the sources. */
@@ -229,6 +237,7 @@ interface ServerStats {
 }
 
 async function measure(prepared: Prepared): Promise<Round> {
+  await drive(prepared.url, REWARM_SECONDS, prepared.extra);
   await ask(prepared.emulator, 'counts');
   const before = await ask<ServerStats>(prepared.server, 'stats');
   const result = await drive(prepared.url, SECONDS, prepared.extra);
@@ -378,7 +387,7 @@ function markdown(
 ): string {
   const bare = rows.find((row) => row.id === 'bare')!.roundRequestsPerSecond;
   const lines = [
-    `Machine: ${machine}. ${CONNECTIONS} connections; per scenario ${WARMUP_SECONDS} s warm-up, then ${ROUNDS} rounds of ${SECONDS} s, each between two rounds of bare Express (its ratio is to their mean), median round shown. Bare Express ran at ${Math.min(...bare)} to ${Math.max(...bare)} req/s across the rounds. Every scenario is driven by the same per-request hook of autocannon; the route reads the session.`,
+    `Machine: ${machine}. ${CONNECTIONS} connections; per scenario ${WARMUP_SECONDS} s warm-up, then ${ROUNDS} rounds of ${SECONDS} s, each after ${REWARM_SECONDS} s of unmeasured load and between two rounds of bare Express (its ratio is to their mean), median round shown. Bare Express ran at ${Math.min(...bare)} to ${Math.max(...bare)} req/s across the rounds. Every scenario is driven by the same per-request hook of autocannon; the route reads the session.`,
     '',
     '| scenario | req/s | × bare | middle half of rounds | p50 ms | p99 ms | PingOne calls | server CPU µs/req | peak RSS MB |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

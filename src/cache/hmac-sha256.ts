@@ -16,8 +16,9 @@ export interface HmacSha256 {
  * HMAC-SHA-256 as RFC 2104 spells it, H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), with both padded keys
  * written once into scratch buffers, and each MAC two one-shot `crypto.hash` calls. It gives
  * `createHmac`'s bytes: createHmac builds a stream object, and looks the digest up by name, on
- * every call, and the cache key is computed on every request of a shared connection (measured:
- * 1 530 ns against 830 ns per call, 10 000 distinct 64-character inputs).
+ * every call, and the cache key is computed on every request of a shared connection (callgrind:
+ * 26 480 against 18 812 instructions per call for 64-character inputs, 9 706 of them SHA-256's
+ * compression).
  */
 export function createHmacSha256(key: string | Buffer): HmacSha256 {
   const ownKey = Buffer.from(key);

@@ -113,7 +113,7 @@ function describe(error: unknown): string {
   return typeof code === 'string' ? `${error.name} (${code})` : error.name;
 }
 
-/** Entries come from outside the process: only these two shapes are taken. */
+/** Entries come from outside the process: a sealed one must carry both of its times. */
 function hasTimes(value: unknown): value is StoredLookup {
   if (typeof value !== 'object' || value === null) return false;
   const { validUntil, checkedAt } = value as Partial<StoredLookup>;

@@ -179,6 +179,7 @@ async function main(): Promise<void> {
     );
   } finally {
     emulator.kill();
+    await redis?.stop();
     if (!KEEP_DIR) await rm(dir, { recursive: true, force: true });
   }
 }

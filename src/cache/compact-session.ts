@@ -26,12 +26,12 @@ export function compactSession<T>(session: T): T {
   if (!isOpen(session)) return session;
   const fields = session as Fields;
   const links = derivedLinks(fields);
-  const own = new Map<string, string>();
+  // A handful of times at most: a scan costs less than hashing each fresh string for a Map.
+  const own: string[] = [];
   const ownString = (value: unknown) => {
     if (typeof value !== 'string') return value;
-    const known = own.get(value);
-    if (known !== undefined) return known;
-    own.set(value, value);
+    for (const known of own) if (known === value) return known;
+    own.push(value);
     return value;
   };
   for (const name of ['environment', 'browser', 'operatingSystem', 'device']) {
@@ -85,12 +85,45 @@ function sharedString(value: unknown): unknown {
   return typeof value === 'string' ? share(sharedStrings, value, value) : value;
 }
 
-/** One frozen copy of a small object of primitives, such as a browser or a sign-on policy. */
+/** A shared object, with its own keys in order, as compared by {@link sameFlat}. */
+interface Recent {
+  shared: Fields;
+  keys: string[];
+}
+
+/** How many shared objects of each name are compared before their JSON is looked up. */
+const RECENT_PER_NAME = 8;
+const recentObjects = new Map<string, Recent[]>();
+
+/**
+ * One frozen copy of a small object of primitives, such as a browser or a sign-on policy. The
+ * few last shared under its name are compared field by field first: a tenant's sessions mostly
+ * repeat a few of each, and the comparison costs a fraction of the JSON text and its lookup.
+ */
 function sharedObject(name: string, value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value) || !isFlat(value)) {
     return value;
   }
-  return share(sharedObjects, `${name}${JSON.stringify(value)}`, Object.freeze(value));
+  let recent = recentObjects.get(name);
+  if (recent === undefined) recentObjects.set(name, (recent = []));
+  for (const known of recent) {
+    if (sameFlat(known, value as Fields)) return known.shared;
+  }
+  const shared = share(sharedObjects, `${name}${JSON.stringify(value)}`, Object.freeze(value));
+  recent.unshift({ shared: shared as Fields, keys: Object.keys(shared) });
+  if (recent.length > RECENT_PER_NAME) recent.pop();
+  return shared;
+}
+
+/** Same kind (array or not), same own keys in the same order, same values: the same JSON. */
+function sameFlat({ shared, keys }: Recent, value: Fields): boolean {
+  if (Array.isArray(shared) !== Array.isArray(value)) return false;
+  let i = 0;
+  for (const name in value) {
+    if (name !== keys[i] || value[name] !== shared[name]) return false;
+    i += 1;
+  }
+  return i === keys.length;
 }
 
 /** The session that `_links` objects made by {@link derivedLinks} describe. */
@@ -117,7 +150,8 @@ function derivedLinks(session: Record<string, unknown>): object | undefined {
   }
   const descriptors =
     linkDescriptors.get(base) ?? share(linkDescriptors, base, descriptorsFor(base));
-  return Object.defineProperties(new DerivedLinks(session), descriptors);
+  // Frozen now, so that freezing the session does not call the getters to walk their links.
+  return Object.freeze(Object.defineProperties(new DerivedLinks(session), descriptors));
 }
 
 /** Holds only its session (an object literal would reserve room for four properties). */
@@ -151,7 +185,9 @@ function descriptorsFor(base: string): PropertyDescriptorMap {
 
 /** An object or array of primitives only. */
 function isFlat(value: object): boolean {
-  for (const child of Object.values(value)) {
+  const fields = value as Fields;
+  for (const name in fields) {
+    const child = fields[name];
     if (typeof child === 'object' && child !== null) return false;
   }
   return true;

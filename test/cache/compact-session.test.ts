@@ -70,4 +70,41 @@ describe('compactSession()', () => {
     const session = deepFreeze(answer(1).session);
     expect(compactSession(session)).toBe(session);
   });
+
+  it('shares a part only with one of the same fields in the same order', () => {
+    const a = compactSession(answer(1).session);
+    const reordered = answer(2, { browser: { version: '103.0', name: 'Firefox' } });
+    const b = compactSession(reordered.session);
+    expect(b.browser).not.toBe(a.browser);
+    expect(JSON.stringify(b)).toBe(reordered.text);
+  });
+
+  it('shares a part only with one of the same kind and the same fields', () => {
+    const a = compactSession(answer(1).session);
+    const asObject = answer(2, { lastSignOn: { ...a.lastSignOn, authenticators: { 0: 'pwd' } } });
+    const longer = answer(3, { browser: { name: 'Firefox', version: '103.0', build: '1' } });
+    const shorter = answer(4, { browser: { name: 'Firefox' } });
+    const b = compactSession(asObject.session);
+    const c = compactSession(longer.session);
+    const d = compactSession(shorter.session);
+    expect(d.browser).not.toBe(a.browser);
+    expect(JSON.stringify(d)).toBe(shorter.text);
+    expect(b.lastSignOn!.authenticators).not.toBe(a.lastSignOn!.authenticators);
+    expect(JSON.stringify(b)).toBe(asObject.text);
+    expect(c.browser).not.toBe(a.browser);
+    expect(JSON.stringify(c)).toBe(longer.text);
+  });
+
+  it('still shares a part after many others of its kind were seen', () => {
+    const a = compactSession(answer(1).session);
+    for (let n = 2; n < 30; n += 1) {
+      compactSession(answer(n, { browser: { name: 'Firefox', version: `${n}.0` } }).session);
+    }
+    expect(compactSession(answer(30).session).browser).toBe(a.browser);
+  });
+
+  it('freezes the links it derives, so freezing the session need not read them', () => {
+    const session = compactSession(answer(1).session);
+    expect(Object.isFrozen(session._links)).toBe(true);
+  });
 });

@@ -3,7 +3,8 @@ export interface Scenario {
   id: string;
   title: string;
   /** What the server mounts in front of the route. */
-  app: 'bare' | 'pingSession' | 'naive' | 'express-session' | 'express-openid-connect';
+  app:
+    'bare' | 'pingSession' | 'naive' | 'express-session' | 'express-openid-connect' | 'redis-read';
   /**
    * How requests carry a session. `rotate-10000`: every request the next of 10 000 tokens, in one
    * order shared by all connections, so that concurrent requests do not share a token.
@@ -74,6 +75,15 @@ export const SCENARIOS: Scenario[] = [
     app: 'pingSession',
     cookies: 'rotate-10000',
     options: { cache: { max: 1, ttlMs: 600_000 } },
+    redis: true,
+  },
+  {
+    // Not the product: the least any session middleware that reads Redis on every request pays,
+    // for comparing redis-only with.
+    id: 'redis-read',
+    title: 'reference: one ioredis GET and JSON.parse of the session per request',
+    app: 'redis-read',
+    cookies: 'one-token',
     redis: true,
   },
 ];

@@ -7,6 +7,7 @@ import axios from 'axios';
 import express, { type RequestHandler } from 'express';
 import session from 'express-session';
 import { auth } from 'express-openid-connect';
+import { Redis } from 'ioredis';
 import { pingSession } from 'express-pingone-session';
 import { RedisStore } from 'express-pingone-session/redis';
 import { realisticSessionJson } from './realistic-session';
@@ -49,6 +50,8 @@ function middleware(): RequestHandler[] {
     }
     case 'naive':
       return [naiveSessionCheck()];
+    case 'redis-read':
+      return [redisRead()];
     case 'express-session':
       return [
         session({ secret: 'bench-secret', resave: false, saveUninitialized: false }),
@@ -117,6 +120,23 @@ function naiveSessionCheck(): RequestHandler {
     } catch {
       next();
     }
+  };
+}
+
+/**
+ * What connect-redis does to read a session, and nothing more: GET the session's JSON from Redis
+ * and parse it. Every request reads the same key; Redis's cost does not depend on which.
+ */
+function redisRead(): RequestHandler {
+  const client = new Redis(process.env.BENCH_REDIS_URL!);
+  const key = 'bench:redis-read';
+  // Sent before any GET on the same connection, so every GET finds it.
+  void client.set(key, realisticSessionJson(1));
+  return (req, _res, next) => {
+    client.get(key).then((json) => {
+      (req as { user?: unknown }).user = JSON.parse(json!);
+      next();
+    }, next);
   };
 }
 

@@ -186,8 +186,9 @@ function descriptorsFor(base: string): PropertyDescriptorMap {
 /** An object or array of primitives only. */
 function isFlat(value: object): boolean {
   const fields = value as Fields;
-  for (const name in fields) {
-    const child = fields[name];
+  const names = Object.keys(fields);
+  for (let i = 0; i < names.length; i += 1) {
+    const child = fields[names[i]!];
     if (typeof child === 'object' && child !== null) return false;
   }
   return true;

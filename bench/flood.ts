@@ -1,8 +1,7 @@
 /*
- * Floods and soaks of issue 14, with the numbers SECURITY.md and the README quote.
- * `npm run soak` runs them at full size and prints a table; test/middleware/flood.test.ts runs
- * them smaller and asserts the bounds. Everything is real: an emulator on a loopback port, an
- * Express app on another, HTTP over keep-alive sockets.
+ * Floods and soaks, with the numbers SECURITY.md quotes; `npm run soak` (bench/soak.ts) runs
+ * them and checks their bounds. Everything is real: an emulator on a loopback port, an Express
+ * app on another, HTTP over keep-alive sockets.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -251,32 +250,3 @@ export async function faultSoak(settings: {
     await rig.close();
   }
 }
-
-async function main(): Promise<void> {
-  const rows: string[] = [];
-  const row = (name: string, report: object) => {
-    rows.push(`| ${name} | ${JSON.stringify(report).replace(/"/g, '').replace(/,/g, ', ')} |`);
-    console.error(rows.at(-1));
-  };
-  row(
-    '20 000 made-up tokens, one client, 200 users cached',
-    await madeUpTokenFlood({ requests: 20_000, clients: 1, users: 200 }),
-  );
-  row(
-    '20 000 made-up tokens, 1 000 clients, 200 users cached',
-    await madeUpTokenFlood({ requests: 20_000, clients: 1000, users: 200 }),
-  );
-  row(
-    '100 loops for 20 s, PingOne at 100 reads/s, 20 logouts',
-    await rateLimitedFlood({ durationMs: 20_000, loops: 100, readsPerSecond: 100, logouts: 20 }),
-  );
-  for (let run = 1; run <= 3; run += 1) {
-    row(
-      `60 s soak, 10% of PingOne calls failing, run ${run}`,
-      await faultSoak({ durationMs: 60_000, loops: 50, faultRate: 0.1 }),
-    );
-  }
-  console.log(['| scenario | measured |', '| --- | --- |', ...rows].join('\n'));
-}
-
-if (require.main === module) void main();

@@ -51,22 +51,22 @@ describe('the session cache', () => {
 
   it("asks PingOne again once the session's expiresAt has passed, however long ttlMs is", async () => {
     await bedWith({ ttlMs: 600_000 });
-    // 0.005 minutes: the session expires 300 ms after it is created.
-    const { token } = bed.emulator.createSession({ idleTimeoutInMinutes: 0.005 });
+    // 0.02 minutes: the session expires 1.2 s after it is created.
+    const { token } = bed.emulator.createSession({ idleTimeoutInMinutes: 0.02 });
     expect((await me(token)).body).not.toBeNull();
-    await sleep(350);
+    await sleep(1300);
     expect((await me(token)).body).toBeNull();
     expect(reads()).toBe(2);
   });
 
   it('sees a session reset at PingOne directly within ttlMs', async () => {
-    await bedWith({ ttlMs: 200 });
+    await bedWith({ ttlMs: 1000 });
     const { token } = bed.emulator.createSession();
     await me(token);
     bed.emulator.resetSession(token);
     // Until ttlMs has passed the cached answer stands: the documented cost of caching.
     expect((await me(token)).body).not.toBeNull();
-    await sleep(250);
+    await sleep(1050);
     expect((await me(token)).body).toBeNull();
   });
 

@@ -276,7 +276,8 @@ describe('instances whose Redis goes away', () => {
       expect((await signOut(b, token)).status).toBe(204);
       const loggedOutAt = Date.now();
       await until(async () => (await me(a, token)).body === null);
-      expect(Date.now() - loggedOutAt).toBeLessThan(1500);
+      // unheardTtlMs is 1 s; the cache's own ttlMs (30 s) would be the naive bound.
+      expect(Date.now() - loggedOutAt).toBeLessThan(3000);
     } finally {
       await shared.redis.restart();
     }
@@ -320,7 +321,8 @@ describe('instances whose Redis goes away', () => {
       const started = Date.now();
       const res = await me(a, token);
       expect(res.body).toEqual(session);
-      expect(Date.now() - started).toBeLessThan(1000);
+      // The store timeout is 100 ms; without it the request would wait for Redis forever.
+      expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       shared.redis.thaw();
     }

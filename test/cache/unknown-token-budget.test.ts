@@ -2,10 +2,16 @@ import request from 'supertest';
 import type { PingSessionOptions } from '../../src';
 import { clientOf } from '../../src/http/client-address';
 import { startTestBed, type TestBed } from '../helpers/test-bed';
-import { sleep, until } from '../helpers/wait';
+import { frozenClock, sleep, until } from '../helpers/wait';
 
 let bed: TestBed;
-afterEach(() => bed.close());
+// The budget refills with time: a frozen clock makes every count exact on a busy machine.
+let clock: ReturnType<typeof frozenClock>;
+beforeEach(() => (clock = frozenClock()));
+afterEach(async () => {
+  jest.useRealTimers();
+  await bed.close();
+});
 
 const reads = () => bed.emulator.counts().sessionReads;
 const me = (token: string, ip?: string) => {
@@ -90,15 +96,35 @@ describe('the unknown-token budget', () => {
     await me('made-up-1');
     await me('made-up-2');
     expect(reads()).toBe(1);
-    await sleep(150);
+    clock.advance(99);
     await me('made-up-3');
+    expect(reads()).toBe(1);
+    clock.advance(1);
+    await me('made-up-4');
     expect(reads()).toBe(2);
+  });
+
+  it('refills up to burst and no further', async () => {
+    await bedWith({ unknownTokenBudget: { burst: 2, perMinute: 60 } });
+    for (let i = 0; i < 3; i += 1) await me(`made-up-${i}`);
+    expect(reads()).toBe(2);
+    clock.advance(3_600_000);
+    for (let i = 3; i < 6; i += 1) await me(`made-up-${i}`);
+    expect(reads()).toBe(4);
   });
 
   it('is on by default: 30 reads, then none', async () => {
     await bedWith({});
     for (let i = 0; i < 40; i += 1) await me(`made-up-${i}`);
     expect(reads()).toBe(30);
+  });
+
+  it('refills at 60 a minute by default', async () => {
+    await bedWith({});
+    for (let i = 0; i < 31; i += 1) await me(`made-up-${i}`);
+    clock.advance(10_000);
+    for (let i = 31; i < 50; i += 1) await me(`made-up-${i}`);
+    expect(reads()).toBe(40);
   });
 
   it('is off with unknownTokenBudget: false', async () => {

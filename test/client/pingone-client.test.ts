@@ -6,6 +6,7 @@ import { resolveOptions } from '../../src/config/resolve-options';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { sessionJson } from '../helpers/session-json';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
+import { frozenClock } from '../helpers/wait';
 
 let emulator: Emulator;
 beforeEach(async () => {
@@ -144,24 +145,11 @@ describe('access tokens from client credentials', () => {
   });
 
   it('are requested anew before expires_in runs out, without a refused call', async () => {
-    // Only Date is faked: sockets and timers stay real.
-    jest.useFakeTimers({
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'setTimeout',
-        'setInterval',
-        'clearTimeout',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+    const clock = frozenClock();
     try {
       const client = clientFor();
       await client.readSession('a');
-      jest.setSystemTime(Date.now() + 3600_000 - 30_000);
+      clock.advance(3600_000 - 30_000);
       await client.readSession('b');
       expect(tokenCalls()).toHaveLength(2);
       expect(sessionCalls().map((c) => c.headers.authorization)).toHaveLength(2);

@@ -11,3 +11,25 @@ export async function until(
     await sleep(5);
   }
 }
+
+/**
+ * Stops `Date` (sockets and timers stay real) until `advance()` moves it, so that tests of rates
+ * and budgets count events instead of racing the wall clock. Undo with `jest.useRealTimers()`.
+ */
+export function frozenClock(): { advance(ms: number): void } {
+  jest.useFakeTimers({
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setTimeout',
+      'setInterval',
+      'clearTimeout',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
+  return { advance: (ms) => jest.setSystemTime(Date.now() + ms) };
+}

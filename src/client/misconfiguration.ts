@@ -9,7 +9,13 @@ import { parseJson, type UpstreamResponse } from './http';
  * and logged once a minute with what to fix.
  */
 export type Misconfiguration =
-  'credentials' | 'environment' | 'worker_role' | 'api_path' | 'access_token';
+  | 'credentials'
+  | 'environment'
+  | 'worker_role'
+  | 'api_path'
+  | 'access_token'
+  | 'signin_client'
+  | 'signin_credentials';
 
 /** What each misconfiguration means, and the fix. */
 export const MISCONFIGURATION_FIXES: Record<Misconfiguration, string> = {
@@ -30,6 +36,15 @@ export const MISCONFIGURATION_FIXES: Record<Misconfiguration, string> = {
     'PingOne refused the access token for sessions/me even when freshly issued: the worker ' +
     'application (or your accessToken) belongs to another environment than environmentId, or ' +
     'the token has expired.',
+  signin_client:
+    'PingOne refused to start a sign-in for the sign-in application: check signIn.clientId ' +
+    '(PINGONE_SIGNIN_CLIENT_ID), that the application is enabled and has the Authorization Code ' +
+    'grant and a sign-on policy, and, when signIn.redirectUri is set, that it is one of the ' +
+    "application's redirect URIs.",
+  signin_credentials:
+    "The token endpoint refused the sign-in application's credentials: check signIn.clientSecret " +
+    '(PINGONE_SIGNIN_CLIENT_SECRET) and signIn.tokenEndpointAuthMethod against the application ' +
+    'in PingOne (its Configuration tab).',
 };
 
 /** The documented answer for a token without a session: `404` with PingOne's `NOT_FOUND` body. */

@@ -177,8 +177,12 @@ export function createPingOneClient(
   };
 }
 
-/** The {@link ConfigError} of `ready()`: what is wrong, and the fix when it is a set-up error. */
-function notReady(error: unknown): ConfigError {
+/**
+ * The {@link ConfigError} of `ready()`: what is wrong, and the fix when it is a set-up error.
+ * Without one, it names the option that points at the host that failed: calls under `as/` and
+ * `flows` go to `authPath`, the others to `apiPath`.
+ */
+export function notReady(error: unknown): ConfigError {
   if (!(error instanceof PingOneError)) {
     return new ConfigError(
       'ERR_PINGONE_NOT_READY',
@@ -186,9 +190,12 @@ function notReady(error: unknown): ConfigError {
     );
   }
   const fix = error.misconfiguration && MISCONFIGURATION_FIXES[error.misconfiguration];
+  const host = /^[A-Z]+ (as\/|flows\b)/.test(error.operation)
+    ? 'authPath (PINGONE_AUTH_PATH)'
+    : 'apiPath (PINGONE_API_PATH)';
   return new ConfigError(
     'ERR_PINGONE_NOT_READY',
-    fix ?? `PingOne did not answer as expected (${error.message}); try again, or check apiPath.`,
+    fix ?? `PingOne did not answer as expected (${error.message}); try again, or check ${host}.`,
   );
 }
 

@@ -56,6 +56,16 @@ export const pingOneErrors = {
     status: 400,
     body: { id: randomUUID(), code: 'INVALID_REQUEST', message },
   }),
+  /**
+   * A path no PingOne service serves: a `404` without PingOne's error body, as the host's edge
+   * answers before any service sees the request. Its exact body is UNCONFIRMED; what matters is
+   * that it is not PingOne's `NOT_FOUND`, which means "no such session" (a wrong `apiPath` must
+   * not look like a working one).
+   */
+  noSuchPath: () => ({
+    status: 404,
+    body: { message: 'Not Found' },
+  }),
   methodNotAllowed: () => ({
     status: 405,
     body: {

@@ -84,7 +84,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
       case paths.signOn:
         return signOn(ctx, req, res, url, body);
       default:
-        return sendJson(res, directoryAnswer(ctx, req, url.pathname) ?? pingOneErrors.notFound());
+        return sendJson(res, directoryAnswer(ctx, req, url.pathname) ?? pingOneErrors.noSuchPath());
     }
   }
 

@@ -20,6 +20,7 @@ import { createResilientSend } from '../client/resilient-send';
 import { createFlowRecords } from '../signin/flow-records';
 import { flowStoreFor } from '../signin/flow-store-for';
 import type { PingSignInState } from '../signin/sign-in-state';
+import { checkSignInReady } from '../signin/check-sign-in';
 import { createSignInRoute } from '../signin/signin-route';
 import {
   setRequestSession,
@@ -64,8 +65,10 @@ declare global {
 export type PingSessionMiddleware = RequestHandler & {
   /**
    * For readiness probes and start-up scripts: gets an access token and asks PingOne for the
-   * session of a made-up token. Resolves when PingOne answers its documented `404 NOT_FOUND`
-   * (credentials, environment, role and `apiPath` all work); else rejects with a
+   * session of a made-up token, which must draw its documented `404 NOT_FOUND` (credentials,
+   * environment, role and `apiPath` all work). With `signIn`, also starts a sign-in that nobody
+   * finishes (PingOne knows `signIn.clientId`) and redeems a made-up code, which must draw
+   * `invalid_grant` (the sign-in application's credentials work). Rejects with a
    * {@link ConfigError} (`ERR_PINGONE_NOT_READY`) that says what is wrong and how to fix it.
    */
   ready(): Promise<void>;
@@ -103,9 +106,10 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
   const logoutRoute = logout
     ? createLogoutRoute(resolved, logout, { client, sessions, account, readToken })
     : undefined;
+  const signOn = signIn ? createSignOnClient(resolved, signIn, send) : undefined;
   const signInRoute = signIn
     ? createSignInRoute(resolved, signIn, {
-        signOn: createSignOnClient(resolved, signIn, send),
+        signOn: signOn!,
         sessions,
         flows: createFlowRecords(
           flowStoreFor(cache),
@@ -133,7 +137,11 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
     if (signInRoute?.(req, res, next, () => readSession(req, res, next))) return;
     readSession(req, res, next);
   };
-  return Object.assign(middleware, { ready: () => client.checkReady() });
+  const ready = async () => {
+    await client.checkReady();
+    if (signOn !== undefined) await checkSignInReady(signOn);
+  };
+  return Object.assign(middleware, { ready });
 
   function readSession(req: Request, res: Response, next: NextFunction): void {
     const sessionToken = readToken(req);

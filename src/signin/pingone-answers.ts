@@ -99,3 +99,20 @@ export function pingOneAnswer(
 export function failure(reason: string, response?: UpstreamResponse): SignInFailure {
   return new SignInFailure(reason, response);
 }
+
+/**
+ * What a refused sign-in call says about the set-up: PingOne refusing to start a flow for the
+ * client ID, or the token endpoint refusing the client's credentials (`invalid_client`, or a `401`
+ * whatever the body). `undefined` for anything a person or a passing outage could cause.
+ */
+export function signInMisconfiguration(
+  call: 'authorize' | 'redeem',
+  response: UpstreamResponse,
+): 'signin_client' | 'signin_credentials' | undefined {
+  if (response.status === 429 || response.status >= 500) return undefined;
+  if (call === 'authorize') return response.status >= 400 ? 'signin_client' : undefined;
+  const error = (parseJson(response.body) as { error?: unknown } | undefined)?.error;
+  if (error === 'invalid_client' || response.status === 401) return 'signin_credentials';
+  if (error === 'unauthorized_client') return 'signin_client';
+  return undefined;
+}

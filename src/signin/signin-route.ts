@@ -3,8 +3,10 @@ import type { NextFunction, Request, Response } from 'express';
 import { CookieJar } from 'tough-cookie';
 import type { SessionCache } from '../cache/session-cache';
 import { parseJson, type UpstreamResponse } from '../client/http';
+import { MISCONFIGURATION_FIXES } from '../client/misconfiguration';
 import type { FlowAction, SignOnClient } from '../client/sign-on-client';
 import type { ResolvedOptions, ResolvedSignIn } from '../config/resolve-options';
+import { misconfigurationChannel, type MisconfigurationMessage } from '../diagnostics/channels';
 import { PingOneError } from '../errors';
 import { isSecureContext, sessionCookieAttributes } from '../http/cookie-attributes';
 import { isBrowserNavigation } from '../http/navigation';
@@ -20,6 +22,7 @@ import {
   failure,
   pingOneAnswer,
   readFlow,
+  signInMisconfiguration,
   SignInFailure,
 } from './pingone-answers';
 import { readStepUp, stepUpFields, type StepUpRequest } from './step-up-request';
@@ -317,13 +320,31 @@ export function createSignInRoute(
         return { kind: 'error', httpStatus: 503, error: 'pingone_unavailable' };
       }
       const pingOne = response && pingOneAnswer(response);
-      options.logger.warn('Sign-in failed: PingOne answered what this route cannot use.', {
+      const call = { authorize_refused: 'authorize', code_refused: 'redeem' } as const;
+      const step = call[error.reason as keyof typeof call];
+      const cause = step && response && signInMisconfiguration(step, response);
+      const details = {
         event: 'signin_failed',
         reason: error.reason,
+        ...(cause !== undefined && { cause }),
         ...(response && { status: response.status }),
         ...(pingOne?.code !== undefined && { code: pingOne.code }),
         ...(pingOne?.id !== undefined && { id: pingOne.id }),
-      });
+      } as const;
+      if (cause === undefined) {
+        options.logger.warn(
+          'Sign-in failed: PingOne answered what this route cannot use.',
+          details,
+        );
+      } else {
+        misconfigurationChannel.publish({
+          cause,
+          operation: step === 'authorize' ? 'GET as/authorize' : 'POST as/token',
+          status: response?.status,
+        } satisfies MisconfigurationMessage);
+        const log = options.logger.error ?? options.logger.warn;
+        log.call(options.logger, `Sign-in failed: ${MISCONFIGURATION_FIXES[cause]}`, details);
+      }
       return { kind: 'error', httpStatus: 502, error: 'signin_failed' };
     }
     if (error instanceof PingOneError) {

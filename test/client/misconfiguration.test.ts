@@ -7,10 +7,12 @@ import {
   type LogDetails,
   type PingSessionMiddleware,
   type PingSessionOptions,
+  type SignInOptions,
 } from '../../src';
 import { MISCONFIGURATION_FIXES } from '../../src/client/misconfiguration';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { pingSessionMetrics } from '../../src/metrics';
+import { sentSecrets } from '../helpers/captured-output';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';
 
 let emulator: Emulator;
@@ -73,6 +75,11 @@ const cases: [string, string, () => Promise<PingSessionOptions>][] = [
       });
       return { apiPath: `${upstream.url}/v1` };
     },
+  ],
+  [
+    "an apiPath on PingOne's host with a wrong path",
+    'api_path',
+    async () => ({ apiPath: `${emulator.url}/api/v1` }),
   ],
   [
     'an access token PingOne refuses',
@@ -141,6 +148,19 @@ describe('ready()', () => {
     await expect(middleware.ready()).resolves.toBeUndefined();
   });
 
+  it('rejects naming authPath when the token host cannot be reached', async () => {
+    upstream = await startUpstreamServer(() => undefined);
+    const url = upstream.url;
+    await upstream.close();
+    upstream = undefined;
+    const { middleware } = appWith({ authPath: url });
+    const error = (await middleware.ready().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: 'ERR_PINGONE_NOT_READY' });
+    expect(error.message).toContain('ERR_PINGONE_CONNECT');
+    expect(error.message).toContain('check authPath (PINGONE_AUTH_PATH)');
+    expect(error.message).not.toContain('apiPath');
+  });
+
   it('rejects, saying PingOne did not answer, when PingOne cannot be reached', async () => {
     upstream = await startUpstreamServer(() => undefined);
     const url = upstream.url;
@@ -154,8 +174,63 @@ describe('ready()', () => {
     });
     await expect(middleware.ready()).rejects.toMatchObject({
       code: 'ERR_PINGONE_NOT_READY',
-      message: expect.stringContaining('ERR_PINGONE_CONNECT'),
+      message: expect.stringContaining('check apiPath (PINGONE_API_PATH)'),
     });
+  });
+});
+
+describe('ready() with signIn', () => {
+  const signInWith = (signIn: Partial<SignInOptions>) =>
+    appWith({ signIn: { ...emulator.options({ signIn: true }).signIn, ...signIn } }).middleware;
+
+  it('resolves when PingOne knows the sign-in client and refuses only the made-up code', async () => {
+    await expect(signInWith({}).ready()).resolves.toBeUndefined();
+    const token = emulator.requests.filter((r) => r.url.endsWith('/as/token')).at(-1)!;
+    expect(new URLSearchParams(token.body).get('grant_type')).toBe('authorization_code');
+  });
+
+  it.each([
+    [
+      'an unknown sign-in client ID',
+      { clientId: '6a0cbc05-0000-4000-8000-000000000000' },
+      'signin_client',
+    ],
+    [
+      'a wrong sign-in client secret',
+      { clientSecret: 'not-the-signin-secret' },
+      'signin_credentials',
+    ],
+  ] as const)('rejects %s with the fix', async (_case, signIn, cause) => {
+    sentSecrets.push('not-the-signin-secret');
+    const error = (await signInWith(signIn)
+      .ready()
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain(MISCONFIGURATION_FIXES[cause]);
+    expect(error.message).not.toContain('not-the-signin-secret');
+  });
+
+  it('rejects a wrong sign-in secret sent as tokenEndpointAuthMethod client_secret_post too', async () => {
+    const error = await signInWith({
+      clientSecret: 'not-the-signin-secret',
+      tokenEndpointAuthMethod: 'client_secret_post',
+    })
+      .ready()
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain(MISCONFIGURATION_FIXES.signin_credentials);
+  });
+
+  it('starts no sign-in when the worker is set up wrong: that is said first', async () => {
+    const error = (await appWith({
+      clientSecret: 'not-the-secret',
+      signIn: {
+        ...emulator.options({ signIn: true }).signIn,
+      },
+    })
+      .middleware.ready()
+      .catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain(MISCONFIGURATION_FIXES.credentials);
+    expect(emulator.requests.some((r) => r.url.includes('/as/authorize'))).toBe(false);
   });
 });
 

@@ -220,7 +220,7 @@ describe('a sign-in that fails', () => {
     expect(res.body).toEqual({ error: 'pingone_unavailable' });
   });
 
-  it('answers 502 signin_failed and logs PingOne code when it refuses the application', async () => {
+  it('answers 502 signin_failed and logs the fix and PingOne code when it refuses the application', async () => {
     await signInBed({ clientId: '6a0cbc05-0000-4000-8000-000000000000' });
     const res = await step({ username: 'ada', password: password() });
     expect(res.status).toBe(502);
@@ -229,20 +229,39 @@ describe('a sign-in that fails', () => {
       {
         event: 'signin_failed',
         reason: 'authorize_refused',
+        cause: 'signin_client',
         status: 400,
         code: 'INVALID_DATA',
         id: expect.any(String),
       },
     ]);
+    expect(bed.logs[0]!.message).toContain('check signIn.clientId (PINGONE_SIGNIN_CLIENT_ID)');
   });
 
-  it('answers 502 signin_failed when the code cannot be redeemed (wrong client secret)', async () => {
+  it('answers 502 signin_failed and names the secret when the code cannot be redeemed (wrong client secret)', async () => {
     await signInBed({ clientSecret: 'not-the-secret' });
     sentSecrets.push('not-the-secret');
     const res = await step({ username: 'ada', password: password() });
     expect(res.status).toBe(502);
-    expect(bed.logs[0]!.details).toMatchObject({ reason: 'code_refused', status: 401 });
+    expect(bed.logs[0]!.details).toMatchObject({
+      reason: 'code_refused',
+      cause: 'signin_credentials',
+      status: 401,
+    });
+    expect(bed.logs[0]!.message).toContain(
+      'check signIn.clientSecret (PINGONE_SIGNIN_CLIENT_SECRET)',
+    );
     expect(cookieNamed(res, 'ST')).toBeUndefined();
+  });
+
+  it('logs no set-up cause for an answer a person could cause', async () => {
+    await signInBed();
+    expect((await step({})).body.status).toBe('USERNAME_PASSWORD_REQUIRED');
+    bed.emulator.addFault({ on: 'flows', status: 403 });
+    const res = await step({ username: 'ada', password: password() });
+    expect(res.status).toBe(502);
+    expect(bed.logs[0]!.details).toMatchObject({ reason: 'usernamePassword_refused' });
+    expect(bed.logs[0]!.details).not.toHaveProperty('cause');
   });
 });
 

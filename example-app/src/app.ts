@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import {
   AccountError,
   endSession,
@@ -14,7 +14,14 @@ import {
   type PingUserSession,
 } from 'express-pingone-session';
 import type { Registry } from 'prom-client';
-import { homePage, profilePage, signInPage, STYLESHEET } from './pages';
+import {
+  homePage,
+  profilePage,
+  securityPage,
+  signInPage,
+  STYLESHEET,
+  tooManyAttemptsPage,
+} from './pages';
 
 export interface ExampleAppOptions {
   /** Passed to `pingSession()`; empty means "read PINGONE_* from the environment". */
@@ -28,8 +35,11 @@ export interface ExampleAppOptions {
    * the scraper reaches (another port, or behind the proxy).
    */
   metrics?: Registry;
-  /** Sign-in posts one address may make in 15 minutes. Default: `20`. */
-  signInAttemptsPer15Minutes?: number;
+  /**
+   * Wrong passwords and one-time codes one address may send in 15 minutes. Default: `10`.
+   * Posts that start a sign-in, pick a device or succeed do not count.
+   */
+  wrongGuessesPer15Minutes?: number;
 }
 
 /** The app, and `ready()` of its `pingSession()`: whether PingOne answers as it should. */
@@ -51,16 +61,27 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
     }),
   );
   app.use(cookieParser());
-  // Password guessing costs the guesser: at most 20 sign-in posts per address in 15 minutes
-  // (PingOne also locks an account after repeated wrong passwords). Mounted before
-  // pingSession(), whose sign-in route answers the post itself.
+  // Guessing costs the guesser: at most 10 wrong passwords or codes per address in 15 minutes
+  // (PingOne also locks an account after repeated wrong passwords). Every post is counted when it
+  // arrives, so parallel guesses count too, and given back when it was no wrong guess. Mounted
+  // before pingSession(), whose sign-in route answers the post itself.
   app.post(
     '/signin',
     rateLimit({
       windowMs: 15 * 60_000,
-      limit: options.signInAttemptsPer15Minutes ?? 20,
+      limit: options.wrongGuessesPer15Minutes ?? 10,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => !guessedWrong(res),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      handler: (req, res) => {
+        const { rateLimit: used } = req as express.Request & { rateLimit?: RateLimitInfo };
+        const resetAt = used?.resetTime?.getTime() ?? Date.now() + 15 * 60_000;
+        const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+        res.status(429).set('Retry-After', String(seconds)).set('Cache-Control', 'no-store');
+        if (req.accepts(['json', 'html']) === 'html') res.send(tooManyAttemptsPage(seconds));
+        else res.json({ error: 'too_many_attempts', retryAfterSeconds: seconds });
+      },
     }),
   );
   const sessions = pingSession(options.pingSession);
@@ -97,6 +118,17 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
     }),
   );
 
+  // Step-up: a page that needs a sign-in of the last 5 minutes. An older one is sent to /signin,
+  // which asks again and comes back here.
+  app.get(
+    '/security',
+    withSession({ loginUrl: '/signin', maxAuthAgeSeconds: RECENT_SIGN_IN_SECONDS }, (req, res) => {
+      res
+        .set('Cache-Control', 'no-store')
+        .send(securityPage(req.pingSession, RECENT_SIGN_IN_SECONDS));
+    }),
+  );
+
   // Signs one of the user's other devices out. A form post of this site only: a cross-site page
   // must not sign the user's devices out (the browser says where a post comes from).
   app.post('/devices/:id/sign-out', requireSession(), async (req, res) => {
@@ -115,6 +147,21 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
   });
 
   return Object.assign(app, { ready: () => sessions.ready() });
+}
+
+const RECENT_SIGN_IN_SECONDS = 300;
+
+/**
+ * A sign-in post that guessed wrong: a password or one-time code PingOne refused, or an account it
+ * locked. JSON answers say so by status; form posts by the error their redirect carries.
+ */
+function guessedWrong(res: express.Response): boolean {
+  if (res.statusCode === 401 || res.statusCode === 423) return true;
+  const location = res.getHeader('location');
+  return (
+    typeof location === 'string' &&
+    /[?&]error=(invalid_credentials|invalid_otp|locked)(&|$)/.test(location)
+  );
 }
 
 /** The user's name and email when PingOne answers; the page falls back to the user ID. */

@@ -46,7 +46,7 @@ ${body}
 </html>`;
 }
 
-const signOutForm = `<form method="post" action="/logout"><button class="secondary" type="submit">Sign out</button></form>`;
+const signOutForm = `<form method="post" action="/logout"><button class="secondary" type="submit" id="sign-out">Sign out of this browser</button></form>`;
 
 /** What to call the user: their given name, else their username, else their ID. */
 function displayName(session: PingSession, user: PingUser | undefined): string {
@@ -80,9 +80,9 @@ function deviceRow(device: PingUserSession): string {
   const what = `${device.browser?.name ?? 'Unknown browser'} on ${device.operatingSystem?.name ?? 'unknown system'}`;
   const action = device.current
     ? '<span class="muted">This device</span>'
-    : `<form method="post" action="/devices/${encodeURIComponent(device.id)}/sign-out"><button class="secondary" type="submit">Sign out</button></form>`;
+    : `<form method="post" action="/devices/${encodeURIComponent(device.id)}/sign-out"><button class="secondary" type="submit">Sign out that device</button></form>`;
   const active = device.activeAt ? ` · active ${escapeHtml(relativeTime(device.activeAt))}` : '';
-  return `<li class="device" data-session-id="${escapeHtml(device.id)}"><span><strong>${escapeHtml(what)}</strong><br><span class="muted place">${escapeHtml(where)}${active}</span></span>${action}</li>`;
+  return `<li class="device" data-session-id="${escapeHtml(device.id)}"><span><strong>${escapeHtml(what)}</strong><br><span class="muted"><span class="place">${escapeHtml(where)}</span>${active}</span></span>${action}</li>`;
 }
 
 export function profilePage(
@@ -121,7 +121,7 @@ export function profilePage(
   </dl>
   <h2>Recent locations</h2>
   <ul class="locations">${locations}</ul>
-  <div class="actions"><a class="button secondary" href="/">Home</a>${signOutForm}</div>
+  <div class="actions"><a class="button secondary" href="/">Home</a><a class="button secondary" href="/security" id="security-link">Security settings</a>${signOutForm}</div>
 </section>
 <section class="card">
   <h2>Your devices</h2>
@@ -131,6 +131,40 @@ export function profilePage(
   <summary>Raw session JSON</summary>
   <pre>${escapeHtml(JSON.stringify(session, null, 2))}</pre>
 </details>`,
+  );
+}
+
+/**
+ * A page that asks for a recent sign-in (step-up): `/security` is behind
+ * `withSession({ maxAuthAgeSeconds: 300 })`, so an older sign-in is sent to sign in again.
+ */
+export function securityPage(session: PingSession, maxAuthAgeSeconds: number): string {
+  const signOn = session.lastSignOn;
+  const methods = signOn?.authenticators?.join(', ') || 'unknown';
+  return layout(
+    'Security settings',
+    `<section class="card">
+  <h1>Security settings</h1>
+  <p>This page asks for a sign-in of the last ${Math.round(maxAuthAgeSeconds / 60)} minutes: an older one is sent to sign in again first, and comes back here.</p>
+  <dl>
+    <dt>Signed in</dt><dd id="signed-in-at">${signOn ? `<time datetime="${escapeHtml(signOn.at)}">${escapeHtml(relativeTime(signOn.at))}</time>` : 'unknown'}</dd>
+    <dt>With</dt><dd id="authenticators">${escapeHtml(methods)}</dd>
+  </dl>
+  <div class="actions"><a class="button secondary" href="/profile">Profile</a>${signOutForm}</div>
+</section>`,
+  );
+}
+
+/** What the sign-in limit answers a browser: the app's own page, with the wait. */
+export function tooManyAttemptsPage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return layout(
+    'Sign in',
+    `<section class="card">
+  <h1>Sign in</h1>
+  <p class="error" role="alert" id="signin-error">Too many wrong passwords or codes from your network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.</p>
+  <div class="actions"><a class="button secondary" href="/">Home</a></div>
+</section>`,
   );
 }
 
@@ -248,13 +282,14 @@ main { max-width: 44rem; margin: 2rem auto; padding: 0 1rem; display: grid; gap:
 .card { background: #fff; border: 1px solid var(--line); border-radius: 12px; padding: 1.5rem; }
 h1 { font-size: 1.4rem; margin: 0 0 .75rem; }
 h2 { font-size: 1rem; margin: 1.5rem 0 .5rem; }
+.card > h2:first-child { margin-top: 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1.5rem; margin: 0; }
 dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
 code { font-size: .9em; }
 .locations { list-style: none; padding: 0; margin: 0; }
 .locations li { display: flex; justify-content: space-between; gap: 1rem; padding: .4rem 0; border-top: 1px solid var(--line); }
-.locations .place { text-transform: capitalize; }
+.place { text-transform: capitalize; }
 .device { align-items: center; }
 .device form { margin: 0; }
 .actions { display: flex; gap: .75rem; margin-top: 1.5rem; align-items: center; }

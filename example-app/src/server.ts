@@ -34,40 +34,42 @@ async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<v
   };
 }
 
-settings().then(
-  (options) => {
-    const app = createExampleApp({ ...options, metrics: pingSessionMetrics().registry });
-    // Node's own listen: its callback means listening, never an error (Express 5's app.listen
-    // calls it for both, which printed the URL before saying the port was taken).
-    const server = createServer(app);
-    server.once('error', (error) => {
-      process.stderr.write(
-        `Cannot listen on port ${port}: ${error.message}. Set PORT to another one.\n`,
-      );
-      process.exit(1);
-    });
-    server.listen(port, '127.0.0.1', () => {
-      const against = options.close
-        ? `the PingOne emulator at ${options.pingSession?.authPath}`
-        : 'PingOne';
-      process.stdout.write(`Example app on ${publicUrl} (talking to ${against})\n`);
-      process.stdout.write(`Metrics on ${publicUrl}/metrics\n`);
-      if (options.signInHint) process.stdout.write(`${options.signInHint}\n`);
-      // What a readiness probe would ask: do the credentials, environment, role and apiPath work?
-      app.ready().then(
-        () => process.stdout.write('PingOne answers as expected.\n'),
-        (error: Error) => process.stderr.write(`PingOne is not ready: ${error.message}\n`),
-      );
-    });
-    const stop = () => {
-      server.close();
-      void options.close?.();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  },
-  (error: Error) => {
-    process.stderr.write(`${error.message}\n`);
+async function main(): Promise<void> {
+  const options = await settings();
+  // A ConfigError's message names the option and the fix: main().catch prints just that line.
+  const app = createExampleApp({ ...options, metrics: pingSessionMetrics().registry });
+  // Node's own listen: its callback means listening, never an error (Express 5's app.listen
+  // calls it for both, which printed the URL before saying the port was taken).
+  const server = createServer(app);
+  server.once('error', (error) => {
+    process.stderr.write(
+      `Cannot listen on port ${port}: ${error.message}. Set PORT to another one.\n`,
+    );
     process.exit(1);
-  },
-);
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const against = options.close
+      ? `the PingOne emulator at ${options.pingSession?.authPath}`
+      : 'PingOne';
+    process.stdout.write(`Example app on ${publicUrl} (talking to ${against})\n`);
+    process.stdout.write(`Metrics on ${publicUrl}/metrics\n`);
+    if (options.signInHint) process.stdout.write(`${options.signInHint}\n`);
+    // What a readiness probe would ask: do the worker (credentials, environment, role, apiPath)
+    // and the sign-in application work?
+    app.ready().then(
+      () => process.stdout.write('PingOne answers as expected.\n'),
+      (error: Error) => process.stderr.write(`PingOne is not ready: ${error.message}\n`),
+    );
+  });
+  const stop = () => {
+    server.close();
+    void options.close?.();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,7 +47,7 @@ beforeAll(async () => {
     createExampleApp({
       publicUrl: appUrl,
       // Every test signs in from the same address, more often than a person would.
-      signInAttemptsPer15Minutes: 200,
+      wrongGuessesPer15Minutes: 200,
       pingSession: { ...emulator.options(), signIn: signInOptions(emulator), logger: false },
     }),
   );
@@ -152,8 +152,12 @@ describe('a person in Chromium', () => {
     expect(sts).toEqual([
       expect.objectContaining({ domain: 'localhost', path: '/', httpOnly: true, sameSite: 'Lax' }),
     ]);
+    // The README's picture is this screenshot: each run renews docs/profile.png, so a page that
+    // changed shows up in git status, to be committed with the change.
     await mkdir(path.join(ROOT, 'test-results'), { recursive: true });
-    await page.screenshot({ path: path.join(ROOT, 'test-results/profile.png'), fullPage: true });
+    const shot = await page.screenshot({ fullPage: true });
+    await writeFile(path.join(ROOT, 'test-results/profile.png'), shot);
+    await writeFile(path.join(ROOT, 'docs/profile.png'), shot);
   });
   it('is not signed out by a form on another site posting to /logout', async () => {
     const other = await context.newPage();
@@ -173,7 +177,7 @@ describe('a person in Chromium', () => {
     try {
       const gracePage = await signIn(second, grace.username);
       const token = (await stCookie(context))!.value;
-      await Promise.all([page.waitForURL(`${appUrl}/`), page.click('text=Sign out')]);
+      await Promise.all([page.waitForURL(`${appUrl}/`), page.click('#sign-out')]);
       await page.waitForSelector('text=You are signed out.');
       expect(await stCookie(context)).toBeUndefined();
       expect(emulator.sessionState(token)).toBe('reset');

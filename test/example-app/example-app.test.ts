@@ -85,6 +85,47 @@ describe('the example app', () => {
     expect(res.text).toContain('name="everywhere" value="true"');
   });
 
+  it('says which sign-out each button is: this browser, that device, everywhere', async () => {
+    emulator.signIn('ada');
+    const res = await navigate('/profile').set('Cookie', emulator.signIn('ada').cookie);
+    const buttons = [...res.text.matchAll(/<button[^>]*>([^<]*)<\/button>/g)].map((m) => m[1]);
+    expect(buttons).toEqual([
+      'Sign out of this browser',
+      'Sign out that device',
+      'Sign out everywhere',
+    ]);
+  });
+
+  it('capitalises place names only, not how long ago a device was active', async () => {
+    emulator.signIn('ada');
+    const res = await navigate('/profile').set('Cookie', emulator.signIn('ada').cookie);
+    const places = [...res.text.matchAll(/<span class="place">([^<]*)<\/span>/g)].map((m) => m[1]);
+    expect(places.length).toBeGreaterThan(0);
+    for (const place of places) expect(place).not.toContain('active');
+    expect(res.text).toMatch(/<\/span> · active (now|\d+ seconds? ago)<\/span>/);
+  });
+
+  it('sends a sign-in older than 5 minutes from /security to sign in again, then back', async () => {
+    const { cookie } = emulator.signIn('ada', { authAgeSeconds: 600 });
+    const res = await navigate('/security').set('Cookie', cookie);
+    expect(res.status).toBe(302);
+    const to = new URL(res.headers.location!, publicUrl);
+    expect(to.pathname).toBe('/signin');
+    expect(to.searchParams.get('returnTo')).toBe('/security');
+    expect(to.searchParams.get('max_age')).toBe('300');
+    const page = await navigate(`${to.pathname}${to.search}`).set('Cookie', cookie);
+    expect(page.text).toContain('Please sign in again to continue.');
+  });
+
+  it('shows /security to a sign-in of the last 5 minutes, with its methods', async () => {
+    const { cookie } = emulator.signIn('ada', { authAgeSeconds: 60 });
+    const res = await navigate('/security').set('Cookie', cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.text).toContain('<h1>Security settings</h1>');
+    expect(res.text).toMatch(/<dd id="authenticators">pwd/);
+  });
+
   it('signs one other device out from the profile, and refuses a cross-site post', async () => {
     const other = emulator.signIn('ada');
     const { cookie } = emulator.signIn('ada');
@@ -131,15 +172,46 @@ describe('the example app', () => {
     expect(page.text).toContain('Wrong username or password.');
   });
 
-  it('limits sign-in posts to 20 per address in 15 minutes', async () => {
+  it('counts only wrong guesses: signing in as every demo user three times over never meets the limit', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      for (const username of ['ada', 'grace', 'alan', 'hedy']) {
+        const agent = request.agent(app);
+        await submit(agent, {});
+        const res = await submit(agent, { username, password: emulator.demoPassword });
+        expect(res.status).toBe(303);
+        expect(res.headers.location).not.toContain('error=');
+      }
+    }
     const agent = request.agent(app);
-    for (let i = 0; i < 20; i += 1) {
-      expect((await submit(agent, { username: 'nobody', password: WRONG_PASSWORD })).status).toBe(
-        303,
-      );
+    const res = await submit(agent, { username: 'nobody', password: WRONG_PASSWORD });
+    expect(res.headers.location).toContain('error=invalid_credentials');
+  });
+
+  it('answers the 11th wrong password in 15 minutes with its own page and the wait', async () => {
+    const agent = request.agent(app);
+    for (let i = 0; i < 10; i += 1) {
+      const res = await submit(agent, { username: 'nobody', password: WRONG_PASSWORD });
+      expect(res.headers.location).toContain('error=invalid_credentials');
     }
     const res = await submit(agent, { username: 'nobody', password: WRONG_PASSWORD });
     expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(14 * 60);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('Too many wrong passwords or codes from your network.');
+    expect(res.text).toContain('Try again in 15 minutes.');
+    expect(res.text).toContain('<link rel="stylesheet" href="/style.css">');
+  });
+
+  it('counts wrong one-time codes too, and answers fetch callers with JSON', async () => {
+    const agent = request.agent(app);
+    await submit(agent, { username: 'grace', password: emulator.demoPassword });
+    for (let i = 0; i < 10; i += 1) {
+      const res = await agent.post('/signin').set(sameOrigin).send({ otp: '00000000' });
+      expect(res.body).toEqual({ error: 'invalid_otp' });
+    }
+    const res = await agent.post('/signin').set(sameOrigin).send({ otp: '00000000' });
+    expect(res.status).toBe(429);
+    expect(res.body).toEqual({ error: 'too_many_attempts', retryAfterSeconds: expect.any(Number) });
   });
 
   it("shows the demo users' hint when given one", async () => {

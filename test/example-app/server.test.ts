@@ -6,10 +6,10 @@ import path from 'node:path';
 const SERVER = path.resolve(__dirname, '../../example-app/dist/server.js');
 
 /** Runs the built example app (as `npm start` does) until it exits or prints `until`. */
-function run(port: number, until?: RegExp) {
+function run(port: number, until?: RegExp, env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [SERVER], {
-      env: { ...process.env, PORT: String(port), PINGONE_ENVIRONMENT_ID: '' },
+      env: { ...process.env, PORT: String(port), PINGONE_ENVIRONMENT_ID: '', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -37,6 +37,30 @@ describe('the example app server (npm start)', () => {
       taken.close();
     }
   });
+
+  it.each([
+    ['PINGONE_REGION', 'XX', 'ERR_PINGONE_REGION'],
+    ['PINGONE_API_PATH', 'https://api.pingone.com/v2', 'ERR_PINGONE_API_PATH'],
+  ])(
+    'prints only the start-up error line for a wrong %s, and exits 1',
+    async (name, value, code) => {
+      const {
+        code: exit,
+        stdout,
+        stderr,
+      } = await run(0, undefined, {
+        PINGONE_ENVIRONMENT_ID: '6c8e1e1d-3f0e-4c86-9a60-0d4a4b3e9d21',
+        PINGONE_CLIENT_ID: 'worker',
+        PINGONE_CLIENT_SECRET: 'worker-secret',
+        PINGONE_SIGNIN_CLIENT_ID: 'sign-in',
+        [name]: value,
+      });
+      expect(exit).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(`[${code}]`)]);
+      expect(stderr).toContain(name);
+    },
+  );
 
   it('prints its URL when the port is free', async () => {
     const probe = createServer();

@@ -2,6 +2,9 @@
 // (package.json fields against the files packed) and Are the Types Wrong (types for every entry
 // under node10, node16 from CJS and ESM, and bundler resolution). Any message fails, suggestions too.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
@@ -14,9 +17,20 @@ for (const message of messages) {
   console.error(`publint ${message.type}: ${formatMessage(message, pkg)}`);
 }
 
-const attw = spawnSync('node_modules/.bin/attw', ['--pack', '.', '--format', 'table-flipped'], {
+// Packed with --ignore-scripts: `npm test` has just built dist/, and prepack would build it again.
+const work = mkdtempSync(path.join(tmpdir(), 'pingone-attw-'));
+const packed = spawnSync(
+  'npm',
+  ['pack', '--ignore-scripts', '--silent', '--pack-destination', work],
+  {
+    encoding: 'utf8',
+  },
+);
+const tarball = path.join(work, packed.stdout.trim().split('\n').at(-1));
+const attw = spawnSync('node_modules/.bin/attw', [tarball, '--format', 'table-flipped'], {
   stdio: 'inherit',
 });
+rmSync(work, { recursive: true, force: true });
 
-if (messages.length > 0 || attw.status !== 0) process.exit(1);
+if (messages.length > 0 || packed.status !== 0 || attw.status !== 0) process.exit(1);
 console.log('publint: no messages');

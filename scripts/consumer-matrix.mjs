@@ -1,4 +1,5 @@
-// The consumer matrix (test/consumers/README.md): packs the package, installs the tarball into
+// The consumer matrix (test/consumers/README.md): packs the package from a clean copy of the
+// checkout (prepack builds it), installs the tarball into
 // throwaway projects (CommonJS JS + Express 4; ESM TypeScript nodenext + Express 5; TypeScript
 // moduleResolution bundler; TypeScript moduleResolution node), builds each, runs its test file
 // (the README's "Testing your app" examples: Jest in the CommonJS one, node:test in the others),
@@ -6,7 +7,15 @@
 // refused afterwards. The TypeScript projects must also refuse to compile a typo in
 // req.pingSession.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -109,10 +118,28 @@ async function walk(url, password) {
   );
 }
 
-const tarball = path.join(
-  work,
-  JSON.parse(run(root, 'npm', ['pack', '--json', '--pack-destination', work]))[0].filename,
-);
+/**
+ * `npm pack` in a copy of the checkout without `dist/`, as a fresh clone (or a release from CI)
+ * packs it: `prepack` must build the code, or the tarball ships none. The copy holds what git
+ * tracks and any new file it does not ignore, so local changes are packed too.
+ */
+function packFromCleanCheckout() {
+  const checkout = path.join(work, 'checkout');
+  const files = run(root, 'git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
+    .split('\0')
+    .filter((file) => file !== '' && existsSync(path.join(root, file)));
+  for (const file of files) cpSync(path.join(root, file), path.join(checkout, file));
+  symlinkSync(path.join(root, 'node_modules'), path.join(checkout, 'node_modules'), 'dir');
+  run(checkout, 'npm', ['pack', '--pack-destination', work]);
+  const [name] = readdirSync(work).filter((file) => file.endsWith('.tgz'));
+  const listing = run(work, 'tar', ['-tzf', name]);
+  if (!listing.includes('package/dist/index.js')) {
+    throw new Error('the tarball packed from a clean checkout has no dist/index.js');
+  }
+  return path.join(work, name);
+}
+
+const tarball = packFromCleanCheckout();
 
 const projects = readdirSync(consumers, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && entry.name !== 'typescript')

@@ -23,11 +23,14 @@ export default tseslint.config(
   },
   {
     // The CommonJS consumer project is written as a CommonJS user writes it.
-    files: ['test/consumers/**/*.js'],
+    files: ['test/consumers/**/*.js', '*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: Object.fromEntries(
-        ['test', 'expect', 'beforeAll', 'afterAll', 'afterEach'].map((name) => [name, 'readonly']),
+        ['test', 'expect', 'beforeAll', 'afterAll', 'afterEach', 'module'].map((name) => [
+          name,
+          'readonly',
+        ]),
       ),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,7 +1,7 @@
 /* A session cache for the in-process benches, filled with sessions shaped like PingOne's. */
 import { createSessionCache, type SessionCache } from '../src/cache/session-cache';
-import { resolveOptions } from '../src/config/resolve-options';
-import type { PingSession } from '../src/session';
+import { resolveOptions } from '../src/middleware/resolve-options';
+import type { PingSession } from '../src/core/session';
 import { realisticSessionJson } from './realistic-session';
 
 /**

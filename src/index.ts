@@ -9,9 +9,10 @@ export type { MemoryStoreOptions } from './cache/memory-store';
 export type { SessionStore, StoreListener, StoredLookup } from './cache/session-store';
 export type { FlowStore } from './cache/flow-store';
 export type { SignInDevice } from './signin/flow-records';
-export type { PingSignInState, SignInErrorCode, SignInStep } from './signin/sign-in-state';
-export { AccountError, ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from './errors';
-export { CHANNELS } from './diagnostics/channels';
+export type { PingSignInState, SignInStep } from './signin/sign-in-state';
+export type { ErrorResponseCode, SignInErrorCode } from './core/error-responses';
+export { AccountError, ConfigError, PingOneError, TRANSPORT_ERROR_CODES } from './core/errors';
+export { CHANNELS } from './core/channels';
 export type {
   BreakerMessage,
   LogoutMessage,
@@ -21,23 +22,17 @@ export type {
   PingOneCallStartMessage,
   StoreErrorMessage,
   TokenRefreshMessage,
-} from './diagnostics/channels';
-export type { AccountErrorCode, ConfigErrorCode, PingOneErrorDetail } from './errors';
-export type { ErrorResponseCode } from './http/send-error';
-export type {
-  AccessTokenSource,
-  CacheOptions,
-  CircuitBreakerOptions,
-  LogDetails,
-  LogoutOptions,
-  PingSessionLogger,
-  PingOneRegion,
-  PingSessionOptions,
-  RequireSessionOptions,
-  RetryOptions,
-  SignInOptions,
-  UnknownTokenBudgetOptions,
-} from './options';
-export type * from './session';
-export type { PingUser } from './user';
-export type { PingSessionStatus } from './middleware/request-session';
+} from './core/channels';
+export type { AccountErrorCode, ConfigErrorCode, PingOneErrorDetail } from './core/errors';
+export type { PingSessionOptions } from './middleware/options';
+export type { RequireSessionOptions } from './middleware/require-session-options';
+export type { AccessTokenSource } from './client/credential-options';
+export type { CircuitBreakerOptions, RetryOptions } from './client/options';
+export type { PingOneRegion } from './client/regions';
+export type { CacheOptions, UnknownTokenBudgetOptions } from './cache/options';
+export type { LogoutOptions } from './logout/options';
+export type { SignInOptions } from './signin/options';
+export type { LogDetails, PingSessionLogger } from './core/logger';
+export type * from './core/session';
+export type { PingUser } from './core/user';
+export type { PingSessionStatus } from './http/request-session';

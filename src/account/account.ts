@@ -2,9 +2,9 @@ import type { Request } from 'express';
 import type { SessionCache } from '../cache/session-cache';
 import { sessionEndsAt } from '../cache/lookup-lifetime';
 import type { DirectoryClient, ListedSession } from '../client/directory-client';
-import { AccountError } from '../errors';
-import type { PingSession, PingUserSession } from '../session';
-import type { PingUser } from '../user';
+import { AccountError } from '../core/errors';
+import type { PingSession, PingUserSession } from '../core/session';
+import type { PingUser } from '../core/user';
 import type { UserRecords } from './user-records';
 
 /** PingOne lists at most ten sessions per user; so does `listSessions()`. */

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import { AccountError } from '../errors';
-import { sharedRequestPrototype } from '../middleware/request-session';
-import type { PingUserSession } from '../session';
-import type { PingUser } from '../user';
+import { AccountError } from '../core/errors';
+import { sharedRequestPrototype } from '../http/request-session';
+import type { PingUserSession } from '../core/session';
+import type { PingUser } from '../core/user';
 import type { Account } from './account';
 
 /** Where each app's request prototype keeps the account of the `pingSession()` mounted on it. */

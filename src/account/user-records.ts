@@ -1,7 +1,7 @@
 import type { FlowStore } from '../cache/flow-store';
 import { withTimeout } from '../cache/guarded-store';
 import { createSealer } from '../cache/sealed-values';
-import { isPingUser, type PingUser } from '../user';
+import { isPingUser, type PingUser } from '../core/user';
 
 /** Users PingOne answered, kept while their session lasts. */
 export interface UserRecords {

@@ -1,5 +1,5 @@
-import { storeErrorChannel, type StoreErrorMessage } from '../diagnostics/channels';
-import type { PingSessionLogger } from '../options';
+import { storeErrorChannel, type StoreErrorMessage } from '../core/channels';
+import type { PingSessionLogger } from '../core/logger';
 import type { LookupSeal } from './lookup-seal';
 import type { SessionStore, StoredLookup } from './session-store';
 

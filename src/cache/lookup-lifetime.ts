@@ -1,4 +1,4 @@
-import type { PingSession } from '../session';
+import type { PingSession } from '../core/session';
 
 export interface LifetimeLimits {
   ttlMs: number;

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { DEFAULTS } from '../options';
+import { CACHE_DEFAULTS } from './options';
 import type { SessionStore, StoredLookup } from './session-store';
 
 export interface MemoryStoreOptions {
@@ -14,7 +14,10 @@ export class MemoryStore implements SessionStore {
   constructor(options: MemoryStoreOptions = {}) {
     // ttlResolution 0: lru-cache otherwise remembers the time for 1 ms with a new timer each
     // millisecond, a timer created and fired for every few cache hits under load.
-    this.#entries = new LRUCache({ max: options.max ?? DEFAULTS.cache.max, ttlResolution: 0 });
+    this.#entries = new LRUCache({
+      max: options.max ?? CACHE_DEFAULTS.cache.max,
+      ttlResolution: 0,
+    });
   }
 
   get(key: string): StoredLookup | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis, type ChainableCommander } from 'ioredis';
-import { ConfigError } from '../errors';
-import type { PingSession } from '../session';
+import { ConfigError } from '../core/errors';
+import type { PingSession } from '../core/session';
 import { sealedTextOf, withSealedText } from './lookup-seal';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
 

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import type { ResolvedCache, ResolvedUnknownTokenBudget } from '../config/resolve-options';
+import type { ResolvedCache, ResolvedUnknownTokenBudget } from './options';
 import { clientOf } from '../http/client-address';
-import { lookupChannel, type LookupMessage } from '../diagnostics/channels';
-import type { PingSessionLogger } from '../options';
-import type { PingSession } from '../session';
+import { lookupChannel, type LookupMessage } from '../core/channels';
+import type { PingSessionLogger } from '../core/logger';
+import type { PingSession } from '../core/session';
 import { createCacheKey } from './cache-key';
 import { compactSession } from './compact-session';
 import { deepFreeze } from './deep-freeze';

@@ -1,4 +1,4 @@
-import type { PingSession } from '../session';
+import type { PingSession } from '../core/session';
 import type { FlowStore } from './flow-store';
 
 /** What one PingOne lookup said about a session token. Never holds the token. */

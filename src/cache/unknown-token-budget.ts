@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { ResolvedUnknownTokenBudget } from '../config/resolve-options';
-import type { PingSessionLogger } from '../options';
+import type { ResolvedUnknownTokenBudget } from './options';
+import type { PingSessionLogger } from '../core/logger';
 
 interface Bucket {
   /** Reads left; refilled continuously up to `burst`. */

@@ -1,7 +1,7 @@
-import type { Credentials } from '../config/resolve-options';
-import { tokenRefreshChannel, type TokenRefreshMessage } from '../diagnostics/channels';
-import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
-import type { PingSessionLogger } from '../options';
+import type { Credentials } from './credential-options';
+import { tokenRefreshChannel, type TokenRefreshMessage } from '../core/channels';
+import { PingOneError, TRANSPORT_ERROR_CODES } from '../core/errors';
+import type { PingSessionLogger } from '../core/logger';
 import { basicAuthorization, errorFromResponse, parseJson, type UpstreamSend } from './http';
 import { tokenEndpointMisconfiguration } from './misconfiguration';
 

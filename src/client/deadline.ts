@@ -1,11 +1,11 @@
-import type { ResolvedOptions } from '../config/resolve-options';
-import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
+import type { ResolvedClientOptions } from './options';
+import { PingOneError, TRANSPORT_ERROR_CODES } from '../core/errors';
 
 /**
  * When a call to PingOne, and everything it waits for (a slot, an access token, a `Retry-After`,
  * every attempt), must be over: `retry.budgetMs` from now, or `timeoutMs` with retries off.
  */
-export function deadlineFrom(options: Pick<ResolvedOptions, 'retry' | 'timeoutMs'>): number {
+export function deadlineFrom(options: Pick<ResolvedClientOptions, 'retry' | 'timeoutMs'>): number {
   return Date.now() + (options.retry ? options.retry.budgetMs : options.timeoutMs);
 }
 

@@ -1,5 +1,5 @@
-import { isListedSession, type PingUserSession } from '../session';
-import { isPingUser, type PingUser } from '../user';
+import { isListedSession, type PingUserSession } from '../core/session';
+import { isPingUser, type PingUser } from '../core/user';
 import {
   badResponseError,
   errorFromResponse,

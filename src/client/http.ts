@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
-import { PingOneError, TRANSPORT_ERROR_CODES, type PingOneErrorDetail } from '../errors';
-import type { Misconfiguration } from './misconfiguration';
+import { PingOneError, TRANSPORT_ERROR_CODES, type PingOneErrorDetail } from '../core/errors';
+import type { Misconfiguration } from '../core/misconfiguration';
 
 export interface UpstreamRequest {
   /** Names the call in errors, for example `GET sessions/me`. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ResolvedOptions } from '../config/resolve-options';
-import { ConfigError, PingOneError } from '../errors';
-import { isPingSession, type PingSession } from '../session';
+import type { PingSessionLogger } from '../core/logger';
+import type { ResolvedClientOptions } from './options';
+import { ConfigError, PingOneError } from '../core/errors';
+import { isPingSession, type PingSession } from '../core/session';
 import { createAccessTokenProvider, type AccessTokenProvider } from './access-token';
 import { beforeDeadline, deadlineFrom } from './deadline';
 import {
@@ -15,9 +16,9 @@ import {
 import {
   createMisconfigurationReporter,
   isPingOneNotFound,
-  MISCONFIGURATION_FIXES,
   apiMisconfiguration,
 } from './misconfiguration';
+import { MISCONFIGURATION_FIXES } from '../core/misconfiguration';
 import { createResilientSend, type ResilientRequest, type ResilientSend } from './resilient-send';
 
 /** The session calls the product makes. Session tokens go in, never out. */
@@ -54,19 +55,7 @@ export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.log
 
 /** Give `send` to share its lanes (bulkheads, breakers, `429` pauses) with the sign-on flow's calls. */
 export function createPingOneClient(
-  options: Pick<
-    ResolvedOptions,
-    | 'apiPath'
-    | 'authPath'
-    | 'environmentId'
-    | 'credentials'
-    | 'timeoutMs'
-    | 'retry'
-    | 'circuitBreaker'
-    | 'maxConcurrentUpstream'
-    | 'maxQueuedUpstream'
-    | 'logger'
-  >,
+  options: ResolvedClientOptions & { logger: PingSessionLogger },
   send: ResilientSend = createResilientSend(createUpstream(), options, options.logger),
 ): PingOneClient {
   const tokens = createAccessTokenProvider(options.credentials, {

@@ -9,7 +9,7 @@ import {
   handleWhen,
   type BulkheadPolicy,
 } from 'cockatiel';
-import type { ResolvedOptions } from '../config/resolve-options';
+import type { ResolvedClientOptions } from './options';
 import {
   breakerChannel,
   pingOneCallChannel,
@@ -17,13 +17,14 @@ import {
   type BreakerMessage,
   type PingOneCallMessage,
   type PingOneCallStartMessage,
-} from '../diagnostics/channels';
-import { PingOneError, TRANSPORT_ERROR_CODES } from '../errors';
-import type { PingSessionLogger } from '../options';
+} from '../core/channels';
+import { PingOneError, TRANSPORT_ERROR_CODES } from '../core/errors';
+import type { PingSessionLogger } from '../core/logger';
 import { beforeDeadline, deadlineFrom } from './deadline';
 import type { UpstreamRequest, UpstreamResponse, UpstreamSend } from './http';
 import { isPingOneNotFound, tokenEndpointMisconfiguration } from './misconfiguration';
 import { retryAfterMs } from './retry-after';
+import type { Lane } from '../core/lanes';
 
 /**
  * Which failures a call may be sent again after. `idempotent`: reads and token requests, on
@@ -31,12 +32,6 @@ import { retryAfterMs } from './retry-after';
  * never made, since a reset that reached PingOne must not be counted twice.
  */
 export type RetryKind = 'idempotent' | 'unsent';
-
-/**
- * The kinds of call, each with its own bulkhead, breaker and `429` pause, so that a flood of one
- * (session reads for made-up tokens) can neither starve nor trip another (sign-outs).
- */
-export type Lane = 'read' | 'reset' | 'token' | 'signin' | 'directory';
 
 export type ResilientRequest = UpstreamRequest & {
   retry: RetryKind;
@@ -59,7 +54,7 @@ const DEFAULT_PAUSE_MS = 1000;
 const MAX_PAUSE_MS = 60_000;
 
 type Options = Pick<
-  ResolvedOptions,
+  ResolvedClientOptions,
   'retry' | 'timeoutMs' | 'circuitBreaker' | 'maxConcurrentUpstream' | 'maxQueuedUpstream'
 >;
 

@@ -1,5 +1,5 @@
 import type { CookieJar } from 'tough-cookie';
-import type { ResolvedOptions, ResolvedSignIn } from '../config/resolve-options';
+import type { ResolvedClientOptions } from './options';
 import { basicAuthorization, type UpstreamResponse } from './http';
 import type { ResilientRequest, ResilientSend } from './resilient-send';
 
@@ -12,6 +12,16 @@ export const FLOW_ACTIONS = {
 } as const;
 
 export type FlowAction = keyof typeof FLOW_ACTIONS;
+
+/** The OIDC application people sign in with (signIn's resolved options). */
+export interface SignOnApplication {
+  clientId: string;
+  /** Secret: never log or serialize it. */
+  clientSecret: string | undefined;
+  authMethod: 'client_secret_basic' | 'client_secret_post' | 'none';
+  redirectUri: string | undefined;
+  scope: string;
+}
 
 export interface AuthorizeRequest {
   state: string;
@@ -49,8 +59,8 @@ export interface SignOnClient {
 }
 
 export function createSignOnClient(
-  options: Pick<ResolvedOptions, 'authPath' | 'environmentId' | 'timeoutMs'>,
-  signIn: ResolvedSignIn,
+  options: Pick<ResolvedClientOptions, 'authPath' | 'environmentId' | 'timeoutMs'>,
+  signIn: SignOnApplication,
   send: ResilientSend,
 ): SignOnClient {
   const base = `${options.authPath}/${options.environmentId}`;

@@ -1,4 +1,12 @@
-import type { LogDetails, PingSessionLogger } from '../options';
+import { ConfigError } from '../core/errors';
+import type { LogDetails, PingSessionLogger } from '../core/logger';
+
+const SILENT: PingSessionLogger = { warn() {}, info() {} };
+
+/** The `logger` option as the middleware calls it: `console` by default, nothing with `false`. */
+export function resolveLogger(given: PingSessionLogger | false | undefined): PingSessionLogger {
+  return adaptLogger(checkLogger(given ?? console) || SILENT);
+}
 
 /** What pino's loggers have and console-style ones do not. */
 interface PinoStyle {
@@ -34,4 +42,21 @@ function isPinoStyle(logger: object): logger is PinoStyle {
     typeof candidate.levels === 'object' &&
     typeof candidate.error === 'function'
   );
+}
+
+function checkLogger(value: unknown): PingSessionLogger | false {
+  if (value === false) return false;
+  const logger = value as Partial<PingSessionLogger> | null;
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.info !== 'function'
+  ) {
+    throw new ConfigError(
+      'ERR_PINGONE_LOGGER',
+      'logger must have warn(message, details) and info(message, details) methods (console does), or be false.',
+    );
+  }
+  return value as PingSessionLogger;
 }

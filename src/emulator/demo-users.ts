@@ -1,4 +1,4 @@
-import type { PingSessionLocation } from '../session';
+import type { PingSessionLocation } from '../core/session';
 
 /** An MFA device a demo user has; the one-time passwords it "receives" are readable in tests. */
 export interface DemoDevice {

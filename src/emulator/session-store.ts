@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { PingSession, PingSessionLocation } from '../session';
+import type { PingSession, PingSessionLocation } from '../core/session';
 import { DEMO_USERS, type DemoUser } from './demo-users';
 import { parseUserAgent } from './user-agent';
 

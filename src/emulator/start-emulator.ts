@@ -16,7 +16,7 @@ import {
   type SignedInUser,
   type SignInOverrides,
 } from './test-kit';
-import type { PingSessionOptions } from '../options';
+import type { PingSessionOptions } from '../middleware/options';
 import {
   SessionStore,
   type CreatedSession,

@@ -1,4 +1,8 @@
-import type { PingSessionBrowser, PingSessionDevice, PingSessionOperatingSystem } from '../session';
+import type {
+  PingSessionBrowser,
+  PingSessionDevice,
+  PingSessionOperatingSystem,
+} from '../core/session';
 
 export interface ParsedUserAgent {
   browser: PingSessionBrowser;

@@ -1,5 +1,5 @@
 import type { CookieOptions, Request } from 'express';
-import type { ResolvedOptions } from '../config/resolve-options';
+import type { ResolvedCookieOptions } from './cookie-options';
 import { isLoopbackHostname } from './loopback';
 
 /**
@@ -9,7 +9,7 @@ import { isLoopbackHostname } from './loopback';
  */
 export function sessionCookieAttributes(
   req: Request,
-  options: Pick<ResolvedOptions, 'cookieDomain' | 'cookiePath'>,
+  options: Pick<ResolvedCookieOptions, 'cookieDomain' | 'cookiePath'>,
 ): CookieOptions {
   const attributes: CookieOptions = {
     path: options.cookiePath,

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { PingSessionLogger } from '../options';
+import type { PingSessionLogger } from '../core/logger';
 import { sendError } from './send-error';
 
 /** Why a state-changing request was refused as possibly cross-site. */

@@ -1,19 +1,6 @@
 import type { Response } from 'express';
-import type { SignInErrorCode } from '../signin/sign-in-state';
+import type { ErrorResponseCode } from '../core/error-responses';
 import type { BodyProblem } from './read-fields';
-
-/** The `error` codes the library answers with itself. Stable: clients may branch on them. */
-export type ErrorResponseCode =
-  | 'unauthenticated'
-  | 'step_up_required'
-  | 'pingone_unavailable'
-  | 'logout_failed'
-  | 'method_not_allowed'
-  | 'cross_site_request'
-  | 'invalid_request'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | SignInErrorCode;
 
 /** A small JSON error that no cache keeps and that carries no detail of what went wrong inside. */
 export function sendError(

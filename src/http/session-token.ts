@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { PingSessionLogger } from '../options';
+import type { PingSessionLogger } from '../core/logger';
 
 /**
  * RFC 6265 cookie-octets: printable ASCII except space, `"`, `,`, `;` and `\`. A token made only

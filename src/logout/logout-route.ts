@@ -1,8 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { ResolvedLogout, ResolvedOptions } from '../config/resolve-options';
+import type { PingSessionLogger } from '../core/logger';
+import type { ResolvedCookieOptions } from '../http/cookie-options';
+import type { ResolvedLogout } from './options';
 import type { SessionCache } from '../cache/session-cache';
 import type { PingOneClient } from '../client/pingone-client';
-import { logoutChannel, type LogoutMessage } from '../diagnostics/channels';
+import { logoutChannel, type LogoutMessage } from '../core/channels';
 import { isBrowserNavigation } from '../http/navigation';
 import { answerForeignOrigin } from '../http/request-origin';
 import { toSafeReturnTo } from '../http/return-to';
@@ -32,7 +34,7 @@ export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => b
  * relative to where the middleware is mounted.
  */
 export function createLogoutRoute(
-  options: ResolvedOptions,
+  options: ResolvedCookieOptions & { logger: PingSessionLogger },
   logout: ResolvedLogout,
   { client, sessions, account, readToken }: LogoutParts,
 ): LogoutRoute {

@@ -10,7 +10,7 @@ import {
   type PingOneCallStartMessage,
   type StoreErrorMessage,
   type TokenRefreshMessage,
-} from '../diagnostics/channels';
+} from '../core/channels';
 
 export interface PingSessionMetricsOptions {
   /** Where the metrics are registered. Default: a new `Registry`, returned as `registry`. */

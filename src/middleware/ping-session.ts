@@ -2,13 +2,14 @@ import type { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createSessionCache } from '../cache/session-cache';
 import { createPingOneClient } from '../client/pingone-client';
-import { resolveOptions } from '../config/resolve-options';
+import { resolveOptions } from './resolve-options';
 import { sendUnavailable } from '../http/send-error';
 import { createSessionTokenReader } from '../http/session-token';
 import { createLogoutRoute } from '../logout/logout-route';
-import { DEFAULTS, type PingSessionOptions } from '../options';
-import type { PingSession } from '../session';
-import type { PingUser } from '../user';
+import { CACHE_DEFAULTS } from '../cache/options';
+import type { PingSessionOptions } from './options';
+import type { PingSession } from '../core/session';
+import type { PingUser } from '../core/user';
 import { createAccount } from '../account/account';
 import { adoptRequestPrototype } from '../account/request-account';
 import { createUserRecords } from '../account/user-records';
@@ -26,7 +27,7 @@ import {
   setRequestSession,
   setRequestUnavailable,
   type PingSessionStatus,
-} from './request-session';
+} from '../http/request-session';
 
 declare global {
   // Declaration merging is how Express lets libraries type what they add to a request.
@@ -114,7 +115,7 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
         flows: createFlowRecords(
           flowStoreFor(cache),
           cache ? cache.keySecret : undefined,
-          cache ? cache.storeTimeoutMs : DEFAULTS.cache.storeTimeoutMs,
+          cache ? cache.storeTimeoutMs : CACHE_DEFAULTS.cache.storeTimeoutMs,
         ),
         readToken,
       })

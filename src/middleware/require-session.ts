@@ -1,11 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../core/errors';
 import { isBrowserNavigation } from '../http/navigation';
 import { toSafeRelativePath } from '../http/return-to';
 import { sendError, sendUnavailable } from '../http/send-error';
 import { checkKnownKeys, toAbsoluteHttpUrl } from '../config/validations';
-import type { RequireSessionOptions } from '../options';
-import { sessionStatusOf } from './request-session';
+import type { RequireSessionOptions } from './require-session-options';
+import { sessionStatusOf } from '../http/request-session';
 import { meetsStepUp, resolveStepUp, type StepUp } from './step-up';
 
 /**

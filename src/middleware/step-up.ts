@@ -1,6 +1,6 @@
-import { ConfigError } from '../errors';
-import type { RequireSessionOptions } from '../options';
-import type { PingSession } from '../session';
+import { ConfigError } from '../core/errors';
+import type { RequireSessionOptions } from './require-session-options';
+import type { PingSession } from '../core/session';
 
 /** What a route asks of the last sign-on, beyond a valid session. */
 export interface StepUp {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ConfigError } from '../errors';
-import type { RequireSessionOptions } from '../options';
-import type { PingSession } from '../session';
+import { ConfigError } from '../core/errors';
+import type { RequireSessionOptions } from './require-session-options';
+import type { PingSession } from '../core/session';
 import { requireSession } from './require-session';
 
 /**

@@ -1,6 +1,6 @@
 import { isFlowStore, MemoryFlowStore, type FlowStore } from '../cache/flow-store';
-import type { ResolvedCache } from '../config/resolve-options';
-import { ConfigError } from '../errors';
+import type { ResolvedCache } from '../cache/options';
+import { ConfigError } from '../core/errors';
 
 /**
  * Sign-in flows live where sessions do: in the shared store when there is one, so that any

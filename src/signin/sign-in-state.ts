@@ -1,30 +1,5 @@
+import type { SignInErrorCode } from '../core/error-responses';
 import type { SignInDevice } from './flow-records';
-
-/** The `error` codes the sign-in route answers with. Stable: pages and clients branch on them. */
-export type SignInErrorCode =
-  | 'invalid_credentials'
-  | 'invalid_otp'
-  | 'password_rejected'
-  | 'locked'
-  | 'flow_expired'
-  | 'wrong_step'
-  | 'unsupported_step'
-  | 'signin_failed'
-  | 'invalid_request'
-  | 'pingone_unavailable';
-
-export const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set<SignInErrorCode>([
-  'invalid_credentials',
-  'invalid_otp',
-  'password_rejected',
-  'locked',
-  'flow_expired',
-  'wrong_step',
-  'unsupported_step',
-  'signin_failed',
-  'invalid_request',
-  'pingone_unavailable',
-]);
 
 /** The flow statuses the sign-in route can take a person through. */
 export type SignInStep =

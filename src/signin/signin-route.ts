@@ -3,11 +3,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { CookieJar } from 'tough-cookie';
 import type { SessionCache } from '../cache/session-cache';
 import { parseJson, type UpstreamResponse } from '../client/http';
-import { MISCONFIGURATION_FIXES } from '../client/misconfiguration';
+import { MISCONFIGURATION_FIXES } from '../core/misconfiguration';
 import type { FlowAction, SignOnClient } from '../client/sign-on-client';
-import type { ResolvedOptions, ResolvedSignIn } from '../config/resolve-options';
-import { misconfigurationChannel, type MisconfigurationMessage } from '../diagnostics/channels';
-import { PingOneError } from '../errors';
+import type { ResolvedClientOptions } from '../client/options';
+import type { PingSessionLogger } from '../core/logger';
+import type { ResolvedCookieOptions } from '../http/cookie-options';
+import type { ResolvedSignIn } from './options';
+import { misconfigurationChannel, type MisconfigurationMessage } from '../core/channels';
+import { PingOneError } from '../core/errors';
 import { isSecureContext, sessionCookieAttributes } from '../http/cookie-attributes';
 import { isBrowserNavigation } from '../http/navigation';
 import { readFields, type BodyProblem } from '../http/read-fields';
@@ -26,12 +29,8 @@ import {
   SignInFailure,
 } from './pingone-answers';
 import { readStepUp, stepUpFields, type StepUpRequest } from './step-up-request';
-import {
-  SIGN_IN_ERROR_CODES,
-  type PingSignInState,
-  type SignInErrorCode,
-  type SignInStep,
-} from './sign-in-state';
+import { SIGN_IN_ERROR_CODES, type SignInErrorCode } from '../core/error-responses';
+import type { PingSignInState, SignInStep } from './sign-in-state';
 
 export interface SignInParts {
   signOn: SignOnClient;
@@ -104,7 +103,8 @@ type Outcome =
  * `currentPassword` + `newPassword`) and answers JSON, or `303` for HTML form posts.
  */
 export function createSignInRoute(
-  options: ResolvedOptions,
+  options: ResolvedCookieOptions &
+    Pick<ResolvedClientOptions, 'authPath' | 'environmentId'> & { logger: PingSessionLogger },
   signIn: ResolvedSignIn,
   { signOn, sessions, flows, readToken }: SignInParts,
 ): SignInRoute {

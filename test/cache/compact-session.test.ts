@@ -1,6 +1,6 @@
 import { compactSession } from '../../src/cache/compact-session';
 import { deepFreeze } from '../../src/cache/deep-freeze';
-import type { PingSession } from '../../src/session';
+import type { PingSession } from '../../src/core/session';
 import { sessionJson } from '../helpers/session-json';
 
 const ENVIRONMENT = '3b9e7f20-1c4d-4e8a-9f6b-2a5c7d8e9f01';

@@ -9,7 +9,7 @@ import {
   type PingSessionOptions,
   type SignInOptions,
 } from '../../src';
-import { MISCONFIGURATION_FIXES } from '../../src/client/misconfiguration';
+import { MISCONFIGURATION_FIXES } from '../../src/core/misconfiguration';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { pingSessionMetrics } from '../../src/metrics';
 import { sentSecrets } from '../helpers/captured-output';

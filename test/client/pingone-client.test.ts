@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { PingOneError, type PingSessionOptions } from '../../src';
 import { createPingOneClient } from '../../src/client/pingone-client';
-import { resolveOptions } from '../../src/config/resolve-options';
+import { resolveOptions } from '../../src/middleware/resolve-options';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { sessionJson } from '../helpers/session-json';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { ConfigError, MemoryStore, pingSession, type PingSessionOptions } from '../../src';
-import { resolveOptions } from '../../src/config/resolve-options';
+import { resolveOptions } from '../../src/middleware/resolve-options';
 
 const ENV_ID = 'abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6';
 const SECRET = 'worker-secret-do-not-print';

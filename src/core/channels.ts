@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
-import type { Lane } from '../client/resilient-send';
+import type { Lane } from './lanes';
 
 /**
  * The `node:diagnostics_channel` channels the middleware publishes on. Tracing, logging and

@@ -1,6 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
-import type { PingSession } from '../session';
+import type { PingSession } from '../core/session';
 
 /**
  * Where `req.pingSession` lives. Express gives each request a swapped prototype (its app's

@@ -1,4 +1,5 @@
-import type { PingOneRegion } from '../options';
+/** PingOne's geographic regions; each has its own API and auth host. */
+export type PingOneRegion = 'NA' | 'EU' | 'CA' | 'AU' | 'SG' | 'AP';
 
 /** The hosts of each PingOne region (PingOne's developer documentation, "Regions"). */
 export const REGIONS: Record<PingOneRegion, { apiPath: string; authPath: string }> = {

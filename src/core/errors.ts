@@ -1,4 +1,4 @@
-import type { Misconfiguration } from './client/misconfiguration';
+import type { Misconfiguration } from './misconfiguration';
 
 /**
  * Codes a {@link ConfigError} can carry. Each names the option that is wrong; the message says how

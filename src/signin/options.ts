@@ -1,0 +1,151 @@
+import { ConfigError } from '../core/errors';
+import { readEnv, type Env } from '../config/env';
+import {
+  checkOneOf,
+  checkOptionsObject,
+  checkReturnTo,
+  checkSitePath,
+  toAbsoluteHttpUrl,
+  unlisted,
+} from '../config/validations';
+import { resolveOriginPolicy } from '../http/origin-options';
+import type { OriginPolicy } from '../http/request-origin';
+
+/**
+ * Options of the sign-in route mounted by {@link pingSession}: a PingOne OIDC application (not
+ * the worker application) whose sign-on policy asks for a password, and maybe a one-time password.
+ */
+export interface SignInOptions {
+  /** Client ID of the OIDC application. Default: `PINGONE_SIGNIN_CLIENT_ID`. */
+  clientId?: string;
+  /**
+   * Its client secret; leave out for an application whose token endpoint authentication method is
+   * None (PKCE is always used). Default: `PINGONE_SIGNIN_CLIENT_SECRET`.
+   */
+  clientSecret?: string;
+  /**
+   * How the application authenticates when it redeems the authorization code.
+   * Default: `'client_secret_basic'` with a `clientSecret`, else `'none'`.
+   */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  /**
+   * A redirect URI registered on the application. PingOne does not redirect in this flow; the URI
+   * is sent only because some applications insist on one. Default: none sent.
+   */
+  redirectUri?: string;
+  /** Scopes asked for; must include `openid`. Default: `'openid'`. */
+  scope?: string;
+  /** Path the route answers on, relative to where `pingSession()` is mounted. Default: `'/signin'`. */
+  path?: string;
+  /**
+   * Where a completed sign-in lands when the request names no safe `returnTo`. A path on this
+   * site. Default: `'/'`.
+   */
+  returnTo?: string;
+  /** Other origins whose pages may post to the route; see {@link LogoutOptions.allowedOrigins}. */
+  allowedOrigins?: string[];
+  /** Let through posts with no `Sec-Fetch-Site`, `Origin` or `Referer`. Default: `false`. */
+  allowNoOrigin?: boolean;
+  /** Origins besides this site's that a `returnTo` may send the browser to. Default: `[]`. */
+  allowedReturnTo?: string[];
+}
+
+export interface ResolvedSignIn extends OriginPolicy {
+  clientId: string;
+  /** Secret: never log or serialize it. */
+  clientSecret: string | undefined;
+  authMethod: 'client_secret_basic' | 'client_secret_post' | 'none';
+  redirectUri: string | undefined;
+  scope: string;
+  path: string;
+  returnTo: string;
+  allowedReturnTo: ReadonlySet<string>;
+}
+
+export const SIGN_IN_DEFAULTS = {
+  scope: 'openid',
+  path: '/signin',
+  returnTo: '/',
+} as const;
+
+const SIGN_IN_OPTION_NAMES: readonly (keyof SignInOptions)[] = [
+  'clientId',
+  'clientSecret',
+  'tokenEndpointAuthMethod',
+  'redirectUri',
+  'scope',
+  'path',
+  'returnTo',
+  'allowedOrigins',
+  'allowNoOrigin',
+  'allowedReturnTo',
+];
+
+export function resolveSignIn(
+  signIn: SignInOptions | false | undefined,
+  env: Env,
+): ResolvedSignIn | false {
+  const code = 'ERR_PINGONE_SIGN_IN';
+  const envClientId = readEnv(env, 'signInClientId');
+  if (signIn === false || (signIn === undefined && envClientId === undefined)) return false;
+  const given = checkOptionsObject('signIn', signIn, SIGN_IN_OPTION_NAMES, code);
+  // As with the worker's credentials, the environment is read only when no credential is given.
+  const fromCode = given.clientId !== undefined || given.clientSecret !== undefined;
+  const clientId = fromCode ? given.clientId : envClientId;
+  const clientSecret = fromCode ? given.clientSecret : readEnv(env, 'signInClientSecret');
+  if (typeof clientId !== 'string' || clientId.trim() === '') {
+    throw new ConfigError(
+      code,
+      'signIn.clientId (or PINGONE_SIGNIN_CLIENT_ID) must be the client ID of a PingOne OIDC ' +
+        'application with the authorization code grant; or set signIn: false.',
+    );
+  }
+  if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
+    throw new ConfigError(code, 'signIn.clientSecret must be a non-empty string, or left out.');
+  }
+  const authMethod = checkOneOf(
+    'signIn.tokenEndpointAuthMethod',
+    given.tokenEndpointAuthMethod ?? (clientSecret === undefined ? 'none' : 'client_secret_basic'),
+    ['client_secret_basic', 'client_secret_post', 'none'],
+    code,
+  );
+  if ((authMethod === 'none') !== (clientSecret === undefined)) {
+    throw new ConfigError(
+      code,
+      authMethod === 'none'
+        ? 'signIn.tokenEndpointAuthMethod "none" takes no clientSecret: leave it out.'
+        : `signIn.tokenEndpointAuthMethod "${authMethod}" needs signIn.clientSecret (or PINGONE_SIGNIN_CLIENT_SECRET).`,
+    );
+  }
+  const scope = given.scope ?? SIGN_IN_DEFAULTS.scope;
+  if (
+    typeof scope !== 'string' ||
+    !scope.split(' ').includes('openid') ||
+    /[^\x21-\x7e ]/.test(scope)
+  ) {
+    throw new ConfigError(
+      code,
+      'signIn.scope must be space-separated scopes that include "openid", such as "openid profile".',
+    );
+  }
+  const resolved: ResolvedSignIn = {
+    clientId,
+    clientSecret,
+    authMethod,
+    redirectUri: given.redirectUri === undefined ? undefined : checkRedirectUri(given.redirectUri),
+    scope,
+    path: checkSitePath('signIn.path', given.path ?? SIGN_IN_DEFAULTS.path, code),
+    returnTo: checkReturnTo('signIn.returnTo', given.returnTo ?? SIGN_IN_DEFAULTS.returnTo, code),
+    ...resolveOriginPolicy('signIn', given, code),
+  };
+  return unlisted(resolved, 'clientSecret');
+}
+
+function checkRedirectUri(value: unknown): string {
+  const url = toAbsoluteHttpUrl(value);
+  if (url !== undefined) return url;
+  throw new ConfigError(
+    'ERR_PINGONE_SIGN_IN',
+    'signIn.redirectUri must be an absolute http(s) URL registered on the application, without a fragment.',
+  );
+}

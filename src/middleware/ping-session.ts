@@ -18,11 +18,11 @@ import { createDirectoryClient } from '../client/directory-client';
 import { createSignOnClient } from '../client/sign-on-client';
 import { createUpstream } from '../client/http';
 import { createResilientSend } from '../client/resilient-send';
-import { createFlowRecords } from '../signin/flow-records';
+import { createFlowRecords } from '../signin/redirectless/flow-records';
 import { flowStoreFor } from '../signin/flow-store-for';
-import type { PingSignInState } from '../signin/sign-in-state';
-import { checkSignInReady } from '../signin/check-sign-in';
-import { createSignInRoute } from '../signin/signin-route';
+import type { PingSignInState } from '../signin/redirectless/sign-in-state';
+import { checkSignInReady } from '../signin/redirectless/check-sign-in';
+import { createSignInRoute } from '../signin/redirectless/route';
 import {
   setRequestSession,
   setRequestUnavailable,

@@ -1,4 +1,4 @@
-import type { SignInErrorCode } from '../core/error-responses';
+import type { SignInErrorCode } from '../../core/error-responses';
 import type { SignInDevice } from './flow-records';
 
 /** The flow statuses the sign-in route can take a person through. */

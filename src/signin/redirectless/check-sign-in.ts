@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CookieJar } from 'tough-cookie';
-import { parseJson, type UpstreamResponse } from '../client/http';
-import { MISCONFIGURATION_FIXES } from '../core/misconfiguration';
-import { notReady } from '../client/pingone-client';
-import type { SignOnClient } from '../client/sign-on-client';
-import { ConfigError } from '../core/errors';
+import { parseJson, type UpstreamResponse } from '../../client/http';
+import { MISCONFIGURATION_FIXES } from '../../core/misconfiguration';
+import { notReady } from '../../client/pingone-client';
+import type { SignOnClient } from '../../client/sign-on-client';
+import { ConfigError } from '../../core/errors';
 import { pingOneAnswer, readFlow, signInMisconfiguration } from './pingone-answers';
 
 /**

@@ -1,5 +1,5 @@
-import { parseJson, type UpstreamResponse } from '../client/http';
-import type { PingOneErrorDetail } from '../core/errors';
+import { parseJson, type UpstreamResponse } from '../../client/http';
+import type { PingOneErrorDetail } from '../../core/errors';
 import type { FlowRecord, SignInDevice } from './flow-records';
 
 /*

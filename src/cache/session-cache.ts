@@ -1,17 +1,24 @@
 import { LRUCache } from 'lru-cache';
 import type { ResolvedCache, ResolvedUnknownTokenBudget } from './options';
 import { clientOf } from '../http/client-address';
-import { lookupChannel, type LookupMessage } from '../core/channels';
+import { lookupChannel } from '../core/channels';
 import type { PingSessionLogger } from '../core/logger';
 import type { PingSession } from '../core/session';
 import { createCacheKey } from './cache-key';
 import { compactSession } from './compact-session';
 import { deepFreeze } from './deep-freeze';
-import { guardStore } from './guarded-store';
+import { guardStore, type GuardedStore } from './guarded-store';
 import { createLookupSeal } from './lookup-seal';
-import { lookupLifetimeMs, sessionEndsAt } from './lookup-lifetime';
+import { lookupLifetimeMs } from './lookup-lifetime';
+import {
+  isServableWhenDown,
+  keepMs,
+  publishHit,
+  publishWhenSettled,
+  type Flight,
+} from './lookup-flight';
 import { MemoryStore } from './memory-store';
-import type { StoredLookup } from './session-store';
+import type { SessionStore, StoredLookup } from './session-store';
 import { UnknownTokenBudget } from './unknown-token-budget';
 
 /** Who asks: the request, whose `ip` is read only when PingOne would be called. */
@@ -54,36 +61,25 @@ const HEARD_AGAIN_GRACE_MS = 5000;
 /** Reads a session from PingOne; rejects when PingOne could not say. */
 export type ReadSession = (sessionToken: string) => Promise<PingSession | null>;
 
-/** One lookup in progress; `forgotten` once its token is signed out meanwhile. */
-interface Flight {
-  promise: Promise<PingSession | null>;
-  forgotten: boolean;
-  /** PingOne failed and a recent session was served instead (`staleIfErrorMs`). */
-  servedStale: boolean;
-}
-
-function publishHit(session: boolean): void {
-  lookupChannel.publish({ outcome: 'hit', session, durationMs: 0 } satisfies LookupMessage);
-}
-
-/** Publishes the lookup's outcome once the flight it is part of lands. */
-function publishWhenSettled(flight: Flight, outcome: 'miss' | 'coalesced'): void {
-  const started = performance.now();
-  const durationMs = () => performance.now() - started;
-  flight.promise.then(
-    (session) =>
-      lookupChannel.publish({
-        outcome: flight.servedStale ? 'stale' : outcome,
-        session: session !== null,
-        durationMs: durationMs(),
-      } satisfies LookupMessage),
-    () =>
-      lookupChannel.publish({
-        outcome: 'error',
-        session: false,
-        durationMs: durationMs(),
-      } satisfies LookupMessage),
-  );
+/** Everything a lookup goes through, top to bottom. */
+interface Layers {
+  read: ReadSession;
+  cache: ResolvedCache | false;
+  logger: PingSessionLogger;
+  keyOf: (sessionToken: string) => string;
+  flights: Map<string, Flight>;
+  memory: MemoryStore | undefined;
+  /** Tokens with no session live apart, so a flood of them can only push out each other. */
+  negatives: MemoryStore | undefined;
+  /**
+   * Sessions ended here lately: a lookup that was on its way (to PingOne or the shared store) as
+   * one ended must not bring it back.
+   */
+  endedSessions: LRUCache<string, true> | undefined;
+  budget: UnknownTokenBudget | undefined;
+  shared: GuardedStore | undefined;
+  /** Until then, sign-outs of other instances may go unheard: memory is trusted only briefly. */
+  unheardUntil: number;
 }
 
 /**
@@ -100,212 +96,211 @@ export function createSessionCache(
   unknownTokenBudget: ResolvedUnknownTokenBudget | false = false,
 ): SessionCache {
   const keyOf = createCacheKey(cache ? cache.keySecret : undefined);
-  const flights = new Map<string, Flight>();
-  const memory = cache ? new MemoryStore({ max: cache.max }) : undefined;
-  // Tokens with no session live apart, so a flood of them can only push out each other.
-  const negatives = cache ? new MemoryStore({ max: cache.negativeMax }) : undefined;
-  // Sessions ended here lately: a lookup that was on its way (to PingOne or the shared store) as
-  // one ended must not bring it back.
-  const endedSessions = cache
-    ? new LRUCache<string, true>({ max: cache.negativeMax, ttl: cache.ttlMs, ttlResolution: 0 })
-    : undefined;
-  const budget = unknownTokenBudget
-    ? new UnknownTokenBudget(unknownTokenBudget, logger)
-    : undefined;
-  const shared =
-    cache && cache.store
-      ? guardStore(
-          cache.store,
-          cache.storeTimeoutMs,
-          logger,
-          // Required with a store (checked at start-up).
-          createLookupSeal(cache.keySecret!),
-        )
-      : undefined;
-
-  function forgetHere(key: string): void {
-    const flight = flights.get(key);
-    if (flight) {
-      flight.forgotten = true;
-      flights.delete(key);
-    }
-    memory?.delete(key);
-    negatives?.delete(key);
-  }
-
-  /** Until then, sign-outs of other instances may go unheard: memory is trusted only briefly. */
-  let unheardUntil = 0;
-  const forgetAll = () => {
-    for (const flight of flights.values()) flight.forgotten = true;
-    flights.clear();
-    memory?.clear();
-    negatives?.clear();
+  const layers: Layers = {
+    read,
+    cache,
+    logger,
+    keyOf,
+    flights: new Map(),
+    memory: cache ? new MemoryStore({ max: cache.max }) : undefined,
+    negatives: cache ? new MemoryStore({ max: cache.negativeMax }) : undefined,
+    endedSessions: cache
+      ? new LRUCache<string, true>({ max: cache.negativeMax, ttl: cache.ttlMs, ttlResolution: 0 })
+      : undefined,
+    budget: unknownTokenBudget ? new UnknownTokenBudget(unknownTokenBudget, logger) : undefined,
+    shared:
+      cache && cache.store
+        ? guardStore(
+            cache.store,
+            cache.storeTimeoutMs,
+            logger,
+            // Required with a store (checked at start-up).
+            createLookupSeal(cache.keySecret!),
+          )
+        : undefined,
+    unheardUntil: 0,
   };
-
-  if (cache && cache.store?.subscribe) {
-    cache.store.subscribe({
-      deleted: forgetHere,
-      missed() {
-        forgetAll();
-        if (unheardUntil === Infinity) {
-          logger.info("Hearing other instances' sign-outs again.", {
-            event: 'session_store_heard',
-          });
-        }
-        unheardUntil = Date.now() + HEARD_AGAIN_GRACE_MS;
-      },
-      unavailable() {
-        forgetAll();
-        unheardUntil = Infinity;
-        logger.warn(
-          "Cannot hear other instances' sign-outs; sessions are reused from memory only briefly.",
-          { event: 'session_store_unheard', unheardTtlMs: cache.unheardTtlMs },
-        );
-      },
-    });
-  }
-
-  async function fromSharedStore(
-    key: string,
-    flight: Flight,
-  ): Promise<PingSession | null | undefined> {
-    if (!shared || !memory || !cache) return undefined;
-    const stored = await shared.get(key);
-    if (stored === undefined || flight.forgotten) return undefined;
-    if (stored.session !== null && endedSessions?.has(stored.session.id)) return null;
-    const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
-    if (ttl <= 0) return undefined;
-    // Only what memory needs: not the seal, nor the text it covers.
-    const { validUntil, checkedAt } = stored;
-    const entry = deepFreeze({ session: compactSession(stored.session), validUntil, checkedAt });
-    keep(key, entry, ttl);
-    return entry.session;
-  }
-
-  async function fromPingOne(
-    key: string,
-    sessionToken: string,
-    flight: Flight,
-    requester: Requester | undefined,
-  ) {
-    const client = budget && requester ? clientOf(requester.ip) : undefined;
-    // Spent before the read, so that reads in flight count; a refusal is not remembered, since
-    // the token may well be real.
-    if (client !== undefined && !budget!.spend(client)) return null;
-    let session: PingSession | null;
-    try {
-      session = deepFreeze(compactSession(await read(sessionToken)));
-    } catch (error) {
-      // PingOne could not say: not the client's doing, and an outage must not use up a browser's
-      // budget (it would then count as signed out). Failing calls are bounded by the lanes.
-      if (client !== undefined) budget!.giveBack(client);
-      throw error;
-    }
-    if (client !== undefined && session !== null) budget!.giveBack(client);
-    if (session !== null && endedSessions?.has(session.id)) session = null;
-    if (!memory || !cache || flight.forgotten) return session;
-    const now = Date.now();
-    const ttl = lookupLifetimeMs(session, now, cache);
-    if (ttl > 0) {
-      const entry = { session, validUntil: now + ttl, checkedAt: now };
-      keep(key, entry, ttl);
-      await shared?.set(key, entry, ttl);
-    }
-    return session;
-  }
-
-  function keep(key: string, entry: StoredLookup, ttl: number): void {
-    if (!cache) return;
-    if (entry.session === null) return negatives!.set(key, entry, ttl);
-    const now = Date.now();
-    if (now < unheardUntil && ttl > cache.unheardTtlMs) {
-      const brief = { ...entry, validUntil: Math.min(entry.validUntil, now + cache.unheardTtlMs) };
-      return memory!.set(key, brief, cache.unheardTtlMs);
-    }
-    memory!.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
-  }
-
-  async function fly(
-    key: string,
-    sessionToken: string,
-    flight: Flight,
-    stale: StoredLookup | undefined,
-    requester: Requester | undefined,
-  ) {
-    try {
-      const stored = await fromSharedStore(key, flight);
-      return stored !== undefined
-        ? stored
-        : await fromPingOne(key, sessionToken, flight, requester);
-    } catch (error) {
-      if (stale && cache && isServableWhenDown(stale, cache.staleIfErrorMs, flight)) {
-        flight.servedStale = true;
-        return stale.session;
-      }
-      throw error;
-    }
-  }
+  if (cache && cache.store?.subscribe) listenToOtherInstances(layers, cache, cache.store);
 
   return {
     keyOf,
-    lookup(sessionToken, key = keyOf(sessionToken), requester) {
-      const hit = memory?.get(key);
-      if (hit !== undefined && Date.now() < hit.validUntil) {
-        if (lookupChannel.hasSubscribers) publishHit(true);
-        return hit.session;
-      }
-      const none = negatives?.get(key);
-      if (none !== undefined && Date.now() < none.validUntil) {
-        if (lookupChannel.hasSubscribers) publishHit(false);
-        return null;
-      }
-      const inFlight = flights.get(key);
-      if (inFlight) {
-        if (lookupChannel.hasSubscribers) publishWhenSettled(inFlight, 'coalesced');
-        return inFlight.promise;
-      }
-      const flight = { forgotten: false, servedStale: false } as Flight;
-      flight.promise = fly(key, sessionToken, flight, hit, requester).finally(() => {
-        if (flights.get(key) === flight) flights.delete(key);
-      });
-      flights.set(key, flight);
-      if (lookupChannel.hasSubscribers) publishWhenSettled(flight, 'miss');
-      return flight.promise;
-    },
+    lookup: (sessionToken, key = keyOf(sessionToken), requester) =>
+      lookup(layers, sessionToken, key, requester),
     async forget(sessionToken) {
       const key = keyOf(sessionToken);
-      forgetHere(key);
-      await shared?.delete(key);
+      forgetHere(layers, key);
+      await layers.shared?.delete(key);
     },
     async forgetSession(sessionId) {
-      endedSessions?.set(sessionId, true);
-      memory?.deleteSession(sessionId);
-      await shared?.deleteSession(sessionId);
+      layers.endedSessions?.set(sessionId, true);
+      layers.memory?.deleteSession(sessionId);
+      await layers.shared?.deleteSession(sessionId);
     },
     async refresh(sessionToken) {
       const key = keyOf(sessionToken);
-      forgetHere(key);
-      await shared?.invalidate(key);
+      forgetHere(layers, key);
+      await layers.shared?.invalidate(key);
     },
   };
 }
 
-/**
- * How long memory keeps an entry: its fresh life, or longer when it may still be served while
- * PingOne is down, though never past the session's end.
- */
-function keepMs(entry: StoredLookup, freshMs: number, staleIfErrorMs: number): number {
-  if (staleIfErrorMs === 0 || entry.session === null) return freshMs;
-  const staleEnd = Math.min(entry.checkedAt + staleIfErrorMs, sessionEndsAt(entry.session));
-  return Math.max(freshMs, staleEnd - Date.now());
+function lookup(
+  layers: Layers,
+  sessionToken: string,
+  key: string,
+  requester: Requester | undefined,
+): PingSession | null | Promise<PingSession | null> {
+  const hit = layers.memory?.get(key);
+  if (hit !== undefined && Date.now() < hit.validUntil) {
+    if (lookupChannel.hasSubscribers) publishHit(true);
+    return hit.session;
+  }
+  const none = layers.negatives?.get(key);
+  if (none !== undefined && Date.now() < none.validUntil) {
+    if (lookupChannel.hasSubscribers) publishHit(false);
+    return null;
+  }
+  const { flights } = layers;
+  const inFlight = flights.get(key);
+  if (inFlight) {
+    if (lookupChannel.hasSubscribers) publishWhenSettled(inFlight, 'coalesced');
+    return inFlight.promise;
+  }
+  const flight = { forgotten: false, servedStale: false } as Flight;
+  flight.promise = fly(layers, key, sessionToken, flight, hit, requester).finally(() => {
+    if (flights.get(key) === flight) flights.delete(key);
+  });
+  flights.set(key, flight);
+  if (lookupChannel.hasSubscribers) publishWhenSettled(flight, 'miss');
+  return flight.promise;
 }
 
-function isServableWhenDown(entry: StoredLookup, staleIfErrorMs: number, flight: Flight): boolean {
+function forgetHere(layers: Layers, key: string): void {
+  const flight = layers.flights.get(key);
+  if (flight) {
+    flight.forgotten = true;
+    layers.flights.delete(key);
+  }
+  layers.memory?.delete(key);
+  layers.negatives?.delete(key);
+}
+
+function forgetAll(layers: Layers): void {
+  for (const flight of layers.flights.values()) flight.forgotten = true;
+  layers.flights.clear();
+  layers.memory?.clear();
+  layers.negatives?.clear();
+}
+
+/** Sign-outs on other instances drop entries here; while they cannot be heard, memory is brief. */
+function listenToOtherInstances(layers: Layers, cache: ResolvedCache, store: SessionStore): void {
+  const { logger } = layers;
+  store.subscribe!({
+    deleted: (key) => forgetHere(layers, key),
+    missed() {
+      forgetAll(layers);
+      if (layers.unheardUntil === Infinity) {
+        logger.info("Hearing other instances' sign-outs again.", {
+          event: 'session_store_heard',
+        });
+      }
+      layers.unheardUntil = Date.now() + HEARD_AGAIN_GRACE_MS;
+    },
+    unavailable() {
+      forgetAll(layers);
+      layers.unheardUntil = Infinity;
+      logger.warn(
+        "Cannot hear other instances' sign-outs; sessions are reused from memory only briefly.",
+        { event: 'session_store_unheard', unheardTtlMs: cache.unheardTtlMs },
+      );
+    },
+  });
+}
+
+async function fromSharedStore(
+  layers: Layers,
+  key: string,
+  flight: Flight,
+): Promise<PingSession | null | undefined> {
+  const { shared, memory, cache } = layers;
+  if (!shared || !memory || !cache) return undefined;
+  const stored = await shared.get(key);
+  if (stored === undefined || flight.forgotten) return undefined;
+  if (stored.session !== null && layers.endedSessions?.has(stored.session.id)) return null;
+  const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
+  if (ttl <= 0) return undefined;
+  // Only what memory needs: not the seal, nor the text it covers.
+  const { validUntil, checkedAt } = stored;
+  const entry = deepFreeze({ session: compactSession(stored.session), validUntil, checkedAt });
+  keep(layers, key, entry, ttl);
+  return entry.session;
+}
+
+async function fromPingOne(
+  layers: Layers,
+  key: string,
+  sessionToken: string,
+  flight: Flight,
+  requester: Requester | undefined,
+) {
+  const { budget, memory, cache } = layers;
+  const client = budget && requester ? clientOf(requester.ip) : undefined;
+  // Spent before the read, so that reads in flight count; a refusal is not remembered, since
+  // the token may well be real.
+  if (client !== undefined && !budget!.spend(client)) return null;
+  let session: PingSession | null;
+  try {
+    session = deepFreeze(compactSession(await layers.read(sessionToken)));
+  } catch (error) {
+    // PingOne could not say: not the client's doing, and an outage must not use up a browser's
+    // budget (it would then count as signed out). Failing calls are bounded by the lanes.
+    if (client !== undefined) budget!.giveBack(client);
+    throw error;
+  }
+  if (client !== undefined && session !== null) budget!.giveBack(client);
+  if (session !== null && layers.endedSessions?.has(session.id)) session = null;
+  if (!memory || !cache || flight.forgotten) return session;
   const now = Date.now();
-  return (
-    entry.session !== null &&
-    !flight.forgotten &&
-    now - entry.checkedAt < staleIfErrorMs &&
-    now < sessionEndsAt(entry.session)
-  );
+  const ttl = lookupLifetimeMs(session, now, cache);
+  if (ttl > 0) {
+    const entry = { session, validUntil: now + ttl, checkedAt: now };
+    keep(layers, key, entry, ttl);
+    await layers.shared?.set(key, entry, ttl);
+  }
+  return session;
+}
+
+function keep(layers: Layers, key: string, entry: StoredLookup, ttl: number): void {
+  const { cache } = layers;
+  if (!cache) return;
+  if (entry.session === null) return layers.negatives!.set(key, entry, ttl);
+  const now = Date.now();
+  if (now < layers.unheardUntil && ttl > cache.unheardTtlMs) {
+    const brief = { ...entry, validUntil: Math.min(entry.validUntil, now + cache.unheardTtlMs) };
+    return layers.memory!.set(key, brief, cache.unheardTtlMs);
+  }
+  layers.memory!.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
+}
+
+async function fly(
+  layers: Layers,
+  key: string,
+  sessionToken: string,
+  flight: Flight,
+  stale: StoredLookup | undefined,
+  requester: Requester | undefined,
+) {
+  try {
+    const stored = await fromSharedStore(layers, key, flight);
+    return stored !== undefined
+      ? stored
+      : await fromPingOne(layers, key, sessionToken, flight, requester);
+  } catch (error) {
+    const { cache } = layers;
+    if (stale && cache && isServableWhenDown(stale, cache.staleIfErrorMs, flight)) {
+      flight.servedStale = true;
+      return stale.session;
+    }
+    throw error;
+  }
 }

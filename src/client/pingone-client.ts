@@ -121,15 +121,7 @@ export function createPingOneClient(
     authorized,
     reported,
     readSession: (sessionToken) =>
-      reported(
-        read(sessionToken).then((response) => {
-          if (response.status === 200) return parseSession(response, options.environmentId);
-          // PingOne's 404 NOT_FOUND: no such session, or it ended. The only input of ours that
-          // can make this request bad is the session token, so a 400 is about the session too.
-          if (isPingOneNotFound(response) || response.status === 400) return null;
-          throw errorFromResponse(READ, response, apiMisconfiguration(response));
-        }),
-      ),
+      reported(read(sessionToken).then((response) => sessionOf(response, options.environmentId))),
     resetSession: (sessionToken) =>
       reported(
         call(
@@ -147,23 +139,35 @@ export function createPingOneClient(
           throw errorFromResponse(RESET, response, apiMisconfiguration(response));
         }),
       ),
-    async checkReady() {
-      // A well-formed token no session can have: PingOne must answer its documented 404.
-      const probe = randomBytes(32).toString('base64url');
-      let response: UpstreamResponse;
-      try {
-        response = await read(probe);
-      } catch (error) {
-        throw notReady(error);
-      }
-      if (isPingOneNotFound(response)) return;
-      throw notReady(
-        response.status === 200
-          ? badResponseError(READ, response)
-          : errorFromResponse(READ, response, apiMisconfiguration(response)),
-      );
-    },
+    checkReady: () => checkReady(read),
   };
+}
+
+/** A made-up token's read must draw PingOne's documented `404 NOT_FOUND`. */
+async function checkReady(read: (sessionToken: string) => Promise<UpstreamResponse>) {
+  // A well-formed token no session can have.
+  const probe = randomBytes(32).toString('base64url');
+  let response: UpstreamResponse;
+  try {
+    response = await read(probe);
+  } catch (error) {
+    throw notReady(error);
+  }
+  if (isPingOneNotFound(response)) return;
+  throw notReady(
+    response.status === 200
+      ? badResponseError(READ, response)
+      : errorFromResponse(READ, response, apiMisconfiguration(response)),
+  );
+}
+
+/** What a read of `sessions/me` answered: the session, none, or PingOne failing. */
+function sessionOf(response: UpstreamResponse, environmentId: string): PingSession | null {
+  if (response.status === 200) return parseSession(response, environmentId);
+  // PingOne's 404 NOT_FOUND: no such session, or it ended. The only input of ours that can make
+  // this request bad is the session token, so a 400 is about the session too.
+  if (isPingOneNotFound(response) || response.status === 400) return null;
+  throw errorFromResponse(READ, response, apiMisconfiguration(response));
 }
 
 /**

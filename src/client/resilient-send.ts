@@ -1,20 +1,8 @@
-import {
-  BrokenCircuitError,
-  BulkheadRejectedError,
-  CircuitBreakerPolicy,
-  SamplingBreaker,
-  TaskCancelledError,
-  bulkhead,
-  circuitBreaker,
-  handleWhen,
-  type BulkheadPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import type { ResolvedClientOptions } from './options';
 import {
-  breakerChannel,
   pingOneCallChannel,
   pingOneCallStartChannel,
-  type BreakerMessage,
   type PingOneCallMessage,
   type PingOneCallStartMessage,
 } from '../core/channels';
@@ -22,9 +10,18 @@ import { PingOneError, TRANSPORT_ERROR_CODES } from '../core/errors';
 import type { PingSessionLogger } from '../core/logger';
 import { beforeDeadline, deadlineFrom } from './deadline';
 import type { UpstreamRequest, UpstreamResponse, UpstreamSend } from './http';
-import { isPingOneNotFound, tokenEndpointMisconfiguration } from './misconfiguration';
 import { retryAfterMs } from './retry-after';
 import type { Lane } from '../core/lanes';
+import {
+  createLanes,
+  type LaneState,
+  cutShort,
+  isTimeout,
+  pause,
+  TRANSIENT_ERRORS,
+  TRANSIENT_STATUSES,
+  waitOutPause,
+} from './lanes';
 
 /**
  * Which failures a call may be sent again after. `idempotent`: reads and token requests, on
@@ -41,29 +38,10 @@ export type ResilientRequest = UpstreamRequest & {
 };
 export type ResilientSend = (request: ResilientRequest) => Promise<UpstreamResponse>;
 
-/** Answers PingOne's retry guidance calls transient (408, 429 and the 5xx of a busy service). */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-const TRANSIENT_ERRORS = new Set<string>([
-  TRANSPORT_ERROR_CODES.timeout,
-  TRANSPORT_ERROR_CODES.network,
-  TRANSPORT_ERROR_CODES.connect,
-]);
-/** A `429` without a readable `Retry-After` pauses its lane this long. */
-const DEFAULT_PAUSE_MS = 1000;
-/** Longest pause taken from a `Retry-After`: a proxy's mistaken hour must not stop the app for one. */
-const MAX_PAUSE_MS = 60_000;
-
 type Options = Pick<
   ResolvedClientOptions,
   'retry' | 'timeoutMs' | 'circuitBreaker' | 'maxConcurrentUpstream' | 'maxQueuedUpstream'
 >;
-
-interface LaneState {
-  slots: BulkheadPolicy;
-  breaker: CircuitBreakerPolicy | undefined;
-  /** Until then PingOne asked this kind of call to wait (`429` with `Retry-After`). */
-  pausedUntil: number;
-}
 
 /**
  * Sends through cockatiel's bulkhead (at most `maxConcurrentUpstream` in flight, a bounded queue)
@@ -78,133 +56,15 @@ export function createResilientSend(
   options: Options,
   logger: PingSessionLogger,
 ): ResilientSend {
-  const lanes = new Map<string, LaneState>();
-
-  function laneFor(lane: Lane, url: string): LaneState {
-    const host = new URL(url).origin;
-    const name = `${lane} ${host}`;
-    let state = lanes.get(name);
-    if (!state) {
-      state = {
-        slots: bulkhead(options.maxConcurrentUpstream, options.maxQueuedUpstream),
-        breaker: breakerFor(lane, host),
-        pausedUntil: 0,
-      };
-      lanes.set(name, state);
-    }
-    return state;
-  }
-
-  function breakerFor(lane: Lane, host: string): CircuitBreakerPolicy | undefined {
-    const settings = options.circuitBreaker;
-    if (!settings) return undefined;
-    const failed = (result: unknown) => isFailedResponse(lane, result as UpstreamResponse);
-    const breaker = circuitBreaker(handleWhen(isTransientError).orWhenResult(failed), {
-      halfOpenAfter: settings.cooldownMs,
-      breaker: new SamplingBreaker({
-        threshold: settings.failureRate,
-        duration: settings.windowMs,
-        minimumRps: (settings.minimumCalls * 1000) / settings.windowMs,
-      }),
-    });
-    const changed = (state: BreakerMessage['state']) =>
-      breakerChannel.publish({ lane, host, state } satisfies BreakerMessage);
-    breaker.onBreak(() => {
-      changed('open');
-      logger.warn('PingOne keeps failing; calls to it fail at once while it cools down.', {
-        event: 'pingone_circuit_open',
-        lane,
-        host,
-        cooldownMs: settings.cooldownMs,
-      });
-    });
-    breaker.onHalfOpen(() => {
-      changed('half-open');
-      logger.info('Trying PingOne again.', { event: 'pingone_circuit_half_open', lane, host });
-    });
-    breaker.onReset(() => {
-      changed('closed');
-      logger.info('PingOne answers again.', { event: 'pingone_circuit_closed', lane, host });
-    });
-    return breaker;
-  }
-
-  async function attempt(
-    request: ResilientRequest,
-    deadline: number,
-    attempts: number,
-  ): Promise<UpstreamResponse> {
-    const lane = laneFor(request.lane, request.url);
-    const dropped = new AbortController();
-    const run = async () => {
-      await waitOutPause(lane, request.operation, deadline);
-      // What is left of the deadline after queueing and pausing bounds the attempt.
-      const timeoutMs = Math.max(1, Math.min(request.timeoutMs, deadline - Date.now()));
-      const call = async () => {
-        const started = performance.now();
-        if (pingOneCallStartChannel.hasSubscribers) {
-          pingOneCallStartChannel.publish({
-            operation: request.operation,
-            lane: request.lane,
-            attempt: attempts,
-          } satisfies PingOneCallStartMessage);
-        }
-        try {
-          const response = await send({ ...request, timeoutMs });
-          if (pingOneCallChannel.hasSubscribers) {
-            publishCall(request, attempts, started, { status: response.status });
-          }
-          return response;
-        } catch (error) {
-          // An attempt cut short by the caller's deadline says nothing about PingOne.
-          if (timeoutMs < request.timeoutMs && isTimeout(error)) cutShort.add(error);
-          if (pingOneCallChannel.hasSubscribers && error instanceof PingOneError) {
-            publishCall(request, attempts, started, { error: error.code });
-          }
-          throw error;
-        }
-      };
-      const response = await (lane.breaker ? lane.breaker.execute(call) : call());
-      if (response.status === 429) pause(lane, response);
-      return response;
-    };
-    try {
-      return await beforeDeadline(
-        lane.slots.execute(run, dropped.signal),
-        deadline,
-        request.operation,
-        () => dropped.abort(),
-      );
-    } catch (error) {
-      if (error instanceof BrokenCircuitError) {
-        throw new PingOneError({
-          operation: request.operation,
-          code: TRANSPORT_ERROR_CODES.circuitOpen,
-        });
-      }
-      if (error instanceof BulkheadRejectedError) {
-        throw new PingOneError({
-          operation: request.operation,
-          code: TRANSPORT_ERROR_CODES.overloaded,
-        });
-      }
-      if (error instanceof TaskCancelledError) {
-        throw new PingOneError({
-          operation: request.operation,
-          code: TRANSPORT_ERROR_CODES.timeout,
-        });
-      }
-      throw error;
-    }
-  }
-
+  const laneFor = createLanes(options, logger);
   return async function resilientSend(request) {
     const retry = options.retry;
     const deadline = request.deadline ?? deadlineFrom(options);
+    const lane = laneFor(request.lane, request.url);
     for (let attempts = 1; ; attempts += 1) {
       let outcome: UpstreamResponse | PingOneError;
       try {
-        outcome = await attempt(request, deadline, attempts);
+        outcome = await attempt(send, lane, request, deadline, attempts);
       } catch (error) {
         if (!(error instanceof PingOneError)) throw error;
         outcome = error;
@@ -223,6 +83,80 @@ export function createResilientSend(
   };
 }
 
+/** One attempt: a slot in the lane's bulkhead, past its pause and through its breaker. */
+async function attempt(
+  send: UpstreamSend,
+  lane: LaneState,
+  request: ResilientRequest,
+  deadline: number,
+  attempts: number,
+): Promise<UpstreamResponse> {
+  const dropped = new AbortController();
+  const run = async () => {
+    await waitOutPause(lane, request.operation, deadline);
+    // What is left of the deadline after queueing and pausing bounds the attempt.
+    const timeoutMs = Math.max(1, Math.min(request.timeoutMs, deadline - Date.now()));
+    const call = () => sendOnce(send, request, timeoutMs, attempts);
+    const response = await (lane.breaker ? lane.breaker.execute(call) : call());
+    if (response.status === 429) pause(lane, response);
+    return response;
+  };
+  try {
+    return await beforeDeadline(
+      lane.slots.execute(run, dropped.signal),
+      deadline,
+      request.operation,
+      () => dropped.abort(),
+    );
+  } catch (error) {
+    throw asPingOneError(error, request.operation);
+  }
+}
+
+async function sendOnce(
+  send: UpstreamSend,
+  request: ResilientRequest,
+  timeoutMs: number,
+  attempts: number,
+): Promise<UpstreamResponse> {
+  const started = performance.now();
+  if (pingOneCallStartChannel.hasSubscribers) {
+    pingOneCallStartChannel.publish({
+      operation: request.operation,
+      lane: request.lane,
+      attempt: attempts,
+    } satisfies PingOneCallStartMessage);
+  }
+  try {
+    const response = await send({ ...request, timeoutMs });
+    if (pingOneCallChannel.hasSubscribers) {
+      publishCall(request, attempts, started, { status: response.status });
+    }
+    return response;
+  } catch (error) {
+    // An attempt cut short by the caller's deadline says nothing about PingOne.
+    if (timeoutMs < request.timeoutMs && isTimeout(error)) cutShort.add(error);
+    if (pingOneCallChannel.hasSubscribers && error instanceof PingOneError) {
+      publishCall(request, attempts, started, { error: error.code });
+    }
+    throw error;
+  }
+}
+
+/** cockatiel's refusals as the PingOneErrors callers branch on. */
+function asPingOneError(error: unknown, operation: string): unknown {
+  if (error instanceof BrokenCircuitError) {
+    return new PingOneError({ operation, code: TRANSPORT_ERROR_CODES.circuitOpen });
+  }
+  if (error instanceof BulkheadRejectedError) {
+    return new PingOneError({ operation, code: TRANSPORT_ERROR_CODES.overloaded });
+  }
+  if (error instanceof TaskCancelledError) {
+    return new PingOneError({ operation, code: TRANSPORT_ERROR_CODES.timeout });
+  }
+  return error;
+}
+
 function publishCall(
   request: ResilientRequest,
   attempt: number,
@@ -236,27 +170,6 @@ function publishCall(
     ...outcome,
     durationMs: performance.now() - started,
   } satisfies PingOneCallMessage);
-}
-
-function pause(lane: LaneState, response: UpstreamResponse): void {
-  const header = response.headers['retry-after'];
-  const now = Date.now();
-  const asked = retryAfterMs(typeof header === 'string' ? header : undefined, now);
-  const until = now + Math.min(asked ?? DEFAULT_PAUSE_MS, MAX_PAUSE_MS);
-  lane.pausedUntil = Math.max(lane.pausedUntil, until);
-}
-
-/**
- * Holds a call of a paused lane (in its slot, so a flood waits in the bounded queue, not in
- * memory) until the pause ends; fails it at once, unsent, when the pause outlasts its deadline.
- */
-async function waitOutPause(lane: LaneState, operation: string, deadline: number): Promise<void> {
-  const wait = lane.pausedUntil - Date.now();
-  if (wait <= 0) return;
-  if (lane.pausedUntil >= deadline) {
-    throw new PingOneError({ operation, status: 429, code: TRANSPORT_ERROR_CODES.rateLimited });
-  }
-  await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 function isRetryable(kind: RetryKind, outcome: UpstreamResponse | PingOneError): boolean {
@@ -279,32 +192,4 @@ function backoffMs(
   const header = outcome instanceof PingOneError ? undefined : outcome.headers['retry-after'];
   const asked = retryAfterMs(typeof header === 'string' ? header : undefined, Date.now());
   return Math.max(jittered, asked ?? 0);
-}
-
-/** Timeouts of attempts that the call's deadline, not `timeoutMs`, cut short. */
-const cutShort = new WeakSet<object>();
-
-function isTimeout(error: unknown): error is PingOneError {
-  return error instanceof PingOneError && error.code === TRANSPORT_ERROR_CODES.timeout;
-}
-
-function isTransientError(error: Error): boolean {
-  return error instanceof PingOneError && TRANSIENT_ERRORS.has(error.code) && !cutShort.has(error);
-}
-
-/**
- * What the breaker counts as a failure: transient answers, except `429` (PingOne is fine, we are
- * too many), and answers that mean this server is set up wrong (a refused worker login, a
- * missing role, a wrong `apiPath`): retrying those at full rate helps nobody.
- */
-function isFailedResponse(lane: Lane, response: UpstreamResponse): boolean {
-  const { status } = response;
-  if (status === 429) return false;
-  if (TRANSIENT_STATUSES.has(status)) return true;
-  if (lane === 'token') return tokenEndpointMisconfiguration(status) !== undefined;
-  if (lane === 'read' || lane === 'reset' || lane === 'directory') {
-    // A 401 is also what an expired token gets before its renewal: one among many successes.
-    return status === 401 || status === 403 || (status === 404 && !isPingOneNotFound(response));
-  }
-  return false;
 }

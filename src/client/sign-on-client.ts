@@ -65,30 +65,8 @@ export function createSignOnClient(
 ): SignOnClient {
   const base = `${options.authPath}/${options.environmentId}`;
 
-  async function call(
-    request: Omit<ResilientRequest, 'timeoutMs' | 'headers' | 'lane'> & {
-      headers?: Record<string, string>;
-    },
-    jar: CookieJar,
-    userAgent: string | undefined,
-  ): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
-    const cookies = await jar.getCookieString(request.url);
-    if (cookies !== '') headers.Cookie = cookies;
-    if (userAgent !== undefined) headers['User-Agent'] = userAgent;
-    const response = await send({
-      ...request,
-      headers,
-      timeoutMs: options.timeoutMs,
-      lane: 'signin',
-    });
-    const setCookies = response.headers['set-cookie'];
-    for (const cookie of Array.isArray(setCookies) ? setCookies : []) {
-      // A cookie the jar refuses (another domain, a malformed one) is dropped, as a browser would.
-      await jar.setCookie(cookie, request.url, { ignoreError: true });
-    }
-    return response;
-  }
+  const call = (request: AuthHostRequest, jar: CookieJar, userAgent: string | undefined) =>
+    callAuthHost(send, options.timeoutMs, request, jar, userAgent);
 
   return {
     sessionCookieUrl: `${base}/`,
@@ -144,30 +122,14 @@ export function createSignOnClient(
       );
     },
     redeem(code, codeVerifier, jar) {
-      const form = new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: codeVerifier,
-      });
-      if (signIn.redirectUri !== undefined) form.set('redirect_uri', signIn.redirectUri);
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/x-www-form-urlencoded',
-      };
-      if (signIn.authMethod === 'client_secret_basic') {
-        headers.Authorization = basicAuthorization(signIn.clientId, signIn.clientSecret ?? '');
-      } else {
-        form.set('client_id', signIn.clientId);
-        if (signIn.authMethod === 'client_secret_post') {
-          form.set('client_secret', signIn.clientSecret ?? '');
-        }
-      }
+      const { headers, body } = codeRedemption(signIn, code, codeVerifier);
       return call(
         {
           operation: 'POST as/token (authorization_code)',
           method: 'POST',
           url: `${base}/as/token`,
           headers,
-          body: form.toString(),
+          body,
           retry: 'unsent',
         },
         jar,
@@ -175,4 +137,58 @@ export function createSignOnClient(
       );
     },
   };
+}
+
+type AuthHostRequest = Omit<ResilientRequest, 'timeoutMs' | 'headers' | 'lane'> & {
+  headers?: Record<string, string>;
+};
+
+/** One call to the auth host as a browser makes it: PingOne's cookies sent, and kept. */
+async function callAuthHost(
+  send: ResilientSend,
+  timeoutMs: number,
+  request: AuthHostRequest,
+  jar: CookieJar,
+  userAgent: string | undefined,
+): Promise<UpstreamResponse> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+  const cookies = await jar.getCookieString(request.url);
+  if (cookies !== '') headers.Cookie = cookies;
+  if (userAgent !== undefined) headers['User-Agent'] = userAgent;
+  const response = await send({ ...request, headers, timeoutMs, lane: 'signin' });
+  const setCookies = response.headers['set-cookie'];
+  for (const cookie of Array.isArray(setCookies) ? setCookies : []) {
+    // A cookie the jar refuses (another domain, a malformed one) is dropped, as a browser would.
+    await jar.setCookie(cookie, request.url, { ignoreError: true });
+  }
+  return response;
+}
+
+/**
+ * The token request that redeems an authorization code (with its PKCE verifier), the client
+ * authenticated as the application is set up to: Basic, in the form, or not at all (`none`).
+ */
+export function codeRedemption(
+  signIn: SignOnApplication,
+  code: string,
+  codeVerifier: string,
+): { headers: Record<string, string>; body: string } {
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: codeVerifier,
+  });
+  if (signIn.redirectUri !== undefined) form.set('redirect_uri', signIn.redirectUri);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+  };
+  if (signIn.authMethod === 'client_secret_basic') {
+    headers.Authorization = basicAuthorization(signIn.clientId, signIn.clientSecret ?? '');
+  } else {
+    form.set('client_id', signIn.clientId);
+    if (signIn.authMethod === 'client_secret_post') {
+      form.set('client_secret', signIn.clientSecret ?? '');
+    }
+  }
+  return { headers, body: form.toString() };
 }

@@ -75,151 +75,156 @@ export interface Advanced {
   handle?: string;
 }
 
-export function createSignInFlow(parts: FlowParts) {
-  const { signOn, sessions, flows } = parts;
+/** The state machine's one entry: a post, taken against the browser's flow at PingOne. */
+export function createSignInFlow(parts: FlowParts): { advance(post: Post): Promise<Advanced> } {
+  return { advance: (post) => advance(parts, post) };
+}
 
-  /**
-   * A new flow at PingOne. For a step-up, with `max_age` / `prompt` and the browser's own session
-   * token, so that PingOne asks the same session's user again and records the new sign-on in it,
-   * rather than starting a second session beside it.
-   */
-  async function start(post: Post, stepUp: StepUpRequest | undefined): Promise<FlowRecord> {
-    const codeVerifier = randomBytes(32).toString('base64url');
-    const state = randomBytes(16).toString('base64url');
-    const nonce = randomBytes(16).toString('base64url');
-    const jar = new CookieJar();
-    const reauthenticating = stepUp && post.browserToken();
-    if (reauthenticating !== undefined) {
-      await jar.setCookie(`ST=${reauthenticating}`, signOn.sessionCookieUrl);
+/**
+ * A new flow at PingOne. For a step-up, with `max_age` / `prompt` and the browser's own session
+ * token, so that PingOne asks the same session's user again and records the new sign-on in it,
+ * rather than starting a second session beside it.
+ */
+async function start(
+  { signOn, ...parts }: FlowParts,
+  post: Post,
+  stepUp: StepUpRequest | undefined,
+): Promise<FlowRecord> {
+  const codeVerifier = randomBytes(32).toString('base64url');
+  const state = randomBytes(16).toString('base64url');
+  const nonce = randomBytes(16).toString('base64url');
+  const jar = new CookieJar();
+  const reauthenticating = stepUp && post.browserToken();
+  if (reauthenticating !== undefined) {
+    await jar.setCookie(`ST=${reauthenticating}`, signOn.sessionCookieUrl);
+  }
+  const response = await signOn.authorize(
+    {
+      state,
+      nonce,
+      codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      ...(stepUp?.maxAge !== undefined && { maxAge: stepUp.maxAge }),
+      ...(stepUp?.prompt !== undefined && { prompt: stepUp.prompt }),
+    },
+    jar,
+    post.userAgent,
+  );
+  if (response.status !== 200) throw failure('authorize_refused', response);
+  const flow = readFlow(response);
+  return {
+    ...flow,
+    codeVerifier,
+    state,
+    nonce,
+    returnTo: toSafeReturnTo(post.fields.returnTo, parts.allowedReturnTo) ?? parts.returnTo,
+    ...(stepUp !== undefined && { stepUp: stepUpFields(stepUp) }),
+    ...(reauthenticating !== undefined && { reauthenticating }),
+    cookies: await jar.serialize(),
+  };
+}
+
+/** The rest of a completed flow: resume, redeem the code, read the session. */
+async function complete(
+  { signOn, sessions, ...parts }: FlowParts,
+  record: FlowRecord,
+  jar: CookieJar,
+  userAgent: string | undefined,
+): Promise<Outcome> {
+  const resumed = await signOn.resume(record.flowId, jar, userAgent);
+  const code = authorizationCode(resumed, record.state);
+  const tokens = await signOn.redeem(code, record.codeVerifier, jar);
+  if (tokens.status !== 200) throw failure('code_refused', tokens);
+  const body = parseJson(tokens.body) as { id_token?: unknown } | undefined;
+  const userId = idTokenSubject(body?.id_token, {
+    issuer: parts.issuer,
+    clientId: parts.clientId,
+    nonce: record.nonce,
+    now: Date.now(),
+  });
+  if (userId === undefined) throw failure('id_token_mismatch');
+
+  const cookie = (await jar.getCookies(signOn.sessionCookieUrl)).find((c) => c.key === 'ST');
+  const token = cookie?.value ?? '';
+  if (tokenRejection(token, parts.maxTokenLength) !== undefined) {
+    throw failure('no_session_token');
+  }
+  // Signed on again: what is kept of the browser's session (same token or not) is out of date.
+  const seeded = record.reauthenticating;
+  if (seeded !== undefined) await sessions.refresh(seeded);
+  const session = await sessions.lookup(token);
+  if (session === null) throw failure('session_not_found');
+  if (session.user.id !== userId) throw failure('session_user_mismatch');
+  // PingOne kept the session and its token: the browser's cookie stays as it was.
+  if (token === seeded) return { kind: 'completed', returnTo: record.returnTo };
+  // Persistent only when PingOne's was: a browser session cookie stays one.
+  const expiry = cookie!.expiryTime();
+  const expires = expiry !== undefined && Number.isFinite(expiry) ? new Date(expiry) : undefined;
+  return { kind: 'completed', returnTo: record.returnTo, session: { token, expires } };
+}
+
+/** One post: what it asks for, against the flow the browser has (if any). */
+async function advance(parts: FlowParts, post: Post): Promise<Advanced> {
+  const { signOn, flows } = parts;
+  const { fields } = post;
+  let { handle } = post;
+  const action = actionOf(fields);
+  if (action === 'incomplete') {
+    return { outcome: { kind: 'error', httpStatus: 400, error: 'invalid_request' } };
+  }
+  let record = handle === undefined ? undefined : await flows.load(handle);
+  const stepUp = readStepUp(fields);
+  const restart =
+    action === 'start' ||
+    (action === 'usernamePassword' &&
+      (!ACTIONS.usernamePassword.statuses.includes(record?.status as SignInStep) ||
+        // A step-up must not finish an ordinary flow begun earlier in this browser.
+        (stepUp !== undefined && record?.stepUp === undefined)));
+  if (restart) {
+    if (handle !== undefined) await flows.delete(handle);
+    record = await start(parts, post, stepUp);
+    handle = flows.newHandle();
+  }
+  if (record === undefined || handle === undefined) {
+    return { outcome: { kind: 'error', httpStatus: 410, error: 'flow_expired' } };
+  }
+  const jar = await CookieJar.deserialize(record.cookies);
+  if (action !== 'start') {
+    if (!ACTIONS[action].statuses.includes(record.status as SignInStep)) {
+      const status = record.status;
+      return { outcome: { kind: 'error', httpStatus: 409, error: 'wrong_step', status }, handle };
     }
-    const response = await signOn.authorize(
-      {
-        state,
-        nonce,
-        codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
-        ...(stepUp?.maxAge !== undefined && { maxAge: stepUp.maxAge }),
-        ...(stepUp?.prompt !== undefined && { prompt: stepUp.prompt }),
-      },
+    const response = await signOn.act(
+      record.flowId,
+      action,
+      ACTIONS[action].body(fields),
       jar,
       post.userAgent,
     );
-    if (response.status !== 200) throw failure('authorize_refused', response);
-    const flow = readFlow(response);
-    return {
-      ...flow,
-      codeVerifier,
-      state,
-      nonce,
-      returnTo: toSafeReturnTo(post.fields.returnTo, parts.allowedReturnTo) ?? parts.returnTo,
-      ...(stepUp !== undefined && { stepUp: stepUpFields(stepUp) }),
-      ...(reauthenticating !== undefined && { reauthenticating }),
-      cookies: await jar.serialize(),
-    };
-  }
-
-  /** The rest of a completed flow: resume, redeem the code, read the session. */
-  async function complete(
-    record: FlowRecord,
-    jar: CookieJar,
-    userAgent: string | undefined,
-  ): Promise<Outcome> {
-    const resumed = await signOn.resume(record.flowId, jar, userAgent);
-    const code = authorizationCode(resumed, record.state);
-    const tokens = await signOn.redeem(code, record.codeVerifier, jar);
-    if (tokens.status !== 200) throw failure('code_refused', tokens);
-    const body = parseJson(tokens.body) as { id_token?: unknown } | undefined;
-    const userId = idTokenSubject(body?.id_token, {
-      issuer: parts.issuer,
-      clientId: parts.clientId,
-      nonce: record.nonce,
-      now: Date.now(),
-    });
-    if (userId === undefined) throw failure('id_token_mismatch');
-
-    const cookie = (await jar.getCookies(signOn.sessionCookieUrl)).find((c) => c.key === 'ST');
-    const token = cookie?.value ?? '';
-    if (tokenRejection(token, parts.maxTokenLength) !== undefined) {
-      throw failure('no_session_token');
-    }
-    // Signed on again: what is kept of the browser's session (same token or not) is out of date.
-    const seeded = record.reauthenticating;
-    if (seeded !== undefined) await sessions.refresh(seeded);
-    const session = await sessions.lookup(token);
-    if (session === null) throw failure('session_not_found');
-    if (session.user.id !== userId) throw failure('session_user_mismatch');
-    // PingOne kept the session and its token: the browser's cookie stays as it was.
-    if (token === seeded) return { kind: 'completed', returnTo: record.returnTo };
-    // Persistent only when PingOne's was: a browser session cookie stays one.
-    const expiry = cookie!.expiryTime();
-    const expires = expiry !== undefined && Number.isFinite(expiry) ? new Date(expiry) : undefined;
-    return { kind: 'completed', returnTo: record.returnTo, session: { token, expires } };
-  }
-
-  /** One post: what it asks for, against the flow the browser has (if any). */
-  async function advance(post: Post): Promise<Advanced> {
-    const { fields } = post;
-    let { handle } = post;
-    const action = actionOf(fields);
-    if (action === 'incomplete') {
-      return { outcome: { kind: 'error', httpStatus: 400, error: 'invalid_request' } };
-    }
-    let record = handle === undefined ? undefined : await flows.load(handle);
-    const stepUp = readStepUp(fields);
-    const restart =
-      action === 'start' ||
-      (action === 'usernamePassword' &&
-        (!ACTIONS.usernamePassword.statuses.includes(record?.status as SignInStep) ||
-          // A step-up must not finish an ordinary flow begun earlier in this browser.
-          (stepUp !== undefined && record?.stepUp === undefined)));
-    if (restart) {
-      if (handle !== undefined) await flows.delete(handle);
-      record = await start(post, stepUp);
-      handle = flows.newHandle();
-    }
-    if (record === undefined || handle === undefined) {
+    record.cookies = await jar.serialize();
+    if (response.status === 404) {
+      await flows.delete(handle);
       return { outcome: { kind: 'error', httpStatus: 410, error: 'flow_expired' } };
     }
-    const jar = await CookieJar.deserialize(record.cookies);
-    if (action !== 'start') {
-      if (!ACTIONS[action].statuses.includes(record.status as SignInStep)) {
-        const status = record.status;
-        return { outcome: { kind: 'error', httpStatus: 409, error: 'wrong_step', status }, handle };
-      }
-      const response = await signOn.act(
-        record.flowId,
-        action,
-        ACTIONS[action].body(fields),
-        jar,
-        post.userAgent,
-      );
-      record.cookies = await jar.serialize();
-      if (response.status === 404) {
-        await flows.delete(handle);
-        return { outcome: { kind: 'error', httpStatus: 410, error: 'flow_expired' } };
-      }
-      if (response.status !== 200) {
-        const outcome = refusal(action, response);
-        // A refused step leaves the flow where it was; PingOne may have set cookies meanwhile.
-        await flows.save(handle, record);
-        return { outcome, handle };
-      }
-      Object.assign(record, readFlow(response));
+    if (response.status !== 200) {
+      const outcome = refusal(action, response);
+      // A refused step leaves the flow where it was; PingOne may have set cookies meanwhile.
+      await flows.save(handle, record);
+      return { outcome, handle };
     }
-    if (record.status === 'COMPLETED') {
-      await flows.delete(handle);
-      return { outcome: await complete(record, jar, post.userAgent) };
-    }
-    if (!STEPS.has(record.status)) {
-      await flows.delete(handle);
-      parts.unsupported(record.status);
-      const status = record.status;
-      return { outcome: { kind: 'error', httpStatus: 501, error: 'unsupported_step', status } };
-    }
-    await flows.save(handle, record);
-    return { outcome: { kind: 'step', record }, handle };
+    Object.assign(record, readFlow(response));
   }
-
-  return { advance };
+  if (record.status === 'COMPLETED') {
+    await flows.delete(handle);
+    return { outcome: await complete(parts, record, jar, post.userAgent) };
+  }
+  if (!STEPS.has(record.status)) {
+    await flows.delete(handle);
+    parts.unsupported(record.status);
+    const status = record.status;
+    return { outcome: { kind: 'error', httpStatus: 501, error: 'unsupported_step', status } };
+  }
+  await flows.save(handle, record);
+  return { outcome: { kind: 'step', record }, handle };
 }
 
 /** Which action a post's fields ask for; `start` for none, `incomplete` for half an action. */

@@ -166,7 +166,7 @@ function token(ctx: EmulatorContext, req: IncomingMessage, body: string): Emulat
   const grant = form.get('grant_type');
   const basic = readBasicAuth(req.headers.authorization);
   if (grant === 'authorization_code') {
-    return ctx.flows.redeemCode(
+    return ctx.flows.codes.redeem(
       form,
       basic ?? { id: form.get('client_id') ?? '', secret: form.get('client_secret') ?? undefined },
     );

@@ -1,9 +1,11 @@
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Accounts } from './accounts';
-import { DEMO_USERS, type DemoDevice, type DemoUser } from './demo-users';
-import { signIdToken } from './id-tokens';
+import { AuthorizationCodes } from './authorization-codes';
+import { DEMO_USERS } from './demo-users';
+import { FLOW_IDLE_TIMEOUT_MS, type Flow } from './flow-model';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
+import { SignOnSteps, type StepResult } from './sign-on-steps';
 
 /*
  * PingOne's redirectless sign-on flow (`response_mode=pi.flow`) as its reference pages describe it
@@ -38,42 +40,6 @@ const LINK_NAMES: Record<keyof typeof MEDIA, string> = {
   sessionReset: 'session.reset',
 };
 
-/** PingOne: flows expire after 15 minutes of inactivity; an expired flow answers 404. */
-export const FLOW_IDLE_TIMEOUT_MS = 15 * 60_000;
-const CODE_LIFETIME_MS = 60_000;
-/** PingOne's session token cookie lasts 30 days. */
-const ST_MAX_AGE_SECONDS = 2_592_000;
-
-interface Flow {
-  id: string;
-  status: string;
-  clientId: string;
-  redirectUri: string | undefined;
-  scope: string;
-  state: string | undefined;
-  nonce: string | undefined;
-  codeChallenge: string | undefined;
-  codeChallengeMethod: string | undefined;
-  userAgent: string | undefined;
-  remoteIp: string | undefined;
-  user: DemoUser | undefined;
-  sessionToken: string | undefined;
-  /**
-   * The session the browser came with, when the flow signs its user on again (`prompt=login`, or
-   * its sign-on older than `max_age`): the same user keeps it, another user ends it.
-   */
-  existingToken: string | undefined;
-  otp: string | undefined;
-  authenticators: string[];
-  createdAt: number;
-  activeAt: number;
-}
-
-interface IssuedCode {
-  flow: Flow;
-  expiresAt: number;
-}
-
 export interface SignOnFlowsContext {
   environmentId: string;
   /** The emulator's origin: the auth host. */
@@ -97,18 +63,26 @@ export interface FlowRequest {
 
 export class SignOnFlows {
   private readonly flows = new Map<string, Flow>();
-  private readonly codes = new Map<string, IssuedCode>();
-  private readonly lastOtps = new Map<string, string>();
   /** Every OTP, code and token issued: secrets that must never leak. */
   readonly issued: string[] = [];
+  readonly codes: AuthorizationCodes;
+  private readonly steps: SignOnSteps;
 
-  constructor(private readonly ctx: SignOnFlowsContext) {}
+  constructor(private readonly ctx: SignOnFlowsContext) {
+    this.codes = new AuthorizationCodes(ctx, this.issued);
+    this.steps = new SignOnSteps(ctx, this.issued);
+  }
 
   /** Forgets every flow, code and one-time password; what was issued stays listed as secret. */
   clear(): void {
     this.flows.clear();
     this.codes.clear();
-    this.lastOtps.clear();
+    this.steps.clear();
+  }
+
+  /** The last one-time password sent to this user, for tests. */
+  lastOtp(username: string): string | undefined {
+    return this.steps.lastOtp(username);
   }
 
   /** `GET|POST /{envID}/as/authorize` with `response_mode=pi.flow`. */
@@ -209,13 +183,13 @@ export class SignOnFlows {
     }
     switch (action) {
       case 'usernamePassword':
-        return this.checkPassword(flow, body);
+        return this.answer(flow, this.steps.checkPassword(flow, body));
       case 'passwordReset':
-        return this.resetPassword(flow, body);
+        return this.answer(flow, this.steps.resetPassword(flow, body));
       case 'deviceSelect':
-        return this.selectDevice(flow, body);
+        return this.answer(flow, this.steps.selectDevice(flow, body));
       case 'otp':
-        return this.checkOtp(flow, body);
+        return this.answer(flow, this.steps.checkOtp(flow, body));
       case 'sessionReset':
         if (flow.existingToken !== undefined) {
           this.ctx.sessions.reset(flow.existingToken);
@@ -239,189 +213,20 @@ export class SignOnFlows {
       return pingOneErrors.invalidRequest('The flow is not completed.');
     }
     this.flows.delete(flow.id);
-    const code = randomBytes(24).toString('base64url');
-    this.issued.push(code);
-    this.codes.set(code, { flow, expiresAt: this.ctx.now() + CODE_LIFETIME_MS });
+    const code = this.codes.issue(flow);
     const authorizeResponse: Record<string, string> = { code };
     if (flow.state !== undefined) authorizeResponse.state = flow.state;
     return { status: 200, body: { id: flow.id, authorizeResponse } };
   }
 
-  /** `POST /{envID}/as/token` with `grant_type=authorization_code`, for the sign-in client. */
-  redeemCode(form: URLSearchParams, client: { id: string; secret: string | undefined }) {
-    const oauthError = (status: number, error: string, description: string): EmulatorAnswer => ({
-      status,
-      body: { error, error_description: description },
-    });
-    if (client.id !== this.ctx.signInClientId) {
-      return oauthError(401, 'invalid_client', 'Request denied: unknown client.');
-    }
-    if (client.secret !== undefined && client.secret !== this.ctx.signInClientSecret) {
-      return oauthError(401, 'invalid_client', 'Request denied: invalid client credentials.');
-    }
-    const issued = this.codes.get(form.get('code') ?? '');
-    this.codes.delete(form.get('code') ?? '');
-    if (issued === undefined || this.ctx.now() >= issued.expiresAt) {
-      return oauthError(400, 'invalid_grant', 'The authorization code is invalid or expired.');
-    }
-    const { flow } = issued;
-    if (flow.redirectUri !== undefined && form.get('redirect_uri') !== flow.redirectUri) {
-      return oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorize request.');
-    }
-    if (client.secret === undefined && flow.codeChallenge === undefined) {
-      return oauthError(401, 'invalid_client', 'A public client must use PKCE.');
-    }
-    if (flow.codeChallenge !== undefined && !pkceMatches(flow, form.get('code_verifier'))) {
-      return oauthError(400, 'invalid_grant', 'code_verifier does not match code_challenge.');
-    }
-    const now = Math.floor(this.ctx.now() / 1000);
-    const session = this.ctx.sessions.find(flow.sessionToken ?? '');
-    const idToken = signIdToken({
-      iss: `${this.ctx.url}/${this.ctx.environmentId}/as`,
-      sub: flow.user?.id,
-      aud: flow.clientId,
-      iat: now,
-      exp: now + 3600,
-      auth_time: now,
-      nonce: flow.nonce,
-      sid: session?.id,
-      amr: flow.authenticators,
-      env: this.ctx.environmentId,
-    });
-    const accessToken = randomBytes(24).toString('base64url');
-    this.issued.push(idToken, accessToken);
+  /** A step's answer in the flow API: the flow as it now stands, with `ST` when it was set. */
+  private answer(flow: Flow, result: StepResult): EmulatorAnswer {
+    if (!result.ok) return result.refused;
     return {
       status: 200,
-      body: {
-        access_token: accessToken,
-        token_type: 'Bearer',
-        expires_in: 3600,
-        scope: flow.scope,
-        id_token: idToken,
-      },
+      body: this.describe(flow),
+      ...(result.setCookie !== undefined && { headers: { 'Set-Cookie': result.setCookie } }),
     };
-  }
-
-  /** The last one-time password sent to this user, for tests. */
-  lastOtp(username: string): string | undefined {
-    return this.lastOtps.get(username);
-  }
-
-  private checkPassword(flow: Flow, body: Record<string, unknown>): EmulatorAnswer {
-    const { username, password } = body;
-    if (typeof username !== 'string' || typeof password !== 'string') {
-      return pingOneErrors.invalidData(
-        'password',
-        'REQUIRED_VALUE',
-        'username and password are required.',
-      );
-    }
-    const check = this.ctx.accounts.checkPassword(username, password);
-    if (!check.ok) {
-      return check.secondsUntilUnlock === undefined
-        ? pingOneErrors.invalidData(
-            'password',
-            'INVALID_CREDENTIALS',
-            'Invalid username or password.',
-          )
-        : pingOneErrors.invalidData(
-            'password',
-            'PASSWORD_LOCKED_OUT',
-            'Too many failed attempts: the account is locked.',
-            { secondsUntilUnlock: check.secondsUntilUnlock },
-          );
-    }
-    flow.user = check.user;
-    flow.authenticators = ['pwd'];
-    if (flow.existingToken !== undefined) {
-      const existing = this.ctx.sessions.find(flow.existingToken);
-      // The same user signing on again keeps the session (and its ST); anyone else ends it.
-      if (existing?.user.id === check.user.id) return this.advance(flow, check.passwordExpired);
-      this.ctx.sessions.reset(flow.existingToken);
-      flow.existingToken = undefined;
-    }
-    // The identifying call: PingOne sets ST here, with exactly these attributes (FLOWS.md §2.5).
-    const { token } = this.ctx.sessions.create({
-      user: check.user.id,
-      userAgent: flow.userAgent,
-      remoteIp: flow.remoteIp,
-      pending: true,
-    });
-    flow.sessionToken = token;
-    const expires = new Date(this.ctx.now() + ST_MAX_AGE_SECONDS * 1000).toUTCString();
-    const answer = this.advance(flow, check.passwordExpired);
-    answer.headers = {
-      'Set-Cookie':
-        `ST=${token}; Path=/${this.ctx.environmentId}; Max-Age=${ST_MAX_AGE_SECONDS}; ` +
-        `Expires=${expires}; Secure; HttpOnly; SameSite=None`,
-    };
-    return answer;
-  }
-
-  private resetPassword(flow: Flow, body: Record<string, unknown>): EmulatorAnswer {
-    const { currentPassword, newPassword } = body;
-    if (typeof currentPassword !== 'string' || typeof newPassword !== 'string') {
-      return pingOneErrors.invalidData(
-        'newPassword',
-        'REQUIRED_VALUE',
-        'currentPassword and newPassword are required.',
-      );
-    }
-    const refused = this.ctx.accounts.changePassword(
-      flow.user!.username,
-      currentPassword,
-      newPassword,
-    );
-    if (refused !== undefined)
-      return pingOneErrors.invalidData('newPassword', 'INVALID_VALUE', refused);
-    return this.advance(flow, false);
-  }
-
-  private selectDevice(flow: Flow, body: Record<string, unknown>): EmulatorAnswer {
-    const id = (body.device as { id?: unknown } | undefined)?.id;
-    const device = flow.user!.devices.find((each) => each.id === id);
-    if (device === undefined) {
-      return pingOneErrors.invalidData('device.id', 'INVALID_VALUE', 'No such device.');
-    }
-    this.sendOtp(flow, device);
-    return { status: 200, body: this.describe(flow) };
-  }
-
-  private checkOtp(flow: Flow, body: Record<string, unknown>): EmulatorAnswer {
-    if (typeof body.otp !== 'string' || body.otp !== flow.otp) {
-      return pingOneErrors.invalidData('otp', 'INVALID_OTP', 'The one-time password is wrong.');
-    }
-    flow.authenticators = [...flow.authenticators, 'otp', 'mfa'];
-    return this.complete(flow);
-  }
-
-  /** After the password (or a new one): an expired password, then MFA, then done. */
-  private advance(flow: Flow, passwordExpired: boolean): EmulatorAnswer {
-    const devices = flow.user!.devices;
-    if (passwordExpired) flow.status = 'PASSWORD_EXPIRED';
-    else if (devices.length > 1) flow.status = 'DEVICE_SELECTION_REQUIRED';
-    else if (devices.length === 1) this.sendOtp(flow, devices[0]!);
-    else return this.complete(flow);
-    return { status: 200, body: this.describe(flow) };
-  }
-
-  private complete(flow: Flow): EmulatorAnswer {
-    flow.status = 'COMPLETED';
-    if (flow.existingToken === flow.sessionToken) {
-      this.ctx.sessions.signOnAgain(flow.sessionToken!, flow.authenticators, flow.remoteIp);
-    } else {
-      this.ctx.sessions.complete(flow.sessionToken!, flow.authenticators);
-    }
-    return { status: 200, body: this.describe(flow) };
-  }
-
-  private sendOtp(flow: Flow, device: DemoDevice): void {
-    const otp = String(randomInt(0, 100_000_000)).padStart(8, '0');
-    flow.otp = otp;
-    flow.status = 'OTP_REQUIRED';
-    this.issued.push(otp);
-    this.lastOtps.set(flow.user!.username, otp);
-    this.ctx.log(`One-time password for ${flow.user!.username} (${device.type}): ${otp}`);
   }
 
   private find(flowId: string): Flow | undefined {
@@ -467,13 +272,4 @@ export class SignOnFlows {
 
 function readSessionCookie(cookie: string | undefined): string | undefined {
   return /(?:^|;\s*)ST=([^;]*)/.exec(cookie ?? '')?.[1];
-}
-
-function pkceMatches(flow: Flow, verifier: string | null): boolean {
-  if (verifier === null) return false;
-  const derived =
-    flow.codeChallengeMethod === 'plain'
-      ? verifier
-      : createHash('sha256').update(verifier).digest('base64url');
-  return derived === flow.codeChallenge;
 }

@@ -4,153 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { AccessTokens } from './access-tokens';
 import { Accounts } from './accounts';
 import { DEMO_PASSWORD } from './demo-users';
-import { Faults, type EmulatorFault } from './faults';
+import { emulatorHandle, type EmulatorParts } from './emulator-handle';
+import type { Emulator, EmulatorOptions } from './emulator-types';
+import { Faults } from './faults';
 import { RateLimit } from './rate-limit';
-import { createRequestHandler, emulatorPaths, type RecordedRequest } from './server';
+import { createRequestHandler, type RecordedRequest } from './server';
+import { SessionStore } from './session-store';
 import { SignOnFlows } from './sign-on-flows';
-import {
-  faultsFor,
-  sessionFor,
-  type ConditionOptions,
-  type PingOneCondition,
-  type SignedInUser,
-  type SignInOverrides,
-} from './test-kit';
-import type { PingSessionOptions } from '../middleware/options';
-import {
-  SessionStore,
-  type CreatedSession,
-  type CreateSessionOptions,
-  type SessionState,
-} from './session-store';
 
-export interface EmulatorOptions {
-  /** Port to listen on. Default: `0`, a free port. */
-  port?: number;
-  /** Address to listen on. Default: `'127.0.0.1'`: the emulator is for this machine only. */
-  listenHost?: string;
-  /** Environment ID. Default: a random UUID. */
-  environmentId?: string;
-  /** Worker client ID. Default: a random UUID. */
-  clientId?: string;
-  /** Worker client secret. Default: random. */
-  clientSecret?: string;
-  /** Client ID of the OIDC application that signs users in through the flow API. Default: random. */
-  signInClientId?: string;
-  /** Its client secret. Default: random. */
-  signInClientSecret?: string;
-  /** The password of every demo user on the flow API. Default: {@link DEMO_PASSWORD}. */
-  demoPassword?: string;
-  /** Wrong passwords in a row that lock a demo user. Default: `5`. */
-  lockoutFailures?: number;
-  /** How long a lock lasts, in seconds. Default: `900`. */
-  lockoutSeconds?: number;
-  /**
-   * Where the emulator "sends" one-time passwords: a line per OTP. Default: nowhere (tests read
-   * them with {@link Emulator.lastOtp}); the command line prints them.
-   */
-  log?: (line: string) => void;
-  /** Idle timeout of new sessions, in minutes. Default: `30`. */
-  idleTimeoutInMinutes?: number;
-  /** Lifetime of access tokens, in seconds (`expires_in`). Default: `3600`, as PingOne. */
-  accessTokenLifetimeSeconds?: number;
-  /** The clock, in epoch milliseconds, for tests that move time. Default: `Date.now`. */
-  now?: () => number;
-  /** Faults to play from the start; see {@link Emulator.addFault}. */
-  faults?: EmulatorFault[];
-  /**
-   * PingOne's request limit on session reads: past this many in one second, a read is answered
-   * `429 REQUEST_LIMITED` with `Retry-After: 1`. Sign-outs are not limited. Default: no limit.
-   */
-  sessionReadsPerSecond?: number;
-}
-
-export interface Emulator {
-  /** Base URL, `http://localhost:<port>`. */
-  url: string;
-  /** Pass as `apiPath`. */
-  apiPath: string;
-  /** Pass as `authPath`. */
-  authPath: string;
-  /** The sign-on page; add `?returnTo=<url>`. */
-  signOnUrl: string;
-  environmentId: string;
-  /** The worker application. */
-  clientId: string;
-  clientSecret: string;
-  /** The OIDC application of the sign-on flow API (`signIn` in `pingSession()`). */
-  signInClientId: string;
-  signInClientSecret: string;
-  /** The demo users' password on the flow API. */
-  demoPassword: string;
-  /** The last one-time password sent to a demo user, by username. */
-  lastOtp(username: string): string | undefined;
-  /** Every request received, oldest first. */
-  requests: RecordedRequest[];
-  /** How many calls of each kind were received so far: a test's measure of PingOne traffic. */
-  counts(): EmulatorCounts;
-  /**
-   * Holds every answer until the returned function is called, as a slow PingOne would; requests
-   * are still received (and counted) meanwhile.
-   */
-  hold(): () => void;
-  /**
-   * What `pingSession()` needs to talk to this emulator: its environment, hosts and worker
-   * application; with `{ signIn: true }`, also its sign-in application as `signIn`.
-   */
-  options(options?: { signIn?: boolean }): PingSessionOptions;
-  /**
-   * A signed-in user for a test: a session made as a sign-on would make it (the first demo user,
-   * `ada`, unless named), with `overrides` for step-up and expiry tests. Send `cookie`.
-   */
-  signIn(user?: string, overrides?: SignInOverrides): SignedInUser;
-  /**
-   * Plays PingOne `'down'`, `'slow'`, `'rate-limited'` or with the worker's `'role-missing'`
-   * until the returned function is called or {@link Emulator.reset}.
-   */
-  simulate(condition: PingOneCondition, options?: ConditionOptions): () => void;
-  /**
-   * Back to a fresh emulator, for `afterEach`: forgets every session (their tokens are unknown
-   * from now on), flow, one-time code, lockout, fault, held answer and recorded request. Access
-   * tokens stay valid, so apps under test keep theirs.
-   */
-  reset(): void;
-  /**
-   * Adds a fault PingOne is to play (latency, error status, reset, hang, malformed body); the
-   * function returned removes it.
-   */
-  addFault(fault: EmulatorFault): () => void;
-  /** Ends every fault: PingOne behaves again. */
-  clearFaults(): void;
-  /** Creates a session as a sign-on would, and returns its token. */
-  createSession(options?: CreateSessionOptions): CreatedSession;
-  /** Where a session token stands: `active`, `reset`, `expired` or `unknown`. */
-  sessionState(token: string): SessionState;
-  /** Ends a session at PingOne, as an administrator or another app's sign-out would. */
-  resetSession(token: string): void;
-  /** Records activity on a session now, which moves its `activeAt` and `expiresAt`. */
-  touchSession(token: string): void;
-  /** Issues a worker access token without the token endpoint. */
-  issueAccessToken(): string;
-  /** Makes every access token issued so far invalid. */
-  revokeAccessTokens(): void;
-  /**
-   * Every secret this emulator made or knows: its client secrets, the demo password, every
-   * access token, session token, one-time password, authorization code and ID token it issued.
-   * For tests that check none of them leaks into logs or responses.
-   */
-  secrets(): string[];
-  close(): Promise<void>;
-}
-
-export interface EmulatorCounts {
-  /** `GET sessions/me` */
-  sessionReads: number;
-  /** `POST sessions/me` */
-  sessionResets: number;
-  /** Token endpoint calls. */
-  tokenRequests: number;
-}
+export type { Emulator, EmulatorCounts, EmulatorOptions } from './emulator-types';
 
 /** Starts a PingOne emulator on this machine for tests, scripts and `npm start`. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -164,7 +26,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const accessTokens = new AccessTokens(now, options.accessTokenLifetimeSeconds ?? 3600);
   const requests: RecordedRequest[] = [];
   const held: { until?: Promise<void> } = {};
-  let releaseHeld: (() => void) | undefined;
   const faults = new Faults();
   for (const fault of options.faults ?? []) faults.add(fault);
   const timers = new Set<NodeJS.Timeout>();
@@ -177,7 +38,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
   const apiPath = `${url}/v1`;
-  const paths = emulatorPaths(environmentId);
   // Session links name the API URL, which needs the port: requests are taken from here on (no
   // I/O callback can run before this synchronous continuation of the listen).
   const store = new SessionStore(environmentId, apiPath, now, options.idleTimeoutInMinutes ?? 30);
@@ -219,85 +79,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       timers,
     }),
   );
-
-  return {
+  const parts: EmulatorParts = {
+    server,
     url,
     apiPath,
-    authPath: url,
-    signOnUrl: `${url}${paths.signOn}`,
     environmentId,
     clientId,
     clientSecret,
     signInClientId,
     signInClientSecret,
     demoPassword,
-    lastOtp: (username) => flows.lastOtp(username),
+    now,
+    store,
+    accounts,
+    flows,
+    faults,
+    accessTokens,
     requests,
-    counts() {
-      const count = (method: string, path: string) =>
-        requests.filter((r) => r.method === method && r.url === path).length;
-      return {
-        sessionReads: count('GET', paths.sessionsMe),
-        sessionResets: count('POST', paths.sessionsMe),
-        tokenRequests: count('POST', paths.token),
-      };
-    },
-    options: ({ signIn = false } = {}) => ({
-      environmentId,
-      apiPath,
-      authPath: url,
-      clientId,
-      clientSecret,
-      ...(signIn ? { signIn: { clientId: signInClientId, clientSecret: signInClientSecret } } : {}),
-    }),
-    signIn(user, overrides = {}) {
-      const { token, session } = store.create(sessionFor(user, overrides, now()));
-      return { cookie: `ST=${token}`, token, session };
-    },
-    simulate(condition, conditionOptions) {
-      const removers = faultsFor(condition, conditionOptions).map((fault) => faults.add(fault));
-      return () => removers.forEach((remove) => remove());
-    },
-    reset() {
-      store.clear();
-      flows.clear();
-      accounts.clear();
-      faults.clear();
-      releaseHeld?.();
-      requests.length = 0;
-    },
-    addFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
-    hold() {
-      let release!: () => void;
-      const until = new Promise<void>((resolve) => (release = resolve));
-      held.until = until;
-      releaseHeld = () => {
-        if (held.until === until) delete held.until;
-        release();
-      };
-      return releaseHeld;
-    },
-    createSession: (sessionOptions) => store.create(sessionOptions),
-    sessionState: (token) => store.state(token),
-    resetSession: (token) => void store.reset(token),
-    touchSession: (token) => void store.touch(token),
-    issueAccessToken: () => accessTokens.issue(),
-    revokeAccessTokens: () => accessTokens.revokeAll(),
-    secrets: () => [
-      clientSecret,
-      signInClientSecret,
-      demoPassword,
-      ...accessTokens.issued,
-      ...store.tokens(),
-      ...flows.issued,
-    ],
-    close: () =>
-      new Promise((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    held,
+    timers,
   };
+  return emulatorHandle(parts);
 }

@@ -1,0 +1,137 @@
+import type { Server } from 'node:http';
+import type { AccessTokens } from './access-tokens';
+import type { Accounts } from './accounts';
+import type { Emulator } from './emulator-types';
+import type { Faults } from './faults';
+import { emulatorPaths, type RecordedRequest } from './server';
+import type { SessionStore } from './session-store';
+import type { SignOnFlows } from './sign-on-flows';
+import { faultsFor, sessionFor } from './test-kit';
+
+/** What a running emulator is made of. */
+export interface EmulatorParts {
+  server: Server;
+  /** The emulator's origin: its auth host. */
+  url: string;
+  apiPath: string;
+  environmentId: string;
+  clientId: string;
+  clientSecret: string;
+  signInClientId: string;
+  signInClientSecret: string;
+  demoPassword: string;
+  now: () => number;
+  store: SessionStore;
+  accounts: Accounts;
+  flows: SignOnFlows;
+  faults: Faults;
+  accessTokens: AccessTokens;
+  requests: RecordedRequest[];
+  /** While set, answers wait for it. */
+  held: { until?: Promise<void> };
+  /** Latency timers under way, cleared on close. */
+  timers: Set<NodeJS.Timeout>;
+}
+
+/** The running emulator as tests and scripts hold it: its settings, its state, its controls. */
+export function emulatorHandle(parts: EmulatorParts): Emulator {
+  const { url, apiPath, environmentId, clientId, clientSecret, signInClientId } = parts;
+  const { signInClientSecret, demoPassword, store, flows, faults, accessTokens, requests } = parts;
+  const paths = emulatorPaths(environmentId);
+  return {
+    ...settingsOf(parts),
+    lastOtp: (username) => flows.lastOtp(username),
+    requests,
+    counts() {
+      const count = (method: string, path: string) =>
+        requests.filter((r) => r.method === method && r.url === path).length;
+      return {
+        sessionReads: count('GET', paths.sessionsMe),
+        sessionResets: count('POST', paths.sessionsMe),
+        tokenRequests: count('POST', paths.token),
+      };
+    },
+    options: ({ signIn = false } = {}) => ({
+      environmentId,
+      apiPath,
+      authPath: url,
+      clientId,
+      clientSecret,
+      ...(signIn ? { signIn: { clientId: signInClientId, clientSecret: signInClientSecret } } : {}),
+    }),
+    signIn(user, overrides = {}) {
+      const { token, session } = store.create(sessionFor(user, overrides, parts.now()));
+      return { cookie: `ST=${token}`, token, session };
+    },
+    simulate(condition, conditionOptions) {
+      const removers = faultsFor(condition, conditionOptions).map((fault) => faults.add(fault));
+      return () => removers.forEach((remove) => remove());
+    },
+    reset() {
+      store.clear();
+      flows.clear();
+      parts.accounts.clear();
+      faults.clear();
+      releases.get(parts.held)?.();
+      requests.length = 0;
+    },
+    addFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    hold: () => hold(parts.held),
+    createSession: (sessionOptions) => store.create(sessionOptions),
+    sessionState: (token) => store.state(token),
+    resetSession: (token) => void store.reset(token),
+    touchSession: (token) => void store.touch(token),
+    issueAccessToken: () => accessTokens.issue(),
+    revokeAccessTokens: () => accessTokens.revokeAll(),
+    secrets: () => [
+      clientSecret,
+      signInClientSecret,
+      demoPassword,
+      ...accessTokens.issued,
+      ...store.tokens(),
+      ...flows.issued,
+    ],
+    close: () => close(parts),
+  };
+}
+
+function settingsOf(parts: EmulatorParts) {
+  const { url, apiPath, environmentId, clientId, clientSecret } = parts;
+  return {
+    url,
+    apiPath,
+    authPath: url,
+    signOnUrl: `${url}${emulatorPaths(environmentId).signOn}`,
+    environmentId,
+    clientId,
+    clientSecret,
+    signInClientId: parts.signInClientId,
+    signInClientSecret: parts.signInClientSecret,
+    demoPassword: parts.demoPassword,
+  };
+}
+
+/** The release of the answers held now, if any. */
+const releases = new WeakMap<EmulatorParts['held'], () => void>();
+
+function hold(held: EmulatorParts['held']): () => void {
+  let resolve!: () => void;
+  const until = new Promise<void>((done) => (resolve = done));
+  held.until = until;
+  const releaseThis = () => {
+    if (held.until === until) delete held.until;
+    resolve();
+  };
+  releases.set(held, releaseThis);
+  return releaseThis;
+}
+
+function close({ server, timers }: EmulatorParts): Promise<void> {
+  return new Promise((resolve, reject) => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -14,14 +14,8 @@ import {
   type PingUserSession,
 } from 'express-pingone-session';
 import type { Registry } from 'prom-client';
-import {
-  homePage,
-  profilePage,
-  securityPage,
-  signInPage,
-  STYLESHEET,
-  tooManyAttemptsPage,
-} from './pages';
+import { homePage, profilePage, securityPage, signInPage, tooManyAttemptsPage } from './pages';
+import { STYLESHEET } from './stylesheet';
 
 export interface ExampleAppOptions {
   /** Passed to `pingSession()`; empty means "read PINGONE_* from the environment". */

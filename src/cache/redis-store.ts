@@ -1,8 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Redis, type ChainableCommander } from 'ioredis';
 import { ConfigError } from '../core/errors';
-import type { PingSession } from '../core/session';
-import { sealedTextOf, withSealedText } from './lookup-seal';
+import { sealedTextOf } from './lookup-seal';
+import {
+  digest,
+  END_SESSION_SCRIPT,
+  fromSealedText,
+  SEALED,
+  SET_SCRIPT,
+  signedOutMarker,
+} from './redis-format';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
 
 export interface RedisStoreOptions {
@@ -31,57 +37,6 @@ const OWN_CONNECTION = { disconnectTimeout: 0 } as const;
 const DEFAULT_SIGNED_OUT_TTL_MS = 300_000;
 /** Sign-outs kept for sending again while Redis is away; the oldest go first past this. */
 const MAX_UNDELIVERED = 10_000;
-
-/**
- * Keeps an entry only if its key is new and its session was not ended meanwhile, and adds the key
- * to its session's index, which lives as long as the longest entry in it. One script, so that an
- * ending of the session cannot fall between the check and the write.
- * KEYS: entry, session index, session-ended marker. ARGV: value, milliseconds.
- */
-const SET_SCRIPT = `
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
-redis.call('SADD', KEYS[2], KEYS[1])
-if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
-return 1`;
-
-/**
- * Ends a session by ID: marks it ended (keeping out lookups still on their way), replaces every
- * entry in its index with the signed-out marker and publishes each key, as a sign-out does.
- * KEYS: session index, session-ended marker. ARGV: marker value, milliseconds, channel, prefix
- * length.
- */
-const END_SESSION_SCRIPT = `
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
-local keys = redis.call('SMEMBERS', KEYS[1])
-for _, key in ipairs(keys) do
-  redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
-  redis.call('PUBLISH', ARGV[3], string.sub(key, tonumber(ARGV[4]) + 1))
-end
-redis.call('DEL', KEYS[1])
-return #keys`;
-
-/**
- * How a sealed entry is kept: `s.<seal>.<text>`, the text being what the seal covers
- * (`[key, validUntil, checkedAt, session]` as JSON), so that a lookup checks the seal on the
- * bytes Redis held and parses them once. Markers, and entries written by earlier versions, are
- * the entry as a JSON object, which starts with `{`.
- */
-const SEALED = 's.';
-
-/** A sealed entry kept as {@link SEALED} text, carrying that text for its seal to be checked. */
-function fromSealedText(raw: string): StoredLookup | undefined {
-  const dot = raw.indexOf('.', SEALED.length);
-  if (dot === -1) return undefined;
-  const text = raw.slice(dot + 1);
-  const fields: unknown = JSON.parse(text);
-  if (!Array.isArray(fields) || fields.length !== 4) return undefined;
-  const [, validUntil, checkedAt, session] = fields as [string, number, number, PingSession];
-  return withSealedText(
-    { session, validUntil, checkedAt, seal: raw.slice(SEALED.length, dot) },
-    text,
-  );
-}
 
 class RedisStoreError extends Error {
   override readonly name = 'RedisStoreError';
@@ -336,25 +291,11 @@ export class RedisStore implements SessionStore {
 
 function ignore(): void {}
 
-/** The entry of a signed-out token (or ended session), for `ttlMs`: no session. */
-function signedOutMarker(ttlMs: number): string {
-  const now = Date.now();
-  return JSON.stringify({
-    session: null,
-    validUntil: now + ttlMs,
-    checkedAt: now,
-  } satisfies StoredLookup);
-}
-
 /** Runs a transaction; rejects if it was aborted or any of its commands failed. */
 async function execAll(transaction: ChainableCommander): Promise<void> {
   const results = await transaction.exec();
   const failed = results?.find(([error]) => error);
   if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
-}
-
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
 }
 
 /** Resolves once the socket is gone, so nothing of the store outlives `close()`. */

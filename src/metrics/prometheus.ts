@@ -40,6 +40,19 @@ const BREAKER_STATES: Record<BreakerMessage['state'], number> = {
 export function pingSessionMetrics(options: PingSessionMetricsOptions = {}): PingSessionMetrics {
   const registry = options.registry ?? new Registry();
   const prefix = options.prefix ?? 'pingone_session_';
+  const listeners = listenersFor(createMetrics(registry, prefix));
+  for (const [name, listener] of listeners) subscribe(name, listener);
+
+  return {
+    registry,
+    close() {
+      for (const [name, listener] of listeners) unsubscribe(name, listener);
+    },
+  };
+}
+
+/** Every metric, registered in `registry`. */
+function createMetrics(registry: Registry, prefix: string) {
   const registers = [registry];
 
   const lookups = new Counter({
@@ -92,7 +105,21 @@ export function pingSessionMetrics(options: PingSessionMetricsOptions = {}): Pin
     registers,
   });
 
-  const listeners: [string, (message: unknown) => void][] = [
+  return { lookups, calls, inFlight, breakers, tokens, logouts, storeErrors, misconfigurations };
+}
+
+/** What each channel's message does to the metrics. */
+function listenersFor({
+  lookups,
+  calls,
+  inFlight,
+  breakers,
+  tokens,
+  logouts,
+  storeErrors,
+  misconfigurations,
+}: ReturnType<typeof createMetrics>): [string, (message: unknown) => void][] {
+  return [
     [
       CHANNELS.lookup,
       (m) => {
@@ -130,12 +157,4 @@ export function pingSessionMetrics(options: PingSessionMetricsOptions = {}): Pin
       (m) => misconfigurations.inc({ cause: (m as MisconfigurationMessage).cause }),
     ],
   ];
-  for (const [name, listener] of listeners) subscribe(name, listener);
-
-  return {
-    registry,
-    close() {
-      for (const [name, listener] of listeners) unsubscribe(name, listener);
-    },
-  };
 }

@@ -1,7 +1,7 @@
 // The package's public type surface, as users' editors see it: every name each entry exports
 // (from the built .d.ts files) with its declaration and TSDoc, and every declaration of the
 // package those refer to, sorted by name and free of file paths. test/package/api-surface.test.ts
-// compares it with docs/api-surface.txt, so moving code between files cannot change the API
+// compares it with test/fixtures/api-surface.txt, so moving code between files cannot change the API
 // unnoticed; `node scripts/api-surface.mjs --write` renews the file after a deliberate change.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -74,7 +74,7 @@ function apiSurface() {
 }
 
 if (process.argv.includes('--write')) {
-  writeFileSync(path.join(root, 'docs/api-surface.txt'), apiSurface());
+  writeFileSync(path.join(root, 'test/fixtures/api-surface.txt'), apiSurface());
 } else {
   process.stdout.write(apiSurface());
 }

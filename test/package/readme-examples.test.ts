@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-// The README's "Testing your app" examples are the files the consumer matrix runs against the
-// packed package (npm run test:consumers, in CI); this keeps the page and the files one text.
+// The testing page's examples (docs/testing.md) are the files the consumer matrix runs against
+// the packed package (npm run test:consumers, in CI); this keeps the page and the files one text.
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
-const codeBlocks = [...read('README.md').matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map(
+const codeBlocks = [...read('docs/testing.md').matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map(
   ([, language, code]) => ({ language, code }),
 );
 
-describe("the README's testing examples", () => {
+describe("the testing page's examples", () => {
   it.each([
     ['js', 'test/consumers/cjs-express4/app.test.js'],
     ['ts', 'test/consumers/typescript/app.test.ts'],

@@ -178,6 +178,8 @@ const SIGN_IN_ERRORS: Record<SignInErrorCode, string> = {
   unsupported_step:
     'Your account needs a sign-in step this page cannot show. Ask your administrator.',
   signin_failed: 'Sign-in failed. Please try again later.',
+  signin_expired: 'That sign-in expired or was already used. Please start again.',
+  signin_denied: 'The sign-in was cancelled.',
   invalid_request: 'Please fill in every field.',
   pingone_unavailable: 'PingOne is not answering. Please try again in a minute.',
 };

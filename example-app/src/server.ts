@@ -29,7 +29,7 @@ async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<v
   return {
     publicUrl,
     signInHint: `Demo users: ${users}. Password: ${emulator.demoPassword}. One-time codes appear in the terminal.`,
-    pingSession: emulator.options({ signIn: true }),
+    pingSession: emulator.options({ signIn: 'redirectless' }),
     close: () => emulator.close(),
   };
 }

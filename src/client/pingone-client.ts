@@ -28,6 +28,11 @@ export interface PingOneClient {
   /** Resets (signs out) the session. Resolves when PingOne has no session for the token any more. */
   resetSession(sessionToken: string): Promise<void>;
   /**
+   * `GET sessions/{id}`: the session with this ID, or `null` when PingOne has no valid session by
+   * it (hosted sign-on, where the browser holds no `ST` of this app).
+   */
+  readSessionById(sessionId: string): Promise<PingSession | null>;
+  /**
    * Resolves when PingOne answers a made-up token with its documented `404 NOT_FOUND`: the
    * credentials, environment, role and `apiPath` all work. Else rejects with a {@link ConfigError}.
    */
@@ -50,7 +55,10 @@ export type AuthorizedSend = (
 ) => Promise<UpstreamResponse>;
 
 const READ = 'GET sessions/me';
+const READ_BY_ID = 'GET sessions';
 const RESET = 'POST sessions/me';
+/** A session ID as PingOne makes them (a UUID), checked before it goes into a URL path. */
+const SESSION_ID = /^[A-Za-z0-9-]{1,128}$/;
 export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
 
 /** Give `send` to share its lanes (bulkheads, breakers, `429` pauses) with the sign-on flow's calls. */
@@ -121,7 +129,9 @@ export function createPingOneClient(
     authorized,
     reported,
     readSession: (sessionToken) =>
-      reported(read(sessionToken).then((response) => sessionOf(response, options.environmentId))),
+      reported(
+        read(sessionToken).then((response) => sessionOf(response, options.environmentId, READ)),
+      ),
     resetSession: (sessionToken) =>
       reported(
         call(
@@ -139,6 +149,19 @@ export function createPingOneClient(
           throw errorFromResponse(RESET, response, apiMisconfiguration(response));
         }),
       ),
+    readSessionById: (sessionId) => {
+      if (!SESSION_ID.test(sessionId)) return Promise.resolve(null);
+      return reported(
+        authorized({
+          operation: READ_BY_ID,
+          method: 'GET',
+          url: `${url.slice(0, -'/me'.length)}/${sessionId}`,
+          headers: { Accept: 'application/json' },
+          retry: 'idempotent',
+          lane: 'read',
+        }).then((response) => sessionOf(response, options.environmentId, READ_BY_ID)),
+      );
+    },
     checkReady: () => checkReady(read),
   };
 }
@@ -161,13 +184,17 @@ async function checkReady(read: (sessionToken: string) => Promise<UpstreamRespon
   );
 }
 
-/** What a read of `sessions/me` answered: the session, none, or PingOne failing. */
-function sessionOf(response: UpstreamResponse, environmentId: string): PingSession | null {
-  if (response.status === 200) return parseSession(response, environmentId);
+/** What a read of a session answered: the session, none, or PingOne failing. */
+function sessionOf(
+  response: UpstreamResponse,
+  environmentId: string,
+  operation: string,
+): PingSession | null {
+  if (response.status === 200) return parseSession(response, environmentId, operation);
   // PingOne's 404 NOT_FOUND: no such session, or it ended. The only input of ours that can make
-  // this request bad is the session token, so a 400 is about the session too.
+  // this request bad is the session token (or ID), so a 400 is about the session too.
   if (isPingOneNotFound(response) || response.status === 400) return null;
-  throw errorFromResponse(READ, response, apiMisconfiguration(response));
+  throw errorFromResponse(operation, response, apiMisconfiguration(response));
 }
 
 /**
@@ -214,14 +241,18 @@ async function withAccessToken(
  * one configured, or already past its `expiresAt`. Neither "no session" nor a session: PingOne,
  * or something between, is not answering as PingOne does.
  */
-function parseSession(response: UpstreamResponse, environmentId: string): PingSession {
+function parseSession(
+  response: UpstreamResponse,
+  environmentId: string,
+  operation: string,
+): PingSession {
   const body = isJsonResponse(response) ? parseJson(response.body) : undefined;
   if (
     !isPingSession(body) ||
     body.environment.id.toLowerCase() !== environmentId ||
     Date.parse(body.expiresAt) <= Date.now()
   ) {
-    throw badResponseError(READ, response);
+    throw badResponseError(operation, response);
   }
   return body;
 }

@@ -1,4 +1,4 @@
-import type { CookieJar } from 'tough-cookie';
+import { CookieJar } from 'tough-cookie';
 import type { ResolvedClientOptions } from './options';
 import { basicAuthorization, type UpstreamResponse } from './http';
 import type { ResilientRequest, ResilientSend } from './resilient-send';
@@ -45,6 +45,11 @@ export interface SignOnClient {
     jar: CookieJar,
     userAgent?: string,
   ): Promise<UpstreamResponse>;
+  /**
+   * The authorize a browser is sent to in hosted mode (no `pi.flow`), sent from this server only
+   * by `ready()` to see whether PingOne takes the client and its redirect URI; never followed.
+   */
+  authorizeRedirect(request: AuthorizeRequest): Promise<UpstreamResponse>;
   act(
     flowId: string,
     action: FlowAction,
@@ -93,6 +98,28 @@ export function createSignOnClient(
         },
         jar,
         userAgent,
+      );
+    },
+    authorizeRedirect(request) {
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: signIn.clientId,
+        scope: signIn.scope,
+        redirect_uri: signIn.redirectUri ?? '',
+        state: request.state,
+        nonce: request.nonce,
+        code_challenge: request.codeChallenge,
+        code_challenge_method: 'S256',
+      });
+      return call(
+        {
+          operation: 'GET as/authorize',
+          method: 'GET',
+          url: `${base}/as/authorize?${query}`,
+          retry: 'idempotent',
+        },
+        new CookieJar(),
+        undefined,
       );
     },
     act(flowId, action, body, jar, userAgent) {

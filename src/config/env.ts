@@ -9,6 +9,9 @@ export const ENVIRONMENT_VARIABLES = {
   clientSecret: 'PINGONE_CLIENT_SECRET',
   signInClientId: 'PINGONE_SIGNIN_CLIENT_ID',
   signInClientSecret: 'PINGONE_SIGNIN_CLIENT_SECRET',
+  signInMode: 'PINGONE_SIGNIN_MODE',
+  signInRedirectUri: 'PINGONE_SIGNIN_REDIRECT_URI',
+  signInCookieSecret: 'PINGONE_SIGNIN_COOKIE_SECRET',
 } as const;
 
 export type Env = Record<string, string | undefined>;

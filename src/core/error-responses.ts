@@ -8,6 +8,8 @@ export type SignInErrorCode =
   | 'wrong_step'
   | 'unsupported_step'
   | 'signin_failed'
+  | 'signin_expired'
+  | 'signin_denied'
   | 'invalid_request'
   | 'pingone_unavailable';
 
@@ -20,6 +22,8 @@ export const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set<SignInErrorCode>
   'wrong_step',
   'unsupported_step',
   'signin_failed',
+  'signin_expired',
+  'signin_denied',
   'invalid_request',
   'pingone_unavailable',
 ]);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Flow } from './flow-model';
-import { signIdToken } from './id-tokens';
+import { signJwt } from './jwt';
 import type { EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
 
@@ -75,7 +75,7 @@ export class AuthorizationCodes {
     }
     const now = Math.floor(this.ctx.now() / 1000);
     const session = this.ctx.sessions.find(flow.sessionToken ?? '');
-    const idToken = signIdToken({
+    const idToken = signJwt({
       iss: `${this.ctx.url}/${this.ctx.environmentId}/as`,
       sub: flow.user?.id,
       aud: flow.clientId,
@@ -87,7 +87,18 @@ export class AuthorizationCodes {
       amr: flow.authenticators,
       env: this.ctx.environmentId,
     });
-    const accessToken = randomBytes(24).toString('base64url');
+    // PingOne's access tokens are JWTs too, and carry the session's ID (`sid`) as well.
+    const accessToken = signJwt({
+      iss: `${this.ctx.url}/${this.ctx.environmentId}/as`,
+      sub: flow.user?.id,
+      aud: [`${this.ctx.url}/v1`],
+      client_id: flow.clientId,
+      scope: flow.scope,
+      iat: now,
+      exp: now + 3600,
+      sid: session?.id,
+      env: this.ctx.environmentId,
+    });
     this.issued.push(idToken, accessToken);
     return {
       status: 200,

@@ -6,8 +6,8 @@ import type { SessionStore } from './session-store';
 
 /*
  * PingOne's management calls about users and their sessions, with a worker token
- * (../shared/pingone/FLOWS.md §5–§6): read a user, list a user's sessions, read or delete one, and
- * reset one by ID. Only the demo users exist as user resources.
+ * (../shared/pingone/FLOWS.md §5, §6 and §10): read a user, list a user's sessions, read or delete
+ * one, and read or reset one by ID. Only the demo users exist as user resources.
  */
 
 export interface DirectoryContext {
@@ -91,7 +91,15 @@ function oneSession(
   return pingOneErrors.methodNotAllowed();
 }
 
+/**
+ * `GET sessions/{id}`: the session, while it is neither ended nor expired; `POST sessions/{id}`
+ * with the logout media type: ends it, for every app relying on it.
+ */
 function resetSession(ctx: DirectoryContext, req: IncomingMessage, sessionId: string) {
+  if (req.method === 'GET') {
+    const session = ctx.sessions.findById(sessionId);
+    return session ? { status: 200, body: session } : pingOneErrors.notFound();
+  }
   if (req.method !== 'POST') return pingOneErrors.methodNotAllowed();
   if (req.headers['content-type'] !== LOGOUT_CONTENT_TYPE) {
     return pingOneErrors.unsupportedMediaType();

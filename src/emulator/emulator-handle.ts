@@ -6,6 +6,7 @@ import type { Faults } from './faults';
 import { emulatorPaths, type RecordedRequest } from './server';
 import type { SessionStore } from './session-store';
 import type { SignOnFlows } from './sign-on-flows';
+import { signInThroughApp } from './hosted-kit';
 import { faultsFor, sessionFor } from './test-kit';
 
 /** What a running emulator is made of. */
@@ -20,6 +21,8 @@ export interface EmulatorParts {
   signInClientId: string;
   signInClientSecret: string;
   demoPassword: string;
+  /** The cookie secret `options({ signIn: 'hosted' })` gives the app. */
+  cookieSecret: string;
   now: () => number;
   store: SessionStore;
   accounts: Accounts;
@@ -45,20 +48,40 @@ export function emulatorHandle(parts: EmulatorParts): Emulator {
     counts() {
       const count = (method: string, path: string) =>
         requests.filter((r) => r.method === method && r.url === path).length;
+      const byId = requests.filter(
+        (r) => r.method === 'GET' && paths.sessionById.test(r.url),
+      ).length;
       return {
-        sessionReads: count('GET', paths.sessionsMe),
+        sessionReads: count('GET', paths.sessionsMe) + byId,
         sessionResets: count('POST', paths.sessionsMe),
         tokenRequests: count('POST', paths.token),
       };
     },
-    options: ({ signIn = false } = {}) => ({
+    options: ({ signIn = false, redirectUri } = {}) => ({
       environmentId,
       apiPath,
       authPath: url,
       clientId,
       clientSecret,
-      ...(signIn ? { signIn: { clientId: signInClientId, clientSecret: signInClientSecret } } : {}),
+      ...(signIn && {
+        signIn:
+          signIn === 'redirectless'
+            ? { mode: 'redirectless', clientId: signInClientId, clientSecret: signInClientSecret }
+            : {
+                mode: 'hosted',
+                clientId: signInClientId,
+                clientSecret: signInClientSecret,
+                redirectUri: redirectUri ?? 'http://localhost:3000/auth/callback',
+                cookieSecret: parts.cookieSecret,
+              },
+      }),
     }),
+    signInHosted: (app, user, { path, ...overrides } = {}) =>
+      signInThroughApp(
+        app,
+        () => store.create(sessionFor(user, overrides, parts.now())),
+        path === undefined ? {} : { path },
+      ),
     signIn(user, overrides = {}) {
       const { token, session } = store.create(sessionFor(user, overrides, parts.now()));
       return { cookie: `ST=${token}`, token, session };

@@ -1,4 +1,6 @@
+import type { RequestListener } from 'node:http';
 import type { PingSessionOptions } from '../middleware/options';
+import type { HostedSignedInUser, HostedSignInOptions } from './hosted-kit';
 import type { EmulatorFault } from './faults';
 import type { RecordedRequest } from './server';
 import type { CreatedSession, CreateSessionOptions, SessionState } from './session-store';
@@ -76,9 +78,24 @@ export interface Emulator {
   hold(): () => void;
   /**
    * What `pingSession()` needs to talk to this emulator: its environment, hosts and worker
-   * application; with `{ signIn: true }`, also its sign-in application as `signIn`.
+   * application; with `signIn`, also its sign-in application: `'hosted'` (or `true`) with
+   * `redirectUri` (default `http://localhost:3000/auth/callback`) and a cookie secret, or
+   * `'redirectless'`.
    */
-  options(options?: { signIn?: boolean }): PingSessionOptions;
+  options(options?: {
+    signIn?: boolean | 'hosted' | 'redirectless';
+    redirectUri?: string;
+  }): PingSessionOptions;
+  /**
+   * Signs a browser in to a hosted-mode app (`app`: an Express app or its base URL) as a person
+   * already signed on at PingOne: the app's start, single sign-on at the emulator, the app's
+   * callback, over real HTTP. Resolves with the app's own session cookie to send.
+   */
+  signInHosted(
+    app: string | RequestListener,
+    user?: string,
+    overrides?: SignInOverrides & HostedSignInOptions,
+  ): Promise<HostedSignedInUser>;
   /**
    * A signed-in user for a test: a session made as a sign-on would make it (the first demo user,
    * `ada`, unless named), with `overrides` for step-up and expiry tests. Send `cookie`.
@@ -124,7 +141,7 @@ export interface Emulator {
 }
 
 export interface EmulatorCounts {
-  /** `GET sessions/me` */
+  /** `GET sessions/me`, and `GET sessions/{id}` (hosted sign-on's reads by session ID). */
   sessionReads: number;
   /** `POST sessions/me` */
   sessionResets: number;

@@ -6,3 +6,4 @@ export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 export type { DemoDevice, DemoUser } from './demo-users';
 export type { EmulatorFault } from './faults';
 export type { ConditionOptions, PingOneCondition, SignedInUser, SignInOverrides } from './test-kit';
+export type { HostedSignedInUser, HostedSignInOptions } from './hosted-kit';

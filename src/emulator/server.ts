@@ -9,6 +9,7 @@ import type { RateLimit } from './rate-limit';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
 import type { SignOnFlows } from './sign-on-flows';
+import { jwks } from './jwt';
 import { renderSignOnPage } from './signon-page';
 
 /** One request as the emulator received it, for tests that check the exact contract. */
@@ -48,11 +49,15 @@ const keepRaw = (value: string) => value;
 export function emulatorPaths(environmentId: string) {
   return {
     sessionsMe: `/v1/environments/${environmentId}/sessions/me`,
+    sessionById: new RegExp(`^/v1/environments/${environmentId}/sessions/(?!me$)[^/]+$`),
     token: `/${environmentId}/as/token`,
     signOn: `/${environmentId}/signon`,
     authorize: `/${environmentId}/as/authorize`,
     resume: `/${environmentId}/as/resume`,
     flows: `/${environmentId}/flows/`,
+    hostedPage: `/${environmentId}/signon/hosted`,
+    signoff: `/${environmentId}/as/signoff`,
+    jwks: `/${environmentId}/as/jwks`,
   };
 }
 
@@ -72,9 +77,27 @@ export function createRequestHandler(ctx: EmulatorContext) {
       const flowId = url.pathname.slice(paths.flows.length);
       return sendJson(res, ctx.flows.flow(flowId, flowRequest));
     }
+    const hosted = () => ({
+      method: req.method ?? '',
+      query: url.searchParams,
+      cookie: req.headers.cookie,
+      userAgent: req.headers['user-agent'],
+      remoteIp: flowRequest.remoteIp,
+      form: new URLSearchParams(body),
+    });
     switch (url.pathname) {
       case paths.authorize:
-        return sendJson(res, ctx.flows.authorize(flowRequest));
+        // pi.flow answers JSON to this server; anything else is a browser sent to sign on.
+        if (url.searchParams.get('response_mode') === 'pi.flow' || req.method === 'POST') {
+          return sendJson(res, ctx.flows.authorize(flowRequest));
+        }
+        return ctx.flows.hosted.authorize(hosted(), res);
+      case paths.hostedPage:
+        return ctx.flows.hosted.page(hosted(), res);
+      case paths.signoff:
+        return ctx.flows.hosted.signoff(hosted(), res);
+      case paths.jwks:
+        return sendJson(res, { status: 200, body: jwks() });
       case paths.resume:
         return sendJson(res, ctx.flows.resume(flowRequest));
       case paths.sessionsMe:
@@ -90,6 +113,8 @@ export function createRequestHandler(ctx: EmulatorContext) {
 
   function kindOf(path: string, method: string | undefined): CallKind | undefined {
     if (path === paths.sessionsMe) return method === 'GET' ? 'reads' : 'resets';
+    // A session read by its ID (hosted sign-on's every request) is a session read as well.
+    if (paths.sessionById.test(path) && method === 'GET') return 'reads';
     if (Object.values(directory).some((pattern) => pattern.test(path))) {
       return method === 'GET' ? 'directory' : 'resets';
     }

@@ -137,6 +137,15 @@ export class SessionStore {
       : undefined;
   }
 
+  /** The session with this ID (not token), while it is neither reset nor expired. */
+  findById(sessionId: string): PingSession | undefined {
+    for (const stored of this.sessions.values()) {
+      if (stored.session.id !== sessionId) continue;
+      return this.stateOf(stored) === 'active' ? structuredClone(stored.session) : undefined;
+    }
+    return undefined;
+  }
+
   /** Marks the session as used now from `remoteIp`, as a sign-on to another app would. */
   touch(token: string, remoteIp = '127.0.0.1'): PingSession | undefined {
     const stored = this.sessions.get(token);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Accounts } from './accounts';
 import { AuthorizationCodes } from './authorization-codes';
+import { HostedSignOn, readSessionCookie } from './hosted-sign-on';
 import { DEMO_USERS } from './demo-users';
 import { FLOW_IDLE_TIMEOUT_MS, type Flow } from './flow-model';
 import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
@@ -67,10 +68,13 @@ export class SignOnFlows {
   readonly issued: string[] = [];
   readonly codes: AuthorizationCodes;
   private readonly steps: SignOnSteps;
+  /** The same sign-on, as a browser takes it on PingOne's own page. */
+  readonly hosted: HostedSignOn;
 
   constructor(private readonly ctx: SignOnFlowsContext) {
     this.codes = new AuthorizationCodes(ctx, this.issued);
     this.steps = new SignOnSteps(ctx, this.issued);
+    this.hosted = new HostedSignOn({ ...ctx, codes: this.codes, steps: this.steps });
   }
 
   /** Forgets every flow, code and one-time password; what was issued stays listed as secret. */
@@ -78,6 +82,7 @@ export class SignOnFlows {
     this.flows.clear();
     this.codes.clear();
     this.steps.clear();
+    this.hosted.clear();
   }
 
   /** The last one-time password sent to this user, for tests. */
@@ -268,8 +273,4 @@ export class SignOnFlows {
       expiresAt: new Date(flow.activeAt + FLOW_IDLE_TIMEOUT_MS).toISOString(),
     };
   }
-}
-
-function readSessionCookie(cookie: string | undefined): string | undefined {
-  return /(?:^|;\s*)ST=([^;]*)/.exec(cookie ?? '')?.[1];
 }

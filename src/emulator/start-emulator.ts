@@ -89,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     signInClientId,
     signInClientSecret,
     demoPassword,
+    cookieSecret: randomBytes(32).toString('base64url'),
     now,
     store,
     accounts,

@@ -1,14 +1,16 @@
-import type { Request, Response } from 'express';
-import type { ResolvedCookieOptions } from '../http/cookie-options';
+import type { CookieOptions, Request, Response } from 'express';
 import { sessionCookieAttributes } from '../http/cookie-attributes';
+import type { ResolvedCookieOptions } from '../http/cookie-options';
 
-/** Expires the session token cookie and every `logout.clearCookies` name. */
+/** Expires the session cookie and every `logout.clearCookies` name. */
 export function clearCookies(
   req: Request,
   res: Response,
-  options: Pick<ResolvedCookieOptions, 'cookieName' | 'cookieDomain' | 'cookiePath'>,
+  session: { cookieName: string; cookieAttributes(req: Request): CookieOptions },
+  options: Pick<ResolvedCookieOptions, 'cookieDomain' | 'cookiePath'>,
   names: readonly string[],
 ): void {
+  res.clearCookie(session.cookieName, session.cookieAttributes(req));
   const attributes = sessionCookieAttributes(req, options);
-  for (const name of [options.cookieName, ...names]) res.clearCookie(name, attributes);
+  for (const name of names) res.clearCookie(name, attributes);
 }

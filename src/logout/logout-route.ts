@@ -1,9 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import type { PingSessionLogger } from '../core/logger';
 import type { ResolvedCookieOptions } from '../http/cookie-options';
 import type { ResolvedLogout } from './options';
 import type { SessionCache } from '../cache/session-cache';
-import type { PingOneClient } from '../client/pingone-client';
 import { logoutChannel, type LogoutMessage } from '../core/channels';
 import { isBrowserNavigation } from '../http/navigation';
 import { answerForeignOrigin } from '../http/request-origin';
@@ -13,11 +12,24 @@ import { refuseBody, sendError } from '../http/send-error';
 import type { Account } from '../account/account';
 import { clearCookies } from './clear-cookies';
 
+/** The credential the browser holds (PingOne's `ST`, or hosted mode's session cookie). */
+export interface LogoutCredentials {
+  read(req: Request): string | undefined;
+  reset(credential: string): Promise<void>;
+  sessionIdOf(credential: string): string | undefined;
+  cookieName: string;
+  cookieAttributes(req: Request): CookieOptions;
+}
+
 export interface LogoutParts {
-  client: PingOneClient;
+  credentials: LogoutCredentials;
   sessions: SessionCache;
   account: Account;
-  readToken: (req: Request) => string | undefined;
+  /**
+   * Hosted mode with `postLogoutRedirectUri`: PingOne's sign-off URL, where a navigation goes
+   * next so that PingOne's own `ST` on its host is cleared too.
+   */
+  signoffUrl?: string;
 }
 
 /** A logout's fields: at most `everywhere` and `returnTo`. */
@@ -36,7 +48,7 @@ export type LogoutRoute = (req: Request, res: Response, next: NextFunction) => b
 export function createLogoutRoute(
   options: ResolvedCookieOptions & { logger: PingSessionLogger },
   logout: ResolvedLogout,
-  { client, sessions, account, readToken }: LogoutParts,
+  { credentials, sessions, account, signoffUrl }: LogoutParts,
 ): LogoutRoute {
   const paths = [logout.path, `${logout.path}/`];
 
@@ -55,7 +67,7 @@ export function createLogoutRoute(
       logout.everywhere ||
       YES.has(fields.everywhere ?? '') ||
       YES.has(String(req.query.everywhere));
-    const sessionToken = readToken(req);
+    const sessionToken = credentials.read(req);
     let failed = false;
     if (sessionToken !== undefined && everywhere) {
       try {
@@ -68,21 +80,25 @@ export function createLogoutRoute(
     }
     if (sessionToken !== undefined) {
       try {
-        await client.resetSession(sessionToken);
+        await credentials.reset(sessionToken);
       } catch {
         failed = true;
       }
       // After the reset, whatever its outcome: a lookup started before it could otherwise put
-      // the session back in the cache.
+      // the session back in the cache. A session known by its ID is ended everywhere, under
+      // every cookie that names it.
       await sessions.forget(sessionToken);
+      const sessionId = credentials.sessionIdOf(sessionToken);
+      if (sessionId !== undefined) await sessions.forgetSession(sessionId);
     }
     logoutChannel.publish({
       outcome: sessionToken === undefined ? 'no-token' : failed ? 'failed' : 'reset',
     } satisfies LogoutMessage);
-    clearCookies(req, res, options, logout.clearCookies);
+    clearCookies(req, res, credentials, options, logout.clearCookies);
     res.set('Cache-Control', 'no-store');
     if (failed) return sendError(res, 502, 'logout_failed');
     if (isBrowserNavigation(req)) {
+      if (signoffUrl !== undefined) return res.redirect(303, signoffUrl);
       const asked = toSafeReturnTo(req.query.returnTo, logout.allowedReturnTo);
       return res.redirect(303, asked ?? logout.returnTo);
     }

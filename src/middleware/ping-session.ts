@@ -1,33 +1,18 @@
 import type { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createSessionCache } from '../cache/session-cache';
-import { createPingOneClient } from '../client/pingone-client';
-import { resolveOptions } from './resolve-options';
-import { sendUnavailable } from '../http/send-error';
-import { createSessionTokenReader } from '../http/session-token';
-import { createLogoutRoute } from '../logout/logout-route';
-import { CACHE_DEFAULTS } from '../cache/options';
-import type { PingSessionOptions } from './options';
+import { adoptRequestPrototype } from '../account/request-account';
 import type { PingSession } from '../core/session';
 import type { PingUser } from '../core/user';
-import { createAccount } from '../account/account';
-import { adoptRequestPrototype } from '../account/request-account';
-import { createUserRecords } from '../account/user-records';
-import { isFlowStore, MemoryFlowStore } from '../cache/flow-store';
-import { createDirectoryClient } from '../client/directory-client';
-import { createSignOnClient } from '../client/sign-on-client';
-import { createUpstream } from '../client/http';
-import { createResilientSend } from '../client/resilient-send';
-import { createFlowRecords } from '../signin/redirectless/flow-records';
-import { flowStoreFor } from '../signin/flow-store-for';
-import type { PingSignInState } from '../signin/redirectless/sign-in-state';
-import { checkSignInReady } from '../signin/redirectless/check-sign-in';
-import { createSignInRoute } from '../signin/redirectless/route';
 import {
   setRequestSession,
   setRequestUnavailable,
   type PingSessionStatus,
 } from '../http/request-session';
+import { sendUnavailable } from '../http/send-error';
+import type { PingSignInState } from '../signin/redirectless/sign-in-state';
+import { assemble } from './assemble';
+import type { PingSessionOptions } from './options';
+import { resolveOptions } from './resolve-options';
 
 declare global {
   // Declaration merging is how Express lets libraries type what they add to a request.
@@ -82,44 +67,9 @@ export type PingSessionMiddleware = RequestHandler & {
  */
 export function pingSession(options?: PingSessionOptions): PingSessionMiddleware {
   const resolved = resolveOptions(options);
-  // Every call to PingOne goes through these lanes: a bulkhead, a breaker and a 429 pause per kind.
-  const send = createResilientSend(createUpstream(), resolved, resolved.logger);
-  const client = createPingOneClient(resolved, send);
-  const sessions = createSessionCache(
-    client.readSession,
-    resolved.cache,
-    resolved.logger,
-    resolved.unknownTokenBudget,
-  );
-  const { logout, signIn, cache, onUpstreamError } = resolved;
-  const readToken = createSessionTokenReader(resolved);
-  const account = createAccount({
-    directory: createDirectoryClient(resolved, client.authorized, client.reported),
-    sessions,
-    users: cache
-      ? createUserRecords(
-          cache.store && isFlowStore(cache.store) ? cache.store : new MemoryFlowStore(),
-          cache.keySecret,
-          cache.storeTimeoutMs,
-        )
-      : undefined,
-  });
-  const logoutRoute = logout
-    ? createLogoutRoute(resolved, logout, { client, sessions, account, readToken })
-    : undefined;
-  const signOn = signIn ? createSignOnClient(resolved, signIn, send) : undefined;
-  const signInRoute = signIn
-    ? createSignInRoute(resolved, signIn, {
-        signOn: signOn!,
-        sessions,
-        flows: createFlowRecords(
-          flowStoreFor(cache),
-          cache ? cache.keySecret : undefined,
-          cache ? cache.storeTimeoutMs : CACHE_DEFAULTS.cache.storeTimeoutMs,
-        ),
-        readToken,
-      })
-    : undefined;
+  const { client, credentials, sessions, account, logoutRoute, signInRoutes, checkSignIn } =
+    assemble(resolved);
+  const { onUpstreamError } = resolved;
 
   /** The app request prototype last seen: one comparison per request, not a set lookup. */
   let lastPrototype: object | null = null;
@@ -135,17 +85,17 @@ export function pingSession(options?: PingSessionOptions): PingSessionMiddleware
       lastPrototype = prototype;
     }
     if (logoutRoute?.(req, res, next)) return;
-    if (signInRoute?.(req, res, next, () => readSession(req, res, next))) return;
+    if (signInRoutes?.(req, res, next, () => readSession(req, res, next))) return;
     readSession(req, res, next);
   };
   const ready = async () => {
     await client.checkReady();
-    if (signOn !== undefined) await checkSignInReady(signOn);
+    if (checkSignIn !== undefined) await checkSignIn();
   };
   return Object.assign(middleware, { ready });
 
   function readSession(req: Request, res: Response, next: NextFunction): void {
-    const sessionToken = readToken(req);
+    const sessionToken = credentials.read(req);
     if (sessionToken === undefined) {
       setRequestSession(req, undefined);
       return next();

@@ -83,8 +83,14 @@ export function resolveOptions(
     ),
     unknownTokenBudget: resolveUnknownTokenBudget(options.unknownTokenBudget),
     logout: resolveLogout(options.logout),
-    signIn: resolveSignIn(options.signIn, env),
+    signIn: resolveSignIn(options.signIn, env, keySecretOf(options.cache)),
     cache: resolveCache(options.cache),
     logger: resolveLogger(options.logger),
   };
+}
+
+/** The shared cache's key secret, for features that derive their own keys from it. */
+function keySecretOf(cache: PingSessionOptions['cache']): string | undefined {
+  const secret = typeof cache === 'object' && cache !== null ? cache.keySecret : undefined;
+  return typeof secret === 'string' ? secret : undefined;
 }

@@ -9,13 +9,22 @@ import {
   unlisted,
 } from '../config/validations';
 import { resolveOriginPolicy } from '../http/origin-options';
+import { resolveHostedSignIn, type ResolvedHostedSignIn } from './hosted/options';
 import type { OriginPolicy } from '../http/request-origin';
 
 /**
- * Options of the sign-in route mounted by {@link pingSession}: a PingOne OIDC application (not
- * the worker application) whose sign-on policy asks for a password, and maybe a one-time password.
+ * Options of the sign-in routes mounted by {@link pingSession}, for a PingOne OIDC application (not
+ * the worker application). `'hosted'`: PingOne's own sign-on page, any sign-on policy, single
+ * sign-on between apps. `'redirectless'`: this server drives PingOne's flow API behind your own
+ * form (password and one-time passwords only).
  */
 export interface SignInOptions {
+  /**
+   * `'hosted'` sends the browser to PingOne's sign-on page and back to `redirectUri`;
+   * `'redirectless'` signs people in through this server with your own sign-in page.
+   * Default: `PINGONE_SIGNIN_MODE`, else `'hosted'`.
+   */
+  mode?: 'hosted' | 'redirectless';
   /** Client ID of the OIDC application. Default: `PINGONE_SIGNIN_CLIENT_ID`. */
   clientId?: string;
   /**
@@ -29,13 +38,36 @@ export interface SignInOptions {
    */
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   /**
-   * A redirect URI registered on the application. PingOne does not redirect in this flow; the URI
-   * is sent only because some applications insist on one. Default: none sent.
+   * Hosted: the absolute URL PingOne sends the browser back to, as registered on the application
+   * (`https:`, or `http:` on this machine); the middleware answers on its path. Redirectless: sent
+   * only if the application insists on one. Default: `PINGONE_SIGNIN_REDIRECT_URI`; required in
+   * hosted mode.
    */
   redirectUri?: string;
+  /**
+   * Hosted: where PingOne sends the browser after signing it out on its own host too (a sign-out
+   * URL registered on the application). Default: none; the logout ends the PingOne session and
+   * stays on this site.
+   */
+  postLogoutRedirectUri?: string;
+  /**
+   * Hosted: the secret (32+ characters) this app's session cookie is sealed with, or a list: the
+   * first seals, every one opens, so a new secret can be rolled out before an old one is dropped.
+   * The same on every instance. Default: `PINGONE_SIGNIN_COOKIE_SECRET` (several separated by
+   * spaces), else one derived from `cache.keySecret`.
+   */
+  cookieSecret?: string | string[];
+  /**
+   * Hosted: names of sign-on policies assigned to the application, sent as `acr_values` when a
+   * route asks for a step-up. Default: none (the application's own policy).
+   */
+  stepUpAcrValues?: string;
   /** Scopes asked for; must include `openid`. Default: `'openid'`. */
   scope?: string;
-  /** Path the route answers on, relative to where `pingSession()` is mounted. Default: `'/signin'`. */
+  /**
+   * Path the route answers on, relative to where `pingSession()` is mounted. Hosted: a `GET` there
+   * starts a sign-in. Default: `'/signin'`.
+   */
   path?: string;
   /**
    * Where a completed sign-in lands when the request names no safe `returnTo`. A path on this
@@ -51,6 +83,7 @@ export interface SignInOptions {
 }
 
 export interface ResolvedSignIn extends OriginPolicy {
+  mode: 'hosted' | 'redirectless';
   clientId: string;
   /** Secret: never log or serialize it. */
   clientSecret: string | undefined;
@@ -60,6 +93,8 @@ export interface ResolvedSignIn extends OriginPolicy {
   path: string;
   returnTo: string;
   allowedReturnTo: ReadonlySet<string>;
+  /** Hosted mode's own settings; `undefined` in redirectless mode. */
+  hosted: ResolvedHostedSignIn | undefined;
 }
 
 export const SIGN_IN_DEFAULTS = {
@@ -69,10 +104,14 @@ export const SIGN_IN_DEFAULTS = {
 } as const;
 
 const SIGN_IN_OPTION_NAMES: readonly (keyof SignInOptions)[] = [
+  'mode',
   'clientId',
   'clientSecret',
   'tokenEndpointAuthMethod',
   'redirectUri',
+  'postLogoutRedirectUri',
+  'cookieSecret',
+  'stepUpAcrValues',
   'scope',
   'path',
   'returnTo',
@@ -84,6 +123,7 @@ const SIGN_IN_OPTION_NAMES: readonly (keyof SignInOptions)[] = [
 export function resolveSignIn(
   signIn: SignInOptions | false | undefined,
   env: Env,
+  keySecret: string | undefined,
 ): ResolvedSignIn | false {
   const code = 'ERR_PINGONE_SIGN_IN';
   const envClientId = readEnv(env, 'signInClientId');
@@ -128,11 +168,20 @@ export function resolveSignIn(
       'signIn.scope must be space-separated scopes that include "openid", such as "openid profile".',
     );
   }
+  const mode = checkOneOf(
+    'signIn.mode (or PINGONE_SIGNIN_MODE)',
+    given.mode ?? readEnv(env, 'signInMode') ?? 'hosted',
+    ['hosted', 'redirectless'],
+    code,
+  );
+  const redirectUri = given.redirectUri ?? readEnv(env, 'signInRedirectUri');
   const resolved: ResolvedSignIn = {
+    mode,
     clientId,
     clientSecret,
     authMethod,
-    redirectUri: given.redirectUri === undefined ? undefined : checkRedirectUri(given.redirectUri),
+    redirectUri: redirectUri === undefined ? undefined : checkRedirectUri(redirectUri),
+    hosted: mode === 'hosted' ? resolveHostedSignIn(given, redirectUri, env, keySecret) : undefined,
     scope,
     path: checkSitePath('signIn.path', given.path ?? SIGN_IN_DEFAULTS.path, code),
     returnTo: checkReturnTo('signIn.returnTo', given.returnTo ?? SIGN_IN_DEFAULTS.returnTo, code),

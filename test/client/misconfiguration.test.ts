@@ -181,7 +181,8 @@ describe('ready()', () => {
 
 describe('ready() with signIn', () => {
   const signInWith = (signIn: Partial<SignInOptions>) =>
-    appWith({ signIn: { ...emulator.options({ signIn: true }).signIn, ...signIn } }).middleware;
+    appWith({ signIn: { ...emulator.options({ signIn: 'redirectless' }).signIn, ...signIn } })
+      .middleware;
 
   it('resolves when PingOne knows the sign-in client and refuses only the made-up code', async () => {
     await expect(signInWith({}).ready()).resolves.toBeUndefined();
@@ -224,7 +225,7 @@ describe('ready() with signIn', () => {
     const error = (await appWith({
       clientSecret: 'not-the-secret',
       signIn: {
-        ...emulator.options({ signIn: true }).signIn,
+        ...emulator.options({ signIn: 'redirectless' }).signIn,
       },
     })
       .middleware.ready()

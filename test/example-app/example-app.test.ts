@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   app = createExampleApp({
-    pingSession: { ...emulator.options({ signIn: true }), logger: false },
+    pingSession: { ...emulator.options({ signIn: 'redirectless' }), logger: false },
     publicUrl,
   });
 });
@@ -216,7 +216,7 @@ describe('the example app', () => {
 
   it("shows the demo users' hint when given one", async () => {
     const withHint = createExampleApp({
-      pingSession: { ...emulator.options({ signIn: true }), logger: false },
+      pingSession: { ...emulator.options({ signIn: 'redirectless' }), logger: false },
       publicUrl,
       signInHint: 'Demo users: ada, grace.',
     });

@@ -46,9 +46,13 @@ export function postForm(
     .send(fields);
 }
 
-/** The `signIn` options for the emulator's OIDC application. */
+/** The `signIn` options for the emulator's OIDC application, in redirectless mode. */
 export function signInOptions(emulator: Emulator): SignInOptions {
-  return { clientId: emulator.signInClientId, clientSecret: emulator.signInClientSecret };
+  return {
+    mode: 'redirectless',
+    clientId: emulator.signInClientId,
+    clientSecret: emulator.signInClientSecret,
+  };
 }
 
 /**

@@ -489,8 +489,10 @@ describe('signIn', () => {
     const resolved = resolveOptions(valid, {
       PINGONE_SIGNIN_CLIENT_ID: 'signin-app',
       PINGONE_SIGNIN_CLIENT_SECRET: SIGN_IN_SECRET,
+      PINGONE_SIGNIN_MODE: 'redirectless',
     });
     expect(resolved.signIn).toMatchObject({
+      mode: 'redirectless',
       clientId: 'signin-app',
       clientSecret: SIGN_IN_SECRET,
       authMethod: 'client_secret_basic',
@@ -508,13 +510,16 @@ describe('signIn', () => {
   });
 
   it("authenticates with 'none' (PKCE only) when no secret is given", () => {
-    const signIn = resolveOptions({ ...valid, signIn: { clientId: 'public-app' } }, {}).signIn;
+    const signIn = resolveOptions(
+      { ...valid, signIn: { mode: 'redirectless', clientId: 'public-app' } },
+      {},
+    ).signIn;
     expect(signIn).toMatchObject({ authMethod: 'none', clientSecret: undefined });
   });
 
   it('keeps its client secret out of JSON and inspection', () => {
     const resolved = resolveOptions(
-      { ...valid, signIn: { clientId: 'app', clientSecret: SIGN_IN_SECRET } },
+      { ...valid, signIn: { mode: 'redirectless', clientId: 'app', clientSecret: SIGN_IN_SECRET } },
       {},
     );
     expect(JSON.stringify(resolved)).not.toContain(SIGN_IN_SECRET);
@@ -538,9 +543,113 @@ describe('signIn', () => {
     ['a redirectUri that is no URL', { signIn: { clientId: 'a', redirectUri: 'callback' } }],
     ['an unknown option', { signIn: { clientId: 'a', clientID: 'b' } }],
     ['an origin with a path', { signIn: { clientId: 'a', allowedOrigins: ['https://a.test/x'] } }],
+    ['an unknown mode', { signIn: { clientId: 'a', mode: 'popup' } }],
   ])('throws ERR_PINGONE_SIGN_IN for %s', (_case, options) => {
-    const error = configErrorOf({ ...valid, ...options });
+    const error = configErrorOf({
+      ...valid,
+      signIn: { mode: 'redirectless', ...(options.signIn as object) },
+    });
     expect(error.code).toBe('ERR_PINGONE_SIGN_IN');
+  });
+});
+
+describe('signIn in hosted mode', () => {
+  const COOKIE_SECRET = 'a-cookie-secret-of-thirty-two-chars!';
+  const hosted = (signIn: object, env: Record<string, string> = {}, cache?: object) =>
+    resolveOptions(
+      {
+        ...valid,
+        signIn: { clientId: 'app', clientSecret: 's', ...signIn },
+        ...(cache && { cache }),
+      },
+      env,
+    ).signIn;
+
+  it("is the default mode, with the callback at redirectUri's path", () => {
+    const signIn = hosted({
+      redirectUri: 'https://app.example.com/auth/callback',
+      cookieSecret: COOKIE_SECRET,
+    });
+    expect(signIn).toMatchObject({
+      mode: 'hosted',
+      hosted: {
+        redirectUri: 'https://app.example.com/auth/callback',
+        callbackPath: '/auth/callback',
+        secure: true,
+      },
+    });
+  });
+
+  it('takes mode, redirectUri and cookie secrets from the environment', () => {
+    const signIn = hosted(
+      {},
+      {
+        PINGONE_SIGNIN_MODE: 'hosted',
+        PINGONE_SIGNIN_REDIRECT_URI: 'http://localhost:3000/cb',
+        PINGONE_SIGNIN_COOKIE_SECRET: `${COOKIE_SECRET} ${COOKIE_SECRET}-old`,
+      },
+    );
+    expect(signIn && signIn.hosted).toMatchObject({ callbackPath: '/cb', secure: false });
+    expect(signIn && signIn.hosted!.cookieSecrets).toEqual([COOKIE_SECRET, `${COOKIE_SECRET}-old`]);
+  });
+
+  it('derives its cookie secret from cache.keySecret when given none', () => {
+    const keySecret = 'k'.repeat(32);
+    const signIn = hosted({ redirectUri: 'https://app.example.com/cb' }, {}, { keySecret });
+    expect(signIn && signIn.hosted!.cookieSecrets).toEqual([keySecret]);
+  });
+
+  it('keeps its cookie secrets out of JSON and inspection', () => {
+    const resolved = resolveOptions(
+      {
+        ...valid,
+        signIn: { clientId: 'app', redirectUri: 'https://a.test/cb', cookieSecret: COOKIE_SECRET },
+      },
+      {},
+    );
+    expect(JSON.stringify(resolved)).not.toContain(COOKIE_SECRET);
+    expect(inspect(resolved, { depth: 5 })).not.toContain(COOKIE_SECRET);
+  });
+
+  it('names redirectUri and the redirectless alternative when redirectUri is missing', () => {
+    const error = configErrorOf({
+      ...valid,
+      signIn: { clientId: 'a', cookieSecret: COOKIE_SECRET },
+    });
+    expect(error.code).toBe('ERR_PINGONE_SIGN_IN');
+    expect(error.message).toContain('signIn.redirectUri (or PINGONE_SIGNIN_REDIRECT_URI)');
+    expect(error.message).toContain('PINGONE_SIGNIN_MODE=redirectless');
+  });
+
+  it('names cookieSecret and how to make one when there is no secret at all', () => {
+    const error = configErrorOf({
+      ...valid,
+      signIn: { clientId: 'a', redirectUri: 'https://a.test/cb' },
+    });
+    expect(error.message).toContain('signIn.cookieSecret (or PINGONE_SIGNIN_COOKIE_SECRET)');
+    expect(error.message).toContain('openssl rand -base64 32');
+  });
+
+  it.each([
+    ['a plain-http redirectUri off this machine', { redirectUri: 'http://app.example.com/cb' }],
+    ['a redirectUri with a query', { redirectUri: 'https://a.test/cb?x=1' }],
+    ['a redirectUri on signIn.path', { redirectUri: 'https://a.test/signin' }],
+    ['a short cookie secret', { cookieSecret: 'short' }],
+    ['an empty list of cookie secrets', { cookieSecret: [] }],
+    ['a postLogoutRedirectUri that is no URL', { postLogoutRedirectUri: 'bye' }],
+    ['stepUpAcrValues with a line break', { stepUpAcrValues: 'a\nb' }],
+  ])('throws ERR_PINGONE_SIGN_IN for %s, never showing a secret', (_case, signIn) => {
+    const error = configErrorOf({
+      ...valid,
+      signIn: {
+        clientId: 'a',
+        redirectUri: 'https://a.test/cb',
+        cookieSecret: COOKIE_SECRET,
+        ...signIn,
+      },
+    });
+    expect(error.code).toBe('ERR_PINGONE_SIGN_IN');
+    expect(error.message).not.toContain('short');
   });
 
   it('throws at start-up for a shared store that cannot keep sign-in flows', () => {
@@ -548,7 +657,7 @@ describe('signIn', () => {
     expect(() =>
       pingSession({
         ...valid,
-        signIn: { clientId: 'a' },
+        signIn: { mode: 'redirectless', clientId: 'a' },
         cache: { store, keySecret: 'k'.repeat(32) },
       }),
     ).toThrow(expect.objectContaining({ code: 'ERR_PINGONE_SIGN_IN' }));

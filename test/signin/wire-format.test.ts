@@ -143,7 +143,7 @@ function app() {
       authPath: fake.url,
       clientId: 'worker-app',
       clientSecret: 'worker-secret',
-      signIn: { clientId: 'signin-app', tokenEndpointAuthMethod: 'none' },
+      signIn: { mode: 'redirectless', clientId: 'signin-app', tokenEndpointAuthMethod: 'none' },
       logger: { warn: log, info: log },
     }),
   );

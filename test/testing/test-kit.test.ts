@@ -60,7 +60,7 @@ describe('emulator.options()', () => {
   });
 
   it("with { signIn: true } turns the sign-in route on against the emulator's application", async () => {
-    const app = createApp(pingOne.options({ signIn: true }));
+    const app = createApp(pingOne.options({ signIn: 'redirectless' }));
     const res = await request(app)
       .post('/signin')
       .set(sameOrigin)
@@ -227,7 +227,7 @@ describe('emulator.reset()', () => {
   });
 
   it('unlocks accounts locked by wrong passwords', async () => {
-    const app = createApp({ ...pingOne.options({ signIn: true }), logger: false });
+    const app = createApp({ ...pingOne.options({ signIn: 'redirectless' }), logger: false });
     const signIn = (password: string) =>
       request(app).post('/signin').set(sameOrigin).send({ username: 'ada', password });
     for (let i = 0; i < 5; i += 1) await signIn('wrong-password');

@@ -116,7 +116,7 @@ app.get('/account', async (req, res) => {
 
 export async function testKit(): Promise<string> {
   const pingOne = await startTestEmulator();
-  const options: PingSessionOptions = pingOne.options({ signIn: true });
+  const options: PingSessionOptions = pingOne.options({ signIn: 'redirectless' });
   const { cookie, session } = pingOne.signIn('ada', {
     authAgeSeconds: 600,
     authenticators: ['otp'],

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CookieJar } from 'tough-cookie';
-import { parseJson, type UpstreamResponse } from '../../client/http';
-import { MISCONFIGURATION_FIXES } from '../../core/misconfiguration';
-import { notReady } from '../../client/pingone-client';
-import type { SignOnClient } from '../../client/sign-on-client';
-import { ConfigError } from '../../core/errors';
-import { pingOneAnswer, readFlow, signInMisconfiguration } from './pingone-answers';
+import { parseJson, type UpstreamResponse } from '../client/http';
+import { MISCONFIGURATION_FIXES } from '../core/misconfiguration';
+import { notReady } from '../client/pingone-client';
+import type { SignOnClient } from '../client/sign-on-client';
+import { ConfigError } from '../core/errors';
+import { pingOneAnswer, readFlow, signInMisconfiguration } from './redirectless/pingone-answers';
 
 /**
  * `ready()`'s check of the sign-in application, with two calls that sign nobody in. An authorize
@@ -14,24 +14,33 @@ import { pingOneAnswer, readFlow, signInMisconfiguration } from './pingone-answe
  * checks the client before the code, so `invalid_grant` means the credentials are right and
  * `invalid_client` that they are not.
  */
-export async function checkSignInReady(signOn: SignOnClient): Promise<void> {
+export async function checkSignInReady(
+  signOn: SignOnClient,
+  mode: 'hosted' | 'redirectless',
+): Promise<void> {
   const verifier = randomBytes(32).toString('base64url');
-  const jar = new CookieJar();
-  const authorized = await asked(() =>
-    signOn.authorize(
-      {
-        state: randomBytes(16).toString('base64url'),
-        nonce: randomBytes(16).toString('base64url'),
-        codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
-      },
-      jar,
-    ),
-  );
-  if (authorized.status !== 200) throw refused('authorize', authorized);
-  try {
-    readFlow(authorized);
-  } catch {
-    throw unexpected('as/authorize', authorized);
+  const request = {
+    state: randomBytes(16).toString('base64url'),
+    nonce: randomBytes(16).toString('base64url'),
+    codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+  };
+  if (mode === 'hosted') {
+    // The browser's authorize: PingOne redirects to its sign-on page when it takes the client and
+    // the redirect URI, and shows an error (or redirects with one) when it does not.
+    const authorized = await asked(() => signOn.authorizeRedirect(request));
+    const location = String(authorized.headers.location ?? '');
+    const redirected = authorized.status >= 300 && authorized.status < 400;
+    if (!(redirected || authorized.status === 200) || /[?&#]error=/.test(location)) {
+      throw refused('authorize', { ...authorized, status: redirected ? 400 : authorized.status });
+    }
+  } else {
+    const authorized = await asked(() => signOn.authorize(request, new CookieJar()));
+    if (authorized.status !== 200) throw refused('authorize', authorized);
+    try {
+      readFlow(authorized);
+    } catch {
+      throw unexpected('as/authorize', authorized);
+    }
   }
 
   const redeemed = await asked(() =>

@@ -12,6 +12,8 @@ import type { CreatedSession } from './session-store';
 export interface HostedSignedInUser {
   /** `name=value` of the app's session cookie: the `Cookie` header to send the app. */
   cookie: string;
+  /** `ST=<token>`: PingOne's own cookie on its host, as a browser holds it after signing on. */
+  pingOneCookie: string;
   session: CreatedSession['session'];
 }
 
@@ -54,7 +56,7 @@ export async function signInThroughApp(
     if (cookie === undefined) {
       throw new Error(`The app's callback answered ${done.statusCode} and set no session cookie.`);
     }
-    return { cookie, session };
+    return { cookie, pingOneCookie: `ST=${token}`, session };
   } finally {
     await served?.close();
   }

@@ -165,13 +165,13 @@ export class HostedSignOn {
     if (token === undefined || session === undefined || user === undefined) return false;
     const maxAge = Number(params.get('max_age') ?? Infinity);
     const signedOnAt = Date.parse(session.lastSignOn?.at ?? session.createdAt);
+    flow.sessionToken = token;
     if (params.get('prompt') === 'login' || this.ctx.now() - signedOnAt > maxAge * 1000) {
       flow.existingToken = token;
       return false;
     }
     this.ctx.sessions.touch(token, flow.remoteIp);
     flow.user = user;
-    flow.sessionToken = token;
     flow.authenticators = [...(session.lastSignOn?.authenticators ?? ['pwd'])];
     flow.status = 'COMPLETED';
     return true;

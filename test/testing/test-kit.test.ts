@@ -59,7 +59,7 @@ describe('emulator.options()', () => {
     expect(pingOne.options()).not.toHaveProperty('signIn');
   });
 
-  it("with { signIn: true } turns the sign-in route on against the emulator's application", async () => {
+  it("with { signIn: 'redirectless' } turns the sign-in route on against the emulator's application", async () => {
     const app = createApp(pingOne.options({ signIn: 'redirectless' }));
     const res = await request(app)
       .post('/signin')
@@ -69,6 +69,58 @@ describe('emulator.options()', () => {
     expect(res.body.status).toBe('COMPLETED');
     const cookie = res.headers['set-cookie']![0]!.split(';')[0]!;
     expect((await request(app).get('/orders').set('Cookie', cookie)).status).toBe(200);
+  });
+});
+
+describe("emulator.options({ signIn: 'hosted' }) and signInHosted()", () => {
+  const hostedApp = () =>
+    createApp({
+      ...pingOne.options({ signIn: 'hosted', redirectUri: 'http://localhost:3000/auth/callback' }),
+      logger: false,
+    });
+
+  it('is hosted mode with a redirect URI and a cookie secret, also for signIn: true', () => {
+    for (const signIn of ['hosted', true] as const) {
+      expect(pingOne.options({ signIn }).signIn).toEqual({
+        mode: 'hosted',
+        clientId: pingOne.signInClientId,
+        clientSecret: pingOne.signInClientSecret,
+        redirectUri: 'http://localhost:3000/auth/callback',
+        cookieSecret: expect.stringMatching(/^.{32,}$/),
+      });
+    }
+  });
+
+  it('signs an Express app in with one call: its own cookie, for a protected route', async () => {
+    const app = hostedApp();
+    const { cookie, session } = await pingOne.signInHosted(app, 'grace');
+    expect(cookie).toMatch(/^pingone_session=/);
+    const res = await request(app).get('/orders').set('Cookie', cookie);
+    expect(res.body).toEqual({ user: session.user.id });
+  });
+
+  it('signs an app in by its URL too', async () => {
+    const server = hostedApp().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { cookie } = await pingOne.signInHosted(url);
+      expect((await fetch(`${url}/orders`, { headers: { Cookie: cookie } })).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('makes an old sign-on for step-up tests, as signIn() does', async () => {
+    const app = hostedApp();
+    const { cookie } = await pingOne.signInHosted(app, 'ada', { authAgeSeconds: 600 });
+    expect((await request(app).post('/password').set('Cookie', cookie)).status).toBe(401);
+  });
+
+  it('says what went wrong when the app is not in hosted mode', async () => {
+    await expect(pingOne.signInHosted(createApp(pingOne.options()))).rejects.toThrow(
+      'the sign-in start answered 404, not a redirect.',
+    );
   });
 });
 

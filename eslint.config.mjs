@@ -18,7 +18,10 @@ export default tseslint.config(
     },
     rules: {
       // Express tells error handlers by their four parameters, used or not.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

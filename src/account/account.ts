@@ -25,9 +25,22 @@ export interface AccountParts {
   directory: DirectoryClient;
   sessions: SessionCache;
   users: UserRecords | undefined;
+  /** `GET sessions/{id}`: whether a listed session is still running, PingOne says. */
+  readSessionById: (sessionId: string) => Promise<PingSession | null>;
 }
 
-export function createAccount({ directory, sessions, users }: AccountParts): Account {
+/**
+ * PingOne's idle timeout of sign-on policy sessions, fixed ("30 days, not configurable"). Its
+ * session list gives neither `expiresAt` nor the idle timeout, and keeps expired sessions.
+ */
+const IDLE_TIMEOUT_MS = 30 * 24 * 60 * 60_000;
+
+export function createAccount({
+  directory,
+  sessions,
+  users,
+  readSessionById,
+}: AccountParts): Account {
   /** One user read per request, however often a route asks. */
   const usersOfRequests = new WeakMap<Request, Promise<PingUser | undefined>>();
 
@@ -43,12 +56,35 @@ export function createAccount({ directory, sessions, users }: AccountParts): Acc
     return user;
   }
 
-  /** The user's sessions still running, most recently active first. */
-  async function running(session: PingSession): Promise<ListedSession[]> {
+  /**
+   * The user's sessions PingOne lists, but those idle past its fixed timeout: its list keeps
+   * expired sessions and does not say which (REAL-TENANT.md M3). Enough to act on (ending an
+   * expired session is harmless), not to show.
+   */
+  async function listed(session: PingSession): Promise<ListedSession[]> {
     const now = Date.now();
-    const listed = await directory.listSessions(session.user.id);
-    return listed
-      .filter((each) => !hasEnded(each, now))
+    return (await directory.listSessions(session.user.id)).filter((each) => !hasEnded(each, now));
+  }
+
+  /**
+   * The user's sessions still running, most recently active first: each listed one (but the
+   * request's own) confirmed by a read by its ID; one PingOne cannot vouch for right now is shown
+   * rather than hidden.
+   */
+  async function running(session: PingSession): Promise<ListedSession[]> {
+    const candidates = await listed(session);
+    const live = await Promise.all(
+      candidates.map((each) =>
+        each.id === session.id
+          ? true
+          : readSessionById(each.id).then(
+              (found) => found !== null,
+              () => true,
+            ),
+      ),
+    );
+    return candidates
+      .filter((_each, i) => live[i])
       .sort((a, b) => timeOf(b.activeAt ?? b.createdAt) - timeOf(a.activeAt ?? a.createdAt))
       .slice(0, MAX_LISTED);
   }
@@ -81,7 +117,7 @@ export function createAccount({ directory, sessions, users }: AccountParts): Acc
       const known =
         typeof sessionId === 'string' &&
         sessionId.length <= MAX_ID_LENGTH &&
-        (await running(session)).some((each) => each.id === sessionId);
+        (await listed(session)).some((each) => each.id === sessionId);
       if (!known) {
         throw new AccountError(
           'ERR_PINGONE_NOT_YOUR_SESSION',
@@ -93,7 +129,7 @@ export function createAccount({ directory, sessions, users }: AccountParts): Acc
       await sessions.forgetSession(sessionId);
     },
     async endOtherSessions(session) {
-      const others = (await running(session)).filter((each) => each.id !== session.id);
+      const others = (await listed(session)).filter((each) => each.id !== session.id);
       const results = await Promise.allSettled(
         others.map(async ({ id }) => {
           await directory.resetSession(id);
@@ -111,11 +147,15 @@ function signedIn(req: Request): PingSession {
   throw new AccountError('ERR_PINGONE_NO_SESSION', 'The request has no valid session.', 401);
 }
 
-/** Past its `expiresAt`, or idle past its timeout, when the list says. */
+/** Past its `expiresAt`, or idle past its timeout (the list's, else PingOne's fixed one). */
 function hasEnded(session: ListedSession, now: number): boolean {
   if (session.expiresAt !== undefined && Date.parse(session.expiresAt) <= now) return true;
-  if (session.activeAt === undefined || session.idleTimeoutInMinutes === undefined) return false;
-  return Date.parse(session.activeAt) + session.idleTimeoutInMinutes * 60_000 <= now;
+  if (session.activeAt === undefined) return false;
+  const idleMs =
+    session.idleTimeoutInMinutes === undefined
+      ? IDLE_TIMEOUT_MS
+      : session.idleTimeoutInMinutes * 60_000;
+  return Date.parse(session.activeAt) + idleMs <= now;
 }
 
 function timeOf(at: string | undefined): number {

@@ -7,12 +7,15 @@ import { isRegion, REGIONS, type PingOneRegion } from './regions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function checkEnvironmentId(value: unknown): string {
+export function checkEnvironmentId(
+  value: unknown,
+  option = 'environmentId (or PINGONE_ENVIRONMENT_ID)',
+): string {
   if (typeof value !== 'string' || !UUID.test(value)) {
     const spaced = typeof value === 'string' && UUID.test(value.trim());
     throw new ConfigError(
       'ERR_PINGONE_ENVIRONMENT_ID',
-      `environmentId (or PINGONE_ENVIRONMENT_ID) ${received(value)}` +
+      `${option} ${received(value)}` +
         (spaced
           ? ', with spaces or line breaks around the UUID: remove them.'
           : '; it must be the UUID of your PingOne environment, as shown under Environment > ' +

@@ -63,6 +63,8 @@ export interface ResolvedCircuitBreaker {
 
 export interface ResolvedClientOptions {
   environmentId: string;
+  /** Where the worker's token is asked for: `environmentId` unless the worker lives elsewhere. */
+  workerEnvironmentId: string;
   apiPath: string;
   authPath: string;
   credentials: Credentials;
@@ -76,6 +78,7 @@ export interface ResolvedClientOptions {
 /** The options of {@link PingSessionOptions} this feature reads. */
 export interface ClientOptionsInput extends CredentialOptionsInput {
   environmentId?: string;
+  workerEnvironmentId?: string;
   region?: PingOneRegion;
   apiPath?: string;
   authPath?: string;
@@ -108,6 +111,7 @@ export const CLIENT_DEFAULTS = {
 
 export const CLIENT_OPTION_NAMES: readonly (keyof ClientOptionsInput)[] = [
   'environmentId',
+  'workerEnvironmentId',
   'region',
   'apiPath',
   'authPath',
@@ -136,11 +140,18 @@ const BREAKER_OPTION_NAMES: readonly (keyof CircuitBreakerOptions)[] = [
 
 /** The client's options, from what was given, then `PINGONE_*` variables, then the defaults. */
 export function resolveClientOptions(given: ClientOptionsInput, env: Env): ResolvedClientOptions {
-  const fromEnv = (name: 'environmentId' | 'region' | 'apiPath' | 'authPath') =>
-    given[name] ?? readEnv(env, name);
+  const fromEnv = (
+    name: 'environmentId' | 'workerEnvironmentId' | 'region' | 'apiPath' | 'authPath',
+  ) => given[name] ?? readEnv(env, name);
   const region = checkRegion(fromEnv('region') ?? CLIENT_DEFAULTS.region);
+  const environmentId = checkEnvironmentId(fromEnv('environmentId'));
+  const worker = fromEnv('workerEnvironmentId');
   return {
-    environmentId: checkEnvironmentId(fromEnv('environmentId')),
+    environmentId,
+    workerEnvironmentId:
+      worker === undefined
+        ? environmentId
+        : checkEnvironmentId(worker, 'workerEnvironmentId (or PINGONE_WORKER_ENVIRONMENT_ID)'),
     apiPath: checkBaseUrl(
       'apiPath',
       ENVIRONMENT_VARIABLES.apiPath,

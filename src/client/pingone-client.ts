@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { PingSessionLogger } from '../core/logger';
 import type { ResolvedClientOptions } from './options';
 import { ConfigError, PingOneError } from '../core/errors';
@@ -68,7 +68,7 @@ export function createPingOneClient(
 ): PingOneClient {
   const tokens = createAccessTokenProvider(options.credentials, {
     authPath: options.authPath,
-    environmentId: options.environmentId,
+    environmentId: options.workerEnvironmentId,
     timeoutMs: options.timeoutMs,
     send: (request) => send({ ...request, retry: 'idempotent', lane: 'token' }),
     logger: options.logger,
@@ -168,20 +168,39 @@ export function createPingOneClient(
 
 /** A made-up token's read must draw PingOne's documented `404 NOT_FOUND`. */
 async function checkReady(read: (sessionToken: string) => Promise<UpstreamResponse>) {
-  // A well-formed token no session can have.
-  const probe = randomBytes(32).toString('base64url');
+  // A token no session can have: a random UUID, the only shape PingOne's examples show, so that
+  // a validating PingOne does not refuse its form (REAL-TENANT.md M11).
+  const probe = randomUUID();
   let response: UpstreamResponse;
   try {
     response = await read(probe);
   } catch (error) {
     throw notReady(error);
   }
-  if (isPingOneNotFound(response)) return;
+  if (isPingOneNotFound(response) || isValidationAnswer(response)) return;
   throw notReady(
     response.status === 200
       ? badResponseError(READ, response)
       : errorFromResponse(READ, response, apiMisconfiguration(response)),
   );
+}
+
+/**
+ * A session object with no user: what a reset session may still read as, PingOne keeping the
+ * session for no one ("the user is then required to be authenticated again"; REAL-TENANT.md M6).
+ * Signed out, not PingOne failing.
+ */
+function isAnonymous(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const { id, user } = body as { id?: unknown; user?: { id?: unknown } | null };
+  return typeof id === 'string' && (user === undefined || user === null || user.id === undefined);
+}
+
+/** PingOne's `400` about the request's content: an answer from PingOne, about the probe. */
+function isValidationAnswer(response: UpstreamResponse): boolean {
+  if (response.status !== 400) return false;
+  const code = (parseJson(response.body) as { code?: unknown } | undefined)?.code;
+  return code === 'INVALID_DATA' || code === 'INVALID_REQUEST';
 }
 
 /** What a read of a session answered: the session, none, or PingOne failing. */
@@ -245,8 +264,9 @@ function parseSession(
   response: UpstreamResponse,
   environmentId: string,
   operation: string,
-): PingSession {
+): PingSession | null {
   const body = isJsonResponse(response) ? parseJson(response.body) : undefined;
+  if (isAnonymous(body)) return null;
   if (
     !isPingSession(body) ||
     body.environment.id.toLowerCase() !== environmentId ||

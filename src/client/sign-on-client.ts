@@ -1,4 +1,4 @@
-import { CookieJar } from 'tough-cookie';
+import { CookieJar, type Cookie } from 'tough-cookie';
 import type { ResolvedClientOptions } from './options';
 import { basicAuthorization, type UpstreamResponse } from './http';
 import type { ResilientRequest, ResilientSend } from './resilient-send';
@@ -170,7 +170,20 @@ type AuthHostRequest = Omit<ResilientRequest, 'timeoutMs' | 'headers' | 'lane'> 
   headers?: Record<string, string>;
 };
 
-/** One call to the auth host as a browser makes it: PingOne's cookies sent, and kept. */
+/**
+ * What auth-host calls accept: JSON, and PingOne's own `application/vnd.pingidentity.*+json`
+ * answers; `application/json` alone is reported to draw `406` on the flow API (REAL-TENANT.md M2).
+ */
+export const AUTH_HOST_ACCEPT =
+  'application/json, application/hal+json, application/*+json;q=0.9, */*;q=0.1';
+
+/**
+ * One call to the auth host as a browser makes it, but more forgiving: every cookie PingOne set
+ * in this flow goes back on every later call whatever its `Path` (one set at authorize with
+ * `Path=/{envID}/as` may be required by `/flows`), and a cookie set again under another path
+ * replaces the earlier one, so that each name is sent once, with its latest value
+ * (REAL-TENANT.md M7).
+ */
 async function callAuthHost(
   send: ResilientSend,
   timeoutMs: number,
@@ -178,17 +191,36 @@ async function callAuthHost(
   jar: CookieJar,
   userAgent: string | undefined,
 ): Promise<UpstreamResponse> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
-  const cookies = await jar.getCookieString(request.url);
-  if (cookies !== '') headers.Cookie = cookies;
+  const headers: Record<string, string> = { Accept: AUTH_HOST_ACCEPT, ...request.headers };
+  const cookies = await jar.getCookies(request.url, { allPaths: true });
+  if (cookies.length > 0) headers.Cookie = cookies.map((c) => c.cookieString()).join('; ');
   if (userAgent !== undefined) headers['User-Agent'] = userAgent;
   const response = await send({ ...request, headers, timeoutMs, lane: 'signin' });
   const setCookies = response.headers['set-cookie'];
   for (const cookie of Array.isArray(setCookies) ? setCookies : []) {
     // A cookie the jar refuses (another domain, a malformed one) is dropped, as a browser would.
-    await jar.setCookie(cookie, request.url, { ignoreError: true });
+    const kept = await jar.setCookie(cookie, request.url, { ignoreError: true });
+    if (kept !== undefined) await dropOtherPaths(jar, request.url, kept);
   }
   return response;
+}
+
+/** Every other cookie of `kept`'s name on this host, under another path: the latest wins. */
+async function dropOtherPaths(jar: CookieJar, url: string, kept: Cookie): Promise<void> {
+  for (const other of await jar.getCookies(url, { allPaths: true })) {
+    if (other.key === kept.key && other.path !== kept.path && other.domain === kept.domain) {
+      await jar.store.removeCookie(other.domain, other.path, other.key);
+    }
+  }
+}
+
+/** A cookie PingOne set in this flow, under whatever path: `ST` at a flow's end. */
+export async function flowCookie(
+  jar: CookieJar,
+  url: string,
+  name: string,
+): Promise<Cookie | undefined> {
+  return (await jar.getCookies(url, { allPaths: true })).find((cookie) => cookie.key === name);
 }
 
 /**

@@ -5,6 +5,7 @@ export const ENVIRONMENT_VARIABLES = {
   apiPath: 'PINGONE_API_PATH',
   authPath: 'PINGONE_AUTH_PATH',
   accessToken: 'PINGONE_ACCESS_TOKEN',
+  workerEnvironmentId: 'PINGONE_WORKER_ENVIRONMENT_ID',
   clientId: 'PINGONE_CLIENT_ID',
   clientSecret: 'PINGONE_CLIENT_SECRET',
   signInClientId: 'PINGONE_SIGNIN_CLIENT_ID',

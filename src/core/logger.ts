@@ -18,6 +18,7 @@ export interface LogDetails {
     | 'signin_refused'
     | 'signin_failed'
     | 'signin_unsupported_step'
+    | 'signin_answer_unrecognised'
     | 'session_store_unavailable'
     | 'session_store_recovered'
     | 'session_store_entry_rejected'

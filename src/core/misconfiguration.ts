@@ -10,7 +10,8 @@ export type Misconfiguration =
   | 'api_path'
   | 'access_token'
   | 'signin_client'
-  | 'signin_credentials';
+  | 'signin_credentials'
+  | 'signin_policy';
 
 /** What each misconfiguration means, and the fix. */
 export const MISCONFIGURATION_FIXES: Record<Misconfiguration, string> = {
@@ -36,6 +37,10 @@ export const MISCONFIGURATION_FIXES: Record<Misconfiguration, string> = {
     '(PINGONE_SIGNIN_CLIENT_ID), that the application is enabled and has the Authorization Code ' +
     'grant and a sign-on policy, and, when signIn.redirectUri is set, that it is one of the ' +
     "application's redirect URIs.",
+  signin_policy:
+    "PingOne answered the sign-in application's authorize in DaVinci's format: its policy is a " +
+    'DaVinci flow, which the redirectless route cannot drive. Assign it a PingOne ' +
+    "authentication policy, or use hosted mode (signIn.mode 'hosted'), where PingOne runs any policy.",
   signin_credentials:
     "The token endpoint refused the sign-in application's credentials: check signIn.clientSecret " +
     '(PINGONE_SIGNIN_CLIENT_SECRET) and signIn.tokenEndpointAuthMethod against the application ' +

@@ -18,6 +18,7 @@ export interface AuthorizationCodesContext {
   signInClientId: string;
   signInClientSecret: string;
   sessions: SessionStore;
+  idTokenSubject: 'id' | 'username';
   now: () => number;
 }
 
@@ -77,7 +78,7 @@ export class AuthorizationCodes {
     const session = this.ctx.sessions.find(flow.sessionToken ?? '');
     const idToken = signJwt({
       iss: `${this.ctx.url}/${this.ctx.environmentId}/as`,
-      sub: flow.user?.id,
+      sub: this.ctx.idTokenSubject === 'username' ? flow.user?.username : flow.user?.id,
       aud: flow.clientId,
       iat: now,
       exp: now + 3600,

@@ -16,6 +16,8 @@ export interface DirectoryContext {
   apiPath: string;
   sessions: SessionStore;
   accessTokens: AccessTokens;
+  /** How a reset session reads: PingOne's `404`, or a session for no one (REAL-TENANT.md M6). */
+  resetReads: 'not-found' | 'anonymous';
 }
 
 const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
@@ -97,7 +99,9 @@ function oneSession(
  */
 function resetSession(ctx: DirectoryContext, req: IncomingMessage, sessionId: string) {
   if (req.method === 'GET') {
-    const session = ctx.sessions.findById(sessionId);
+    const session =
+      ctx.sessions.findById(sessionId) ??
+      (ctx.resetReads === 'anonymous' ? ctx.sessions.resetView({ id: sessionId }) : undefined);
     return session ? { status: 200, body: session } : pingOneErrors.notFound();
   }
   if (req.method !== 'POST') return pingOneErrors.methodNotAllowed();

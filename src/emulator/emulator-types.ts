@@ -13,6 +13,12 @@ export interface EmulatorOptions {
   listenHost?: string;
   /** Environment ID. Default: a random UUID. */
   environmentId?: string;
+  /**
+   * The environment the worker application lives in, when not the emulated one: its token
+   * endpoint answers there too, and its tokens are good for this environment's API (as a worker
+   * of PingOne's Administrators environment given a role here). Default: none.
+   */
+  workerEnvironmentId?: string;
   /** Worker client ID. Default: a random UUID. */
   clientId?: string;
   /** Worker client secret. Default: random. */
@@ -25,6 +31,34 @@ export interface EmulatorOptions {
   demoPassword?: string;
   /** Wrong passwords in a row that lock a demo user. Default: `5`. */
   lockoutFailures?: number;
+  /**
+   * How a wrong password and a lockout are answered, as PingOne does not document it:
+   * `'documented'` as Ping's samples read them, or `'alternative'` (`INVALID_VALUE`, and a lockout
+   * as an `error` in a `200` flow body), as another Ping demo does. Default: `'documented'`.
+   */
+  refusals?: 'documented' | 'alternative';
+  /**
+   * How a reset session reads (`sessions/me`, `sessions/{id}`): `'not-found'` (`404`), or
+   * `'anonymous'`, a `200` session with no user and no sign-on, as PingOne may keep it.
+   * Default: `'not-found'`.
+   */
+  resetReads?: 'not-found' | 'anonymous';
+  /**
+   * The sign-in application's policy: a PingOne sign-on policy, or a DaVinci flow, whose
+   * `pi.flow` authorize answers an HTML page (JSON in DaVinci's own format only to its SDK).
+   * Default: `'sign-on'`.
+   */
+  signInPolicy?: 'sign-on' | 'davinci';
+  /**
+   * What ID tokens carry as `sub`: the user's ID, or their username, as an application whose
+   * `sub` is mapped to another attribute sends. Default: `'id'`.
+   */
+  idTokenSubject?: 'id' | 'username';
+  /**
+   * A completed flow carries its authorization code itself (`authorizeResponse.code`), as some
+   * backends report of PingOne; resume still answers too. Default: `false`.
+   */
+  inlineCode?: boolean;
   /** How long a lock lasts, in seconds. Default: `900`. */
   lockoutSeconds?: number;
   /**

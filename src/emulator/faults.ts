@@ -14,6 +14,11 @@ export interface EmulatorFault {
   on?: 'sessions' | 'reads' | 'resets' | 'token' | 'flows' | 'directory' | 'any';
   /** Answer with this status and PingOne's error body for it (`429` is `REQUEST_LIMITED`). */
   status?: number;
+  /**
+   * With `status: 400`: the code of the one detail in PingOne's `INVALID_DATA` body, to play a
+   * validation answer PingOne does not document. Default: `'INVALID_VALUE'`.
+   */
+  detailCode?: string;
   /** The `Retry-After` header to send with `status`: seconds, or an HTTP date. */
   retryAfter?: string;
   /** Wait this long first: milliseconds, or `[min, max]` for a random wait between them. */
@@ -80,9 +85,9 @@ function applies(on: NonNullable<EmulatorFault['on']>, kind: CallKind): boolean 
 }
 
 function outcomeOf(fault: EmulatorFault): FaultPlan['outcome'] {
-  const { status, retryAfter, reset, hang, malformed } = fault;
+  const { status, detailCode, retryAfter, reset, hang, malformed } = fault;
   if (status === undefined && !reset && !hang && !malformed) return undefined;
-  return { status, retryAfter, reset, hang, malformed };
+  return { status, detailCode, retryAfter, reset, hang, malformed };
 }
 
 function latencyOf(latency: EmulatorFault['latencyMs']): number {
@@ -114,7 +119,7 @@ export function playOutcome(res: ServerResponse, outcome: NonNullable<FaultPlan[
   const status = outcome.status ?? 500;
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (outcome.retryAfter !== undefined) headers['Retry-After'] = outcome.retryAfter;
-  res.writeHead(status, headers).end(JSON.stringify(errorBodyFor(status)));
+  res.writeHead(status, headers).end(JSON.stringify(errorBodyFor(status, outcome.detailCode)));
 }
 
 const MALFORMED = {
@@ -126,7 +131,7 @@ const MALFORMED = {
   'no-id': ['application/json', '{"user":{"id":"u"},"expiresAt":"2030-01-01T00:00:00Z"}'],
 } as const;
 
-function errorBodyFor(status: number) {
+function errorBodyFor(status: number, detailCode = 'INVALID_VALUE') {
   const id = randomUUID();
   if (status === 429) {
     return {
@@ -141,6 +146,15 @@ function errorBodyFor(status: number) {
   }
   if (status === 404) {
     return { id, code: 'NOT_FOUND', message: 'The requested resource was not found.' };
+  }
+  if (status === 400) {
+    return {
+      id,
+      code: 'INVALID_DATA',
+      message:
+        'The request could not be completed. One or more validation errors were in the request.',
+      details: [{ code: detailCode, message: 'A value is not valid.' }],
+    };
   }
   if (status === 403) {
     return {
@@ -167,6 +181,7 @@ export function parseFault(spec: string): EmulatorFault {
       case 'on':
       case 'malformed':
       case 'retryAfter':
+      case 'detailCode':
         fault[key] = value;
         break;
       case 'status':

@@ -25,6 +25,11 @@ export interface Flow {
    * its sign-on older than `max_age`): the same user keeps it, another user ends it.
    */
   existingToken: string | undefined;
+  /**
+   * The anonymous `ST` (and `ST-NO-SS`) set at authorize, before the user is known, with
+   * `Path=/{envID}/as`: the flow API wants it back (REAL-TENANT.md M7).
+   */
+  anonymousToken?: string;
   otp: string | undefined;
   authenticators: string[];
   createdAt: number;

@@ -66,6 +66,15 @@ export const pingOneErrors = {
     status: 404,
     body: { message: 'Not Found' },
   }),
+  /** What the flow API is reported to answer an `Accept` that admits only `application/json`. */
+  notAcceptable: () => ({
+    status: 406,
+    body: {
+      id: randomUUID(),
+      code: 'NOT_ACCEPTABLE',
+      message: 'The request could not be completed. The Accept header is not supported.',
+    },
+  }),
   methodNotAllowed: () => ({
     status: 405,
     body: {
@@ -79,5 +88,5 @@ export const pingOneErrors = {
 export interface EmulatorAnswer {
   status: number;
   body: unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
 }

@@ -34,6 +34,8 @@ export interface EmulatorContext extends DirectoryContext {
   /** While set, answers wait for it: tests hold PingOne to pile up concurrent requests. */
   held: { until?: Promise<void> };
   faults: Faults;
+  /** Where else the worker's token endpoint answers (a worker of another environment). */
+  workerEnvironmentId: string | undefined;
   /** PingOne's rate limit on session reads, when one is played. */
   readLimit: RateLimit | undefined;
   /** Latency timers under way, cleared when the emulator closes. */
@@ -103,6 +105,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
       case paths.sessionsMe:
         return sendJson(res, sessionsMe(ctx, req));
       case paths.token:
+      case ctx.workerEnvironmentId && `/${ctx.workerEnvironmentId}/as/token`:
         return sendJson(res, token(ctx, req, body));
       case paths.signOn:
         return signOn(ctx, req, res, url, body);
@@ -177,7 +180,11 @@ function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer 
   const sessionToken = parse(req.headers.cookie ?? '', { decode: keepRaw }).ST;
   if (sessionToken === undefined) return pingOneErrors.missingSessionToken();
   if (req.method === 'GET') {
-    const session = ctx.sessions.find(sessionToken);
+    const session =
+      ctx.sessions.find(sessionToken) ??
+      (ctx.resetReads === 'anonymous'
+        ? ctx.sessions.resetView({ token: sessionToken })
+        : undefined);
     return session ? { status: 200, body: session } : pingOneErrors.notFound();
   }
   return ctx.sessions.reset(sessionToken)
@@ -261,7 +268,8 @@ function sendJson(res: ServerResponse, answer: EmulatorAnswer): void {
     return;
   }
   res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
-  res.end(JSON.stringify(answer.body));
+  // A page (DaVinci's, say) goes as it is; anything else is JSON.
+  res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
 }
 
 function oauthError(status: number, error: string, description: string): EmulatorAnswer {

@@ -137,6 +137,20 @@ export class SessionStore {
       : undefined;
   }
 
+  /**
+   * A reset session as PingOne may still show it (REAL-TENANT.md M6): the session, for no one,
+   * with no sign-on. `undefined` unless the session of this token, or with this ID, was reset.
+   */
+  resetView(by: { token: string } | { id: string }): object | undefined {
+    const stored =
+      'token' in by
+        ? this.sessions.get(by.token)
+        : [...this.sessions.values()].find((each) => each.session.id === by.id);
+    if (!stored?.reset) return undefined;
+    const { user, ...view } = structuredClone(stored.session);
+    return { ...view, lastSignOn: null };
+  }
+
   /** The session with this ID (not token), while it is neither reset nor expired. */
   findById(sessionId: string): PingSession | undefined {
     for (const stored of this.sessions.values()) {
@@ -174,16 +188,17 @@ export class SessionStore {
   }
 
   /**
-   * A user's sessions as PingOne's user-sessions API lists them: newest first, at most ten,
-   * expired ones included; ended ones are gone.
+   * A user's sessions as PingOne's user-sessions API lists them (its "User session data model"):
+   * newest first, at most ten, expired ones included, with no `expiresAt` nor
+   * `idleTimeoutInMinutes`; ended ones are gone.
    */
-  ofUser(userId: string): EmulatedSession[] {
+  ofUser(userId: string): Record<string, unknown>[] {
     return [...this.sessions.values()]
       .filter((stored) => stored.session.user.id === userId && !stored.reset && !stored.pending)
       .map((stored) => stored.session)
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
       .slice(0, MAX_LISTED)
-      .map((session) => structuredClone(session));
+      .map(({ expiresAt, idleTimeoutInMinutes, ...listed }) => structuredClone(listed));
   }
 
   /** Ends a session by its ID (not its token); false when there was none to end. */

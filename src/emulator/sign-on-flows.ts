@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Accounts } from './accounts';
 import { AuthorizationCodes } from './authorization-codes';
 import { HostedSignOn, readSessionCookie } from './hosted-sign-on';
@@ -52,12 +52,22 @@ export interface SignOnFlowsContext {
   now: () => number;
   /** Where one-time passwords are "sent": the emulator's console. */
   log: (line: string) => void;
+  refusals: 'documented' | 'alternative';
+  signInPolicy: 'sign-on' | 'davinci';
+  inlineCode: boolean;
+  idTokenSubject: 'id' | 'username';
 }
 
 export interface FlowRequest {
   method: string;
   query: URLSearchParams;
-  headers: { cookie?: string; 'content-type'?: string; 'user-agent'?: string };
+  headers: {
+    cookie?: string;
+    'content-type'?: string;
+    'user-agent'?: string;
+    accept?: string;
+    'x-requested-with'?: string;
+  };
   body: string;
   remoteIp: string | undefined;
 }
@@ -111,6 +121,7 @@ export class SignOnFlows {
     if (method !== undefined && method !== 'S256' && method !== 'plain') {
       return invalid('code_challenge_method', 'code_challenge_method must be S256 or plain.');
     }
+    if (this.ctx.signInPolicy === 'davinci') return daVinciAnswer(request);
     const flow: Flow = {
       id: randomUUID(),
       status: 'USERNAME_PASSWORD_REQUIRED',
@@ -133,7 +144,20 @@ export class SignOnFlows {
     };
     this.flows.set(flow.id, flow);
     this.continueSession(flow, params, request.headers.cookie);
-    return { status: 200, body: this.describe(flow) };
+    if (flow.sessionToken !== undefined) return { status: 200, body: this.describe(flow) };
+    // Reported of PingOne: cookies set at authorize already, under the authorize path, that the
+    // flow's later calls must carry (a strict cookie jar would not send them to /flows).
+    const anonymous = randomBytes(24).toString('base64url');
+    flow.anonymousToken = anonymous;
+    this.issued.push(anonymous);
+    const path = `Path=/${this.ctx.environmentId}/as; Secure; HttpOnly`;
+    return {
+      status: 200,
+      body: this.describe(flow),
+      headers: {
+        'Set-Cookie': [`ST=${anonymous}; ${path}; SameSite=None`, `ST-NO-SS=${anonymous}; ${path}`],
+      },
+    };
   }
 
   /**
@@ -160,6 +184,9 @@ export class SignOnFlows {
 
   /** `GET|POST /{envID}/flows/{flowID}`. */
   flow(flowId: string, request: FlowRequest): EmulatorAnswer {
+    // PingOne answers with its own media types; an Accept of application/json alone is reported
+    // to draw 406 (REAL-TENANT.md M2).
+    if (!admitsPingOneMedia(request.headers.accept)) return pingOneErrors.notAcceptable();
     const flow = this.find(flowId);
     if (flow === undefined) return pingOneErrors.notFound();
     const cookieProblem = this.checkSessionCookie(flow, request.headers.cookie);
@@ -226,10 +253,17 @@ export class SignOnFlows {
 
   /** A step's answer in the flow API: the flow as it now stands, with `ST` when it was set. */
   private answer(flow: Flow, result: StepResult): EmulatorAnswer {
+    if (!result.ok && result.inFlow !== undefined) {
+      return { status: 200, body: { ...this.describe(flow), error: result.inFlow } };
+    }
     if (!result.ok) return result.refused;
+    const inline =
+      this.ctx.inlineCode && flow.status === 'COMPLETED'
+        ? { authorizeResponse: { code: this.codes.issue(flow) } }
+        : {};
     return {
       status: 200,
-      body: this.describe(flow),
+      body: { ...this.describe(flow), ...inline },
       ...(result.setCookie !== undefined && { headers: { 'Set-Cookie': result.setCookie } }),
     };
   }
@@ -246,10 +280,9 @@ export class SignOnFlows {
 
   /** Once the user is identified, every call of the flow must carry the session's current ST. */
   private checkSessionCookie(flow: Flow, cookie: string | undefined): EmulatorAnswer | undefined {
-    if (flow.sessionToken === undefined) return undefined;
-    return readSessionCookie(cookie) === flow.sessionToken
-      ? undefined
-      : pingOneErrors.invalidRequest("The session token cookie is missing or not this flow's.");
+    const expected = flow.sessionToken ?? flow.anonymousToken;
+    if (expected === undefined) return undefined;
+    return readSessionCookie(cookie) === expected ? undefined : pingOneErrors.invalidToken();
   }
 
   private describe(flow: Flow) {
@@ -273,4 +306,24 @@ export class SignOnFlows {
       expiresAt: new Date(flow.activeAt + FLOW_IDLE_TIMEOUT_MS).toISOString(),
     };
   }
+}
+
+/** A DaVinci flow policy's answer to `pi.flow`: JSON of its own only for its SDK, else a page. */
+function daVinciAnswer(request: FlowRequest): EmulatorAnswer {
+  if (request.headers['x-requested-with'] === 'ping-sdk') {
+    return {
+      status: 200,
+      body: { interactionId: randomUUID(), interactionToken: randomUUID(), eventName: 'start' },
+    };
+  }
+  return {
+    status: 200,
+    body: '<!doctype html><html><body>DaVinci</body></html>',
+    headers: { 'Content-Type': 'text/html; charset=utf-8' },
+  };
+}
+
+function admitsPingOneMedia(accept: string | undefined): boolean {
+  if (accept === undefined) return true;
+  return /\*\/\*|application\/\*|vnd\.pingidentity/.test(accept);
 }

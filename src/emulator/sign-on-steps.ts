@@ -6,12 +6,26 @@ import { pingOneErrors, type EmulatorAnswer } from './pingone-errors';
 import type { SessionStore } from './session-store';
 
 /** A step taken (the flow moved on; `ST` set when the user was just identified), or refused. */
-export type StepResult = { ok: true; setCookie?: string } | { ok: false; refused: EmulatorAnswer };
+export type StepResult =
+  | { ok: true; setCookie?: string }
+  | {
+      ok: false;
+      refused: EmulatorAnswer;
+      /** Answer `200` with the flow as it stands and this `error` in it, rather than `refused`. */
+      inFlow?: object;
+    };
 
 const refused = (answer: EmulatorAnswer): StepResult => ({ ok: false, refused: answer });
 
 export interface SignOnStepsContext {
   environmentId: string;
+  /**
+   * How a wrong password and a lockout are answered: `'documented'` as Ping's samples read them
+   * (`400 INVALID_DATA` with `INVALID_CREDENTIALS`, or `PASSWORD_LOCKED_OUT` and
+   * `secondsUntilUnlock`); `'alternative'` as another Ping demo does (`INVALID_VALUE`, and a
+   * lockout as an `error` in a `200` flow body).
+   */
+  refusals: 'documented' | 'alternative';
   accounts: Accounts;
   sessions: SessionStore;
   now: () => number;
@@ -53,22 +67,7 @@ export class SignOnSteps {
       );
     }
     const check = this.ctx.accounts.checkPassword(username, password);
-    if (!check.ok) {
-      return refused(
-        check.secondsUntilUnlock === undefined
-          ? pingOneErrors.invalidData(
-              'password',
-              'INVALID_CREDENTIALS',
-              'Invalid username or password.',
-            )
-          : pingOneErrors.invalidData(
-              'password',
-              'PASSWORD_LOCKED_OUT',
-              'Too many failed attempts: the account is locked.',
-              { secondsUntilUnlock: check.secondsUntilUnlock },
-            ),
-      );
-    }
+    if (!check.ok) return this.passwordRefused(check.secondsUntilUnlock);
     flow.user = check.user;
     flow.authenticators = ['pwd'];
     if (flow.existingToken !== undefined) {
@@ -93,6 +92,23 @@ export class SignOnSteps {
         `ST=${token}; Path=/${this.ctx.environmentId}; Max-Age=${ST_MAX_AGE_SECONDS}; ` +
         `Expires=${expires}; Secure; HttpOnly; SameSite=None`,
     };
+  }
+
+  private passwordRefused(secondsUntilUnlock: number | undefined): StepResult {
+    const alternative = this.ctx.refusals === 'alternative';
+    if (secondsUntilUnlock === undefined) {
+      const code = alternative ? 'INVALID_VALUE' : 'INVALID_CREDENTIALS';
+      return refused(pingOneErrors.invalidData('password', code, 'Invalid username or password.'));
+    }
+    const lockout = pingOneErrors.invalidData(
+      'password',
+      'PASSWORD_LOCKED_OUT',
+      'Too many failed attempts: the account is locked.',
+      { secondsUntilUnlock },
+    );
+    if (!alternative) return refused(lockout);
+    const body = lockout.body;
+    return { ok: false, refused: lockout, inFlow: { ...body, code: 'PASSWORD_LOCKED_OUT' } };
   }
 
   resetPassword(flow: Flow, body: Record<string, unknown>): StepResult {
@@ -133,7 +149,8 @@ export class SignOnSteps {
         pingOneErrors.invalidData('otp', 'INVALID_OTP', 'The one-time password is wrong.'),
       );
     }
-    flow.authenticators = [...flow.authenticators, 'otp', 'mfa'];
+    // PingOne's policies record a one-time code as `mfa`, whatever its kind (REAL-TENANT.md M1).
+    flow.authenticators = [...flow.authenticators, 'mfa'];
     return this.complete(flow);
   }
 

@@ -50,6 +50,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
   );
   const flows = new SignOnFlows({
+    refusals: options.refusals ?? 'documented',
+    signInPolicy: options.signInPolicy ?? 'sign-on',
+    inlineCode: options.inlineCode ?? false,
+    idTokenSubject: options.idTokenSubject ?? 'id',
     environmentId,
     url,
     signInClientId,
@@ -72,6 +76,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       requests,
       held,
       faults,
+      resetReads: options.resetReads ?? 'not-found',
+      workerEnvironmentId: options.workerEnvironmentId,
       readLimit:
         options.sessionReadsPerSecond === undefined
           ? undefined

@@ -62,6 +62,7 @@ export function assemble(resolved: ResolvedOptions): Parts {
   const account = createAccount({
     directory,
     sessions,
+    readSessionById: client.readSessionById,
     users: cache
       ? createUserRecords(
           cache.store && isFlowStore(cache.store) ? cache.store : new MemoryFlowStore(),

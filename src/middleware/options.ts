@@ -41,6 +41,12 @@ export interface PingSessionOptions {
    * Default: `PINGONE_ACCESS_TOKEN`.
    */
   accessToken?: AccessTokenSource;
+  /**
+   * The environment the worker application lives in, when it is not `environmentId` (a worker of
+   * the Administrators environment given a role in this one): its token is asked of that
+   * environment's token endpoint. Default: `PINGONE_WORKER_ENVIRONMENT_ID`, else `environmentId`.
+   */
+  workerEnvironmentId?: string;
   /** Client ID of a worker application. Default: `PINGONE_CLIENT_ID`. */
   clientId?: string;
   /** Client secret of the worker application. Default: `PINGONE_CLIENT_SECRET`. */

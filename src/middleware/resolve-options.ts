@@ -28,6 +28,7 @@ export interface ResolvedOptions extends ResolvedClientOptions, ResolvedCookieOp
 /** In the order of PingSessionOptions, which is the order an unknown option's message lists. */
 const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'environmentId',
+  'workerEnvironmentId',
   'region',
   'apiPath',
   'authPath',

@@ -27,7 +27,7 @@ export function resolveStepUp(options: RequireSessionOptions): StepUp | undefine
   ) {
     throw new ConfigError(
       'ERR_PINGONE_STEP_UP',
-      'requireSession(): authenticators must be a list of PingOne authenticator names, such as ["pwd", "otp"].',
+      'requireSession(): authenticators must be a list of PingOne authenticator names, such as ["pwd", "mfa"].',
     );
   }
   if (check !== undefined && typeof check !== 'function') {
@@ -43,22 +43,35 @@ export function resolveStepUp(options: RequireSessionOptions): StepUp | undefine
 }
 
 /**
+ * One-time codes of any kind. PingOne's sign-on policies record them as `mfa` (its policy
+ * variables know only `pwd` and `mfa`), while a route may ask for the kind it means: each stands
+ * for the other.
+ */
+const KINDS_OF_MFA = new Set(['otp', 'sms', 'email', 'totp']);
+
+/** The name PingOne recorded that meets `asked`, if any. */
+function recordedFor(asked: string, recorded: readonly string[]): string | undefined {
+  if (recorded.includes(asked)) return asked;
+  if (KINDS_OF_MFA.has(asked) && recorded.includes('mfa')) return 'mfa';
+  if (asked === 'mfa') return recorded.find((name) => KINDS_OF_MFA.has(name));
+  return undefined;
+}
+
+/**
  * Whether the session's last sign-on is recent and strong enough. A session without
  * `lastSignOn` (PingOne does not promise one) meets no freshness or strength demand.
  */
 export function meetsStepUp(session: PingSession, stepUp: StepUp, now: number): boolean {
   const { lastSignOn } = session;
-  if (stepUp.authenticators.length > 0) {
-    if (!lastSignOn) return false;
-    if (!stepUp.authenticators.every((name) => lastSignOn.authenticators.includes(name))) {
-      return false;
-    }
-  }
+  const met = stepUp.authenticators.map((name) =>
+    lastSignOn ? recordedFor(name, lastSignOn.authenticators) : undefined,
+  );
+  if (met.some((name) => name === undefined)) return false;
   if (stepUp.maxAuthAgeSeconds !== undefined) {
     if (!lastSignOn) return false;
     const times =
-      stepUp.authenticators.length > 0
-        ? stepUp.authenticators.map((name) => lastSignOn.withAuthenticator?.[name]?.at)
+      met.length > 0
+        ? met.map((name) => lastSignOn.withAuthenticator?.[name!]?.at)
         : [lastSignOn.at];
     const oldest = Math.min(...times.map((at) => (at === undefined ? NaN : Date.parse(at))));
     // NaN (a missing or unreadable time) fails the comparison: not known to be fresh.

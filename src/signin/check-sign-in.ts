@@ -5,7 +5,12 @@ import { MISCONFIGURATION_FIXES } from '../core/misconfiguration';
 import { notReady } from '../client/pingone-client';
 import type { SignOnClient } from '../client/sign-on-client';
 import { ConfigError } from '../core/errors';
-import { pingOneAnswer, readFlow, signInMisconfiguration } from './redirectless/pingone-answers';
+import {
+  isDaVinciAnswer,
+  pingOneAnswer,
+  readFlow,
+  signInMisconfiguration,
+} from './redirectless/pingone-answers';
 
 /**
  * `ready()`'s check of the sign-in application, with two calls that sign nobody in. An authorize
@@ -35,7 +40,9 @@ export async function checkSignInReady(
     }
   } else {
     const authorized = await asked(() => signOn.authorize(request, new CookieJar()));
-    if (authorized.status !== 200) throw refused('authorize', authorized);
+    if (authorized.status !== 200 || isDaVinciAnswer(authorized)) {
+      throw refused('authorize', authorized);
+    }
     try {
       readFlow(authorized);
     } catch {

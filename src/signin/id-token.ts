@@ -6,13 +6,24 @@ export interface ExpectedIdToken {
   now: number;
 }
 
+/** Who and which session an ID token names. */
+export interface IdTokenClaims {
+  /** The subject: the user ID, unless the application maps `sub` to another attribute. */
+  sub: string;
+  /** The PingOne session's ID, when the token carries it. */
+  sid: string | undefined;
+}
+
 /**
- * The user ID (`sub`) of an ID token that this server just received from PingOne's token endpoint,
- * or `undefined` when its claims do not fit this sign-in. The signature is not checked: the token
+ * The subject and session of an ID token that this server just received from PingOne's token
+ * endpoint, or `undefined` when its claims do not fit this sign-in. The signature is not checked: the token
  * came over TLS straight from the issuer, which OpenID Connect Core 3.1.3.7 accepts in its stead;
  * the claims tie it to this flow (`nonce`), this application (`aud`) and this environment (`iss`).
  */
-export function idTokenSubject(idToken: unknown, expected: ExpectedIdToken): string | undefined {
+export function idTokenClaims(
+  idToken: unknown,
+  expected: ExpectedIdToken,
+): IdTokenClaims | undefined {
   if (typeof idToken !== 'string') return undefined;
   const payload = idToken.split('.')[1];
   if (payload === undefined) return undefined;
@@ -32,5 +43,9 @@ export function idTokenSubject(idToken: unknown, expected: ExpectedIdToken): str
     claims.nonce === expected.nonce &&
     (typeof claims.exp !== 'number' || claims.exp * 1000 > expected.now) &&
     typeof claims.sub === 'string';
-  return fits ? (claims.sub as string) : undefined;
+  if (!fits) return undefined;
+  return {
+    sub: claims.sub as string,
+    sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+  };
 }

@@ -77,6 +77,27 @@ describe('listSessions(req)', () => {
     expect(ids).not.toContain(expired.session.id);
   });
 
+  it("leaves out, without asking PingOne, a session idle past PingOne's fixed 30 days", async () => {
+    let now = Date.now() - 31 * 24 * 60 * MINUTE;
+    await devicesBed({}, () => now);
+    const idle = bed.emulator.createSession({ user: 'ada' });
+    now = Date.now();
+    const mine = bed.emulator.createSession({ user: 'ada' });
+    const ids = (await as(mine.token).get('/devices')).body.map((s: { id: string }) => s.id);
+    expect(ids).toEqual([mine.session.id]);
+    expect(bed.emulator.requests.some((r) => r.url.includes(idle.session.id))).toBe(false);
+  });
+
+  it('shows a listed session PingOne cannot vouch for right now rather than hide it', async () => {
+    await devicesBed();
+    const other = bed.emulator.createSession({ user: 'ada' });
+    const mine = bed.emulator.createSession({ user: 'ada' });
+    await as(mine.token).get('/me');
+    bed.emulator.addFault({ on: 'reads', status: 503 });
+    const ids = (await as(mine.token).get('/devices')).body.map((s: { id: string }) => s.id);
+    expect(ids).toEqual(expect.arrayContaining([mine.session.id, other.session.id]));
+  });
+
   it('rejects with AccountError ERR_PINGONE_NO_SESSION without a session', async () => {
     await devicesBed();
     bed.app.get('/anonymous-devices', (req, res) => {

@@ -148,6 +148,20 @@ describe('ready()', () => {
     await expect(middleware.ready()).resolves.toBeUndefined();
   });
 
+  it('probes with a random UUID, the shape of the session tokens PingOne documents', async () => {
+    await appWith({}).middleware.ready();
+    const probe = emulator.requests.find((r) => r.url.endsWith('/sessions/me'))!;
+    expect(probe.headers.cookie).toMatch(
+      /^ST=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('resolves when PingOne answers the probe with a 400 validation answer instead', async () => {
+    emulator.addFault({ on: 'reads', status: 400 });
+    const { middleware } = appWith({});
+    await expect(middleware.ready()).resolves.toBeUndefined();
+  });
+
   it('rejects naming authPath when the token host cannot be reached', async () => {
     upstream = await startUpstreamServer(() => undefined);
     const url = upstream.url;
@@ -219,6 +233,16 @@ describe('ready() with signIn', () => {
       .ready()
       .catch((e: unknown) => e);
     expect((error as Error).message).toContain(MISCONFIGURATION_FIXES.signin_credentials);
+  });
+
+  it('rejects a DaVinci flow policy on the sign-in application with the fix', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ signInPolicy: 'davinci' });
+    const error = (await signInWith({})
+      .ready()
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain(MISCONFIGURATION_FIXES.signin_policy);
   });
 
   it('starts no sign-in when the worker is set up wrong: that is said first', async () => {

@@ -123,6 +123,17 @@ describe('access tokens from client credentials', () => {
     expect(call?.headers.authorization).toBe(`Basic ${basic}`);
   });
 
+  it("are asked of the worker's own environment when workerEnvironmentId names another", async () => {
+    const administrators = '3b0d1c2a-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+    await emulator.close();
+    emulator = await startEmulator({ workerEnvironmentId: administrators });
+    const { token, session } = emulator.createSession();
+    const read = await clientFor({ workerEnvironmentId: administrators }).readSession(token);
+    expect(read?.id).toBe(session.id);
+    expect(tokenCalls()[0]?.url).toBe(`/${administrators}/as/token`);
+    expect(sessionCalls()[0]?.url).toContain(`/environments/${emulator.environmentId}/sessions/me`);
+  });
+
   it('are requested with the secret in the body for client_secret_post', async () => {
     await clientFor({ tokenEndpointAuthMethod: 'client_secret_post' }).readSession('t');
     const [call] = tokenCalls();
@@ -399,6 +410,31 @@ describe('failures without an answer from PingOne', () => {
 });
 
 describe("PingOne's answers", () => {
+  it('take a reset session PingOne still reads, for no one, as no session rather than an outage', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ resetReads: 'anonymous' });
+    const { token } = emulator.createSession();
+    emulator.resetSession(token);
+    const worker = await fetch(`${emulator.authPath}/${emulator.environmentId}/as/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: emulator.clientId,
+        client_secret: emulator.clientSecret,
+      }),
+    });
+    const bearer = ((await worker.json()) as { access_token: string }).access_token;
+    const raw = await fetch(
+      `${emulator.apiPath}/environments/${emulator.environmentId}/sessions/me`,
+      {
+        headers: { Authorization: `Bearer ${bearer}`, Cookie: `ST=${token}` },
+      },
+    );
+    expect([raw.status, ((await raw.json()) as { user?: unknown }).user]).toEqual([200, undefined]);
+    await expect(clientFor().readSession(token)).resolves.toBeNull();
+  });
+
   it('are cut off past 64 KiB decompressed: a gzip bomb is a bad response, not retried', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
     upstream = await startUpstreamServer((_req, res) => {

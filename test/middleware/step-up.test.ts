@@ -44,6 +44,23 @@ describe('requireSession({ authenticators })', () => {
     expect((await get(signedOn(0, ['pwd', 'otp', 'mfa']).token)).status).toBe(200);
   });
 
+  it('takes mfa, as PingOne records any one-time code, for otp, sms, email or totp', async () => {
+    await guarded({ maxAuthAgeSeconds: 300, authenticators: ['otp'] });
+    expect((await get(signedOn(2, ['pwd', 'mfa']).token)).status).toBe(200);
+    expect((await get(signedOn(10, ['pwd', 'mfa']).token)).status).toBe(401);
+  });
+
+  it('takes a named kind of one-time code for mfa', async () => {
+    await guarded({ authenticators: ['mfa'] });
+    expect((await get(signedOn(0, ['pwd', 'sms']).token)).status).toBe(200);
+    expect((await get(signedOn(0, ['pwd']).token)).status).toBe(401);
+  });
+
+  it('does not take one named kind of one-time code for another', async () => {
+    await guarded({ authenticators: ['totp'] });
+    expect((await get(signedOn(0, ['pwd', 'sms']).token)).status).toBe(401);
+  });
+
   it('asks for a step-up when one is missing', async () => {
     await guarded({ authenticators: ['pwd', 'otp'] });
     const res = await get(signedOn(0, ['pwd']).token);

@@ -105,7 +105,7 @@ describe('a sign-in with more steps', () => {
     );
     const done = await step({ otp: bed.emulator.lastOtp('grace')! });
     expect(done.body).toEqual({ status: 'COMPLETED', returnTo: '/' });
-    expect((await agent.get('/me')).body.lastSignOn.authenticators).toEqual(['pwd', 'otp', 'mfa']);
+    expect((await agent.get('/me')).body.lastSignOn.authenticators).toEqual(['pwd', 'mfa']);
   });
 
   it('lists devices by ID and name only, then asks for the code sent to the chosen one', async () => {

@@ -99,12 +99,31 @@ describe('signing in again for a step-up', () => {
     expect(bed.emulator.sessionState(old.token)).toBe('reset');
   });
 
-  it('sends an ordinary sign-in neither max_age, prompt nor the browser session', async () => {
+  it('sends an ordinary sign-in over a live session that session and prompt=login, no max_age', async () => {
     await stepUpBed();
-    browserSignedOn(10);
+    const { token } = browserSignedOn(10);
     await step({ username: 'ada', password: bed.emulator.demoPassword });
     const query = new URL(authorizeCalls()[0]!.url, 'http://x').searchParams;
-    expect([query.has('max_age'), query.has('prompt')]).toEqual([false, false]);
+    expect([query.has('max_age'), query.get('prompt')]).toEqual([false, 'login']);
+    expect(authorizeCalls()[0]!.headers.cookie).toBe(`ST=${token}`);
+  });
+
+  it('keeps one session for the browser when the same user signs in again over it', async () => {
+    await stepUpBed();
+    const { session, token } = browserSignedOn(10);
+    const res = await step({ username: 'ada', password: bed.emulator.demoPassword });
+    expect(res.body.status).toBe('COMPLETED');
+    expect(bed.emulator.sessionState(token)).toBe('active');
+    expect((await agent.get('/sensitive')).body.session).toBe(session.id);
+  });
+
+  it('sends an ordinary sign-in over an ended session neither prompt nor that session', async () => {
+    await stepUpBed();
+    const { token } = browserSignedOn(10);
+    bed.emulator.resetSession(token);
+    await step({ username: 'ada', password: bed.emulator.demoPassword });
+    const query = new URL(authorizeCalls()[0]!.url, 'http://x').searchParams;
+    expect(query.has('prompt')).toBe(false);
     expect(authorizeCalls()[0]!.headers.cookie).toBeUndefined();
   });
 
@@ -118,7 +137,8 @@ describe('signing in again for a step-up', () => {
       prompt: 'none',
     });
     const query = new URL(authorizeCalls()[0]!.url, 'http://x').searchParams;
-    expect([query.has('max_age'), query.has('prompt')]).toEqual([false, false]);
+    // prompt=login is this route's own, for the live session; 'none' from the post is dropped.
+    expect([query.has('max_age'), query.getAll('prompt')]).toEqual([false, ['login']]);
   });
 
   it('refuses a field with a control character with 400, before PingOne is asked', async () => {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { parseJson, type UpstreamResponse } from '../../client/http';
-import { codeRedemption } from '../../client/sign-on-client';
+import { AUTH_HOST_ACCEPT, codeRedemption } from '../../client/sign-on-client';
 import type { SignInErrorCode } from '../../core/error-responses';
 import { PingOneError } from '../../core/errors';
 import { cookieValue } from '../../http/session-token';
@@ -107,7 +107,7 @@ async function redeem(route: HostedRoute, code: string, codeVerifier: string): P
     operation: 'POST as/token (authorization_code)',
     method: 'POST',
     url: `${options.authPath}/${options.environmentId}/as/token`,
-    headers: { ...headers, Accept: 'application/json' },
+    headers: { ...headers, Accept: AUTH_HOST_ACCEPT },
     body,
     timeoutMs: options.timeoutMs,
     retry: 'unsent',

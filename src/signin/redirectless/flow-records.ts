@@ -31,6 +31,8 @@ export interface FlowRecord {
   cookies: SerializedCookieJar;
   devices?: SignInDevice[];
   username?: string;
+  /** The code a completed flow carried itself, and the state it echoed: no resume needed. */
+  completedWith?: { code: string; state?: string };
 }
 
 /** PingOne forgets a flow after 15 minutes without a call; so does this server. */

@@ -2,15 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CookieJar } from 'tough-cookie';
 import type { SessionCache } from '../../cache/session-cache';
 import { parseJson } from '../../client/http';
-import type { FlowAction, SignOnClient } from '../../client/sign-on-client';
+import { flowCookie, type FlowAction, type SignOnClient } from '../../client/sign-on-client';
+import type { PingSessionLogger } from '../../core/logger';
 import { toSafeReturnTo } from '../../http/return-to';
 import { tokenRejection } from '../../http/session-token';
-import { idTokenSubject } from '../id-token';
+import { idTokenClaims } from '../id-token';
 import { readStepUp, stepUpFields, type StepUpRequest } from '../step-up-request';
 import type { FlowRecord, FlowRecords } from './flow-records';
 import type { Outcome } from './outcomes';
-import { refusal } from './outcomes';
-import { authorizationCode, failure, readFlow } from './pingone-answers';
+import { errorInFlow, refusal } from './outcomes';
+import { authorizationCode, failure, isDaVinciAnswer, readFlow } from './pingone-answers';
 import type { SignInStep } from './sign-in-state';
 
 /*
@@ -58,6 +59,7 @@ export interface FlowParts {
   allowedReturnTo: ReadonlySet<string>;
   /** Told of a step PingOne asks for that this route cannot take. */
   unsupported: (status: string) => void;
+  logger: PingSessionLogger;
 }
 
 /** One post: its fields, the browser's flow handle (if any) and what is passed on to PingOne. */
@@ -81,9 +83,12 @@ export function createSignInFlow(parts: FlowParts): { advance(post: Post): Promi
 }
 
 /**
- * A new flow at PingOne. For a step-up, with `max_age` / `prompt` and the browser's own session
- * token, so that PingOne asks the same session's user again and records the new sign-on in it,
- * rather than starting a second session beside it.
+ * A new flow at PingOne, with the browser's own session token when it still has a live session,
+ * so that PingOne asks again in that session rather than starting a second one beside it: the
+ * same user keeps it (and a step-up records the new sign-on in it), another user ends it
+ * (REAL-TENANT.md M15; PingOne keeps at most 10 sessions a user, purging the oldest). With a live
+ * session, an ordinary sign-in asks with `prompt=login`, so that PingOne asks for credentials
+ * rather than completing as the session's user whoever is typing.
  */
 async function start(
   { signOn, ...parts }: FlowParts,
@@ -94,22 +99,25 @@ async function start(
   const state = randomBytes(16).toString('base64url');
   const nonce = randomBytes(16).toString('base64url');
   const jar = new CookieJar();
-  const reauthenticating = stepUp && post.browserToken();
+  const reauthenticating = await liveBrowserToken(parts.sessions, post);
   if (reauthenticating !== undefined) {
     await jar.setCookie(`ST=${reauthenticating}`, signOn.sessionCookieUrl);
   }
+  const prompt = stepUp?.prompt ?? (reauthenticating !== undefined ? 'login' : undefined);
   const response = await signOn.authorize(
     {
       state,
       nonce,
       codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
       ...(stepUp?.maxAge !== undefined && { maxAge: stepUp.maxAge }),
-      ...(stepUp?.prompt !== undefined && { prompt: stepUp.prompt }),
+      ...(prompt !== undefined && { prompt }),
     },
     jar,
     post.userAgent,
   );
-  if (response.status !== 200) throw failure('authorize_refused', response);
+  if (response.status !== 200 || isDaVinciAnswer(response)) {
+    throw failure('authorize_refused', response);
+  }
   const flow = readFlow(response);
   return {
     ...flow,
@@ -123,6 +131,18 @@ async function start(
   };
 }
 
+/** The browser's session token, when it names a session PingOne still has. */
+async function liveBrowserToken(sessions: SessionCache, post: Post): Promise<string | undefined> {
+  const token = post.browserToken();
+  if (token === undefined) return undefined;
+  try {
+    return (await sessions.lookup(token)) === null ? undefined : token;
+  } catch {
+    // PingOne could not say: sign in afresh rather than fail the sign-in for it.
+    return undefined;
+  }
+}
+
 /** The rest of a completed flow: resume, redeem the code, read the session. */
 async function complete(
   { signOn, sessions, ...parts }: FlowParts,
@@ -130,20 +150,23 @@ async function complete(
   jar: CookieJar,
   userAgent: string | undefined,
 ): Promise<Outcome> {
-  const resumed = await signOn.resume(record.flowId, jar, userAgent);
-  const code = authorizationCode(resumed, record.state);
+  const inline = record.completedWith;
+  if (inline?.state !== undefined && inline.state !== record.state) throw failure('state_mismatch');
+  const code =
+    inline?.code ??
+    authorizationCode(await signOn.resume(record.flowId, jar, userAgent), record.state);
   const tokens = await signOn.redeem(code, record.codeVerifier, jar);
   if (tokens.status !== 200) throw failure('code_refused', tokens);
   const body = parseJson(tokens.body) as { id_token?: unknown } | undefined;
-  const userId = idTokenSubject(body?.id_token, {
+  const claims = idTokenClaims(body?.id_token, {
     issuer: parts.issuer,
     clientId: parts.clientId,
     nonce: record.nonce,
     now: Date.now(),
   });
-  if (userId === undefined) throw failure('id_token_mismatch');
+  if (claims === undefined) throw failure('id_token_mismatch');
 
-  const cookie = (await jar.getCookies(signOn.sessionCookieUrl)).find((c) => c.key === 'ST');
+  const cookie = await flowCookie(jar, signOn.sessionCookieUrl, 'ST');
   const token = cookie?.value ?? '';
   if (tokenRejection(token, parts.maxTokenLength) !== undefined) {
     throw failure('no_session_token');
@@ -153,7 +176,11 @@ async function complete(
   if (seeded !== undefined) await sessions.refresh(seeded);
   const session = await sessions.lookup(token);
   if (session === null) throw failure('session_not_found');
-  if (session.user.id !== userId) throw failure('session_user_mismatch');
+  // The session must be the one the ID token names: by its ID when the token says (`sub` may be
+  // mapped to another attribute than the user ID), else by its user (REAL-TENANT.md M8).
+  const same =
+    claims.sid !== undefined ? session.id === claims.sid : session.user.id === claims.sub;
+  if (!same) throw failure('session_user_mismatch');
   // PingOne kept the session and its token: the browser's cookie stays as it was.
   if (token === seeded) return { kind: 'completed', returnTo: record.returnTo };
   // Persistent only when PingOne's was: a browser session cookie stays one.
@@ -205,11 +232,14 @@ async function advance(parts: FlowParts, post: Post): Promise<Advanced> {
       await flows.delete(handle);
       return { outcome: { kind: 'error', httpStatus: 410, error: 'flow_expired' } };
     }
-    if (response.status !== 200) {
-      const outcome = refusal(action, response);
+    const refused =
+      response.status === 200
+        ? errorInFlow(action, response)
+        : refusal(action, response, parts.logger);
+    if (refused !== undefined) {
       // A refused step leaves the flow where it was; PingOne may have set cookies meanwhile.
       await flows.save(handle, record);
-      return { outcome, handle };
+      return { outcome: refused, handle };
     }
     Object.assign(record, readFlow(response));
   }

@@ -1,4 +1,4 @@
-import type { UpstreamResponse } from '../../client/http';
+import { parseJson, type UpstreamResponse } from '../../client/http';
 import type { FlowAction } from '../../client/sign-on-client';
 import { misconfigurationChannel, type MisconfigurationMessage } from '../../core/channels';
 import type { SignInErrorCode } from '../../core/error-responses';
@@ -27,22 +27,41 @@ export type Outcome =
 
 const UNAVAILABLE: Outcome = { kind: 'error', httpStatus: 503, error: 'pingone_unavailable' };
 
-/** What a refused action means for the person, from PingOne's status and detail codes. */
-export function refusal(action: FlowAction, response: UpstreamResponse): Outcome {
+/** Detail codes known to mean "not that password"; others are logged as they come. */
+const WRONG_PASSWORD_CODES = new Set(['INVALID_CREDENTIALS', 'INVALID_VALUE']);
+const LOCKED = 'PASSWORD_LOCKED_OUT';
+
+/**
+ * What a refused action means for the person, from PingOne's status and codes. PingOne documents
+ * neither the wrong-password nor the lockout answer: any `400` to a password is taken as a wrong
+ * password (the flow kept, the person may try again) unless it carries a lockout marker, and a
+ * detail code not seen before is logged with PingOne's error `id` (REAL-TENANT.md M4).
+ */
+export function refusal(
+  action: FlowAction,
+  response: UpstreamResponse,
+  logger: PingSessionLogger,
+): Outcome {
   if (response.status === 429 || response.status >= 500) return UNAVAILABLE;
-  const details = pingOneAnswer(response)?.details ?? [];
-  const codes = new Set(details.map((detail) => detail.code));
-  if (codes.has('PASSWORD_LOCKED_OUT')) {
-    const seconds = details.find((d) => d.code === 'PASSWORD_LOCKED_OUT')?.innerError
-      ?.secondsUntilUnlock;
-    return {
-      kind: 'error',
-      httpStatus: 423,
-      error: 'locked',
-      ...(typeof seconds === 'number' && { retryAfterSeconds: Math.ceil(seconds) }),
-    };
+  const answer = pingOneAnswer(response);
+  const details = answer?.details ?? [];
+  const codes = new Set([answer?.code, ...details.map((detail) => detail.code)]);
+  if (codes.has(LOCKED)) {
+    const seconds = details.find((d) => d.code === LOCKED)?.innerError?.secondsUntilUnlock;
+    return locked(seconds);
   }
   if (codes.has('INVALID_CREDENTIALS')) {
+    return { kind: 'error', httpStatus: 401, error: 'invalid_credentials' };
+  }
+  if (response.status === 400 && action === 'usernamePassword') {
+    const unknown = details.map((d) => d.code).filter((c) => !WRONG_PASSWORD_CODES.has(c ?? ''));
+    if (unknown.length > 0) {
+      logger.info('PingOne refused a password with a code this route does not know.', {
+        event: 'signin_answer_unrecognised',
+        codes: unknown.map((code) => String(code).slice(0, 64)),
+        ...(answer?.id !== undefined && { id: answer.id }),
+      });
+    }
     return { kind: 'error', httpStatus: 401, error: 'invalid_credentials' };
   }
   if (response.status === 400 && action === 'otp') {
@@ -52,6 +71,39 @@ export function refusal(action: FlowAction, response: UpstreamResponse): Outcome
     return { kind: 'error', httpStatus: 400, error: 'password_rejected' };
   }
   throw failure(`${action}_refused`, response);
+}
+
+/**
+ * An `error` PingOne is reported to put in a `200` flow body instead of refusing with a status
+ * (a lockout, a wrong password): what it means for the person, or `undefined` for none.
+ */
+export function errorInFlow(action: FlowAction, response: UpstreamResponse): Outcome | undefined {
+  const error = (parseJson(response.body) as { error?: unknown } | undefined)?.error as
+    | {
+        code?: unknown;
+        details?: { code?: unknown; innerError?: { secondsUntilUnlock?: unknown } }[];
+      }
+    | undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const details = Array.isArray(error.details) ? error.details : [];
+  const codes = new Set([error.code, ...details.map((detail) => detail?.code)]);
+  if (codes.has(LOCKED)) {
+    return locked(details.find((d) => d?.code === LOCKED)?.innerError?.secondsUntilUnlock);
+  }
+  if (action === 'usernamePassword') {
+    return { kind: 'error', httpStatus: 401, error: 'invalid_credentials' };
+  }
+  if (action === 'otp') return { kind: 'error', httpStatus: 401, error: 'invalid_otp' };
+  return undefined;
+}
+
+function locked(seconds: unknown): Outcome {
+  return {
+    kind: 'error',
+    httpStatus: 423,
+    error: 'locked',
+    ...(typeof seconds === 'number' && { retryAfterSeconds: Math.ceil(seconds) }),
+  };
 }
 
 /**

@@ -24,23 +24,31 @@ export class SignInFailure extends Error {
 /** The parts of a flow object this route keeps. Unknown fields are ignored, as PingOne may add. */
 export function readFlow(
   response: UpstreamResponse,
-): Pick<FlowRecord, 'flowId' | 'status' | 'devices' | 'username'> {
+): Pick<FlowRecord, 'flowId' | 'status' | 'devices' | 'username' | 'completedWith'> {
   const flow = parseJson(response.body) as
     | {
         id?: unknown;
         status?: unknown;
         _embedded?: { devices?: unknown; user?: { username?: unknown } };
+        authorizeResponse?: { code?: unknown; state?: unknown };
       }
     | undefined;
   if (typeof flow?.id !== 'string' || !FLOW_ID.test(flow.id) || typeof flow.status !== 'string') {
     throw failure('not_a_flow', response);
   }
   const username = flow._embedded?.user?.username;
+  // A completed flow may carry its code already (REAL-TENANT.md M13): then no resume is needed.
+  const { code, state } = flow.authorizeResponse ?? {};
   return {
     flowId: flow.id,
     status: flow.status,
     devices: readDevices(flow._embedded?.devices),
     username: typeof username === 'string' ? username : undefined,
+    ...(flow.status === 'COMPLETED' &&
+      typeof code === 'string' &&
+      code !== '' && {
+        completedWith: { code, ...(typeof state === 'string' && { state }) },
+      }),
   };
 }
 
@@ -101,6 +109,17 @@ export function failure(reason: string, response?: UpstreamResponse): SignInFail
 }
 
 /**
+ * Whether an authorize answer is DaVinci's rather than a flow object: an HTML page (DaVinci
+ * answers JSON only to its own SDK), or JSON with DaVinci's interaction fields (FLOWS.md §1.2).
+ */
+export function isDaVinciAnswer(response: UpstreamResponse): boolean {
+  const type = String(response.headers['content-type'] ?? '');
+  if (response.status === 200 && type.includes('text/html')) return true;
+  const body = parseJson(response.body) as Record<string, unknown> | undefined;
+  return typeof body === 'object' && body !== null && 'interactionId' in body;
+}
+
+/**
  * What a refused sign-in call says about the set-up: PingOne refusing to start a flow for the
  * client ID, or the token endpoint refusing the client's credentials (`invalid_client`, or a `401`
  * whatever the body). `undefined` for anything a person or a passing outage could cause.
@@ -108,8 +127,9 @@ export function failure(reason: string, response?: UpstreamResponse): SignInFail
 export function signInMisconfiguration(
   call: 'authorize' | 'redeem',
   response: UpstreamResponse,
-): 'signin_client' | 'signin_credentials' | undefined {
+): 'signin_client' | 'signin_credentials' | 'signin_policy' | undefined {
   if (response.status === 429 || response.status >= 500) return undefined;
+  if (call === 'authorize' && isDaVinciAnswer(response)) return 'signin_policy';
   if (call === 'authorize') return response.status >= 400 ? 'signin_client' : undefined;
   const error = (parseJson(response.body) as { error?: unknown } | undefined)?.error;
   if (error === 'invalid_client' || response.status === 401) return 'signin_credentials';

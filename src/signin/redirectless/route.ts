@@ -82,6 +82,7 @@ export function createSignInRoute(
       maxTokenLength: options.maxTokenLength,
       returnTo: signIn.returnTo,
       allowedReturnTo: signIn.allowedReturnTo,
+      logger: options.logger,
       unsupported: (status) =>
         options.logger.warn(
           'Sign-in stopped: PingOne asked for a step this route does not support; use PingOne ' +

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// npm run smoke:tenant (docs/operations.md, "Checking a real tenant"): probes of what PingOne's
-// documentation leaves open, run against a real PingOne tenant, printing each answer with its values redacted (status, header
-// names, cookie names and paths, the shape of each body), so that the first person with a trial
-// tenant can settle what PingOne's documentation leaves open and paste the output into an issue.
+// npm run smoke:tenant (docs/operations.md, "Checking a real tenant"): probes, against a real
+// PingOne tenant, of what PingOne's documentation leaves open, printing each answer with its
+// values redacted (status, header names, cookie names and paths, the shape of each body), so that
+// the first person with a trial tenant can settle the unknowns and paste the output into an issue.
 // Not part of CI: it needs a tenant. It runs against the emulator too (test/package/smoke-tenant.test.ts).
 //
 // Environment: PINGONE_ENVIRONMENT_ID, PINGONE_REGION (or PINGONE_API_PATH and PINGONE_AUTH_PATH),

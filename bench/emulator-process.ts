@@ -17,17 +17,19 @@ async function main(): Promise<void> {
       // Realistic sessions, as bench/realistic-session.ts describes them: a password and a
       // one-time code two hours ago, a desktop browser, a place, and a second location from
       // later activity.
+      const ids: string[] = [];
       const tokens = Array.from({ length: message.count ?? 1 }, (_, i) => {
-        const { token } = emulator.createSession({
+        const { token, session } = emulator.createSession({
           user: DEMO_USERS[i % DEMO_USERS.length]!.username,
           authenticators: ['pwd', 'otp'],
           signedOnAt: Date.now() - 7_200_000,
           userAgent: REAL_USER_AGENT,
         });
         emulator.touchSession(token);
+        ids.push(session.id);
         return token;
       });
-      process.send?.({ type: 'sessions', tokens });
+      process.send?.({ type: 'sessions', tokens, ids });
     } else if (message.type === 'counts') {
       process.send?.({ type: 'counts', counts: emulator.counts() });
       // The request log would otherwise grow with every call of a long run.

@@ -1,6 +1,7 @@
 /* Talking to the bench's child processes (servers and emulators) over their IPC channel. */
 import type { ChildProcess } from 'node:child_process';
-import type { Scenario } from './scenarios';
+import { createHostedCookies } from '../src/signin/hosted/cookies';
+import { HOSTED_SIGN_IN, type Scenario } from './scenarios';
 
 /**
  * Sends `{ type, ...extra }` (except for `ready`, which the child sends unasked) and resolves
@@ -21,10 +22,29 @@ export function ask<T>(proc: ChildProcess, type: string, extra: object = {}): Pr
   });
 }
 
-/** New emulator sessions for the scenario's requests: none, one, or 10 000 to rotate through. */
-export async function tokensFor(scenario: Scenario, emulator: ChildProcess): Promise<string[]> {
+/**
+ * The `Cookie` header values of the scenario's requests, for new emulator sessions: none, one,
+ * or 10 000 to rotate through; PingOne's `ST`, or hosted mode's sealed cookie naming the session.
+ */
+export async function cookiesFor(scenario: Scenario, emulator: ChildProcess): Promise<string[]> {
   const count =
-    scenario.cookies === 'one-token' ? 1 : scenario.cookies === 'rotate-10000' ? 10_000 : 0;
+    scenario.cookies === 'one-token' || scenario.cookies === 'hosted-one'
+      ? 1
+      : scenario.cookies === 'rotate-10000'
+        ? 10_000
+        : 0;
   if (count === 0) return [];
-  return (await ask<{ tokens: string[] }>(emulator, 'sessions', { count })).tokens;
+  const { tokens, ids } = await ask<{ tokens: string[]; ids: string[] }>(emulator, 'sessions', {
+    count,
+  });
+  if (scenario.cookies !== 'hosted-one') return tokens.map((token) => `ST=${token}`);
+  const cookies = createHostedCookies({
+    ...HOSTED_SIGN_IN,
+    callbackPath: '/auth/callback',
+    secure: false,
+    postLogoutRedirectUri: undefined,
+    cookieSecrets: [HOSTED_SIGN_IN.cookieSecret],
+    stepUpAcrValues: undefined,
+  });
+  return ids.map((id) => `${cookies.sessionName}=${cookies.sealSession(id)}`);
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import autocannon, { type Options, type Request as CannonRequest, type Result } from 'autocannon';
 import request from 'supertest';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server';
-import { ask, tokensFor } from './ipc';
+import { ask, cookiesFor } from './ipc';
 import { markdown, median, pairedRatio, svg, targets, type Row } from './report';
 import { SCENARIOS, type Scenario } from './scenarios';
 
@@ -95,7 +95,7 @@ async function cookieRequests(
     return withHook({ cookie: cookie ?? '' });
   }
   if (tokens.length === 0) return withHook({});
-  if (tokens.length === 1) return withHook({ cookie: `ST=${tokens[0]}` });
+  if (tokens.length === 1) return withHook({ cookie: tokens[0]! });
   return sharedSequence(tokens);
 }
 
@@ -125,7 +125,7 @@ function sharedSequence(tokens: string[]): Partial<Options> {
       {
         setupRequest: (req: CannonRequest) => ({
           ...req,
-          headers: { ...req.headers, cookie: `ST=${tokens[next++ % tokens.length]}` },
+          headers: { ...req.headers, cookie: tokens[next++ % tokens.length]! },
         }),
       },
     ],
@@ -170,11 +170,11 @@ async function prepare(scenario: Scenario, redis: RedisServer): Promise<Prepared
   );
   const { port } = await ask<{ port: number }>(server, 'ready');
   const base = `http://127.0.0.1:${port}`;
-  const tokens = await tokensFor(scenario, emulator);
+  const tokens = await cookiesFor(scenario, emulator);
   const extra = await cookieRequests(scenario, tokens, base);
   const check = await request(base)
     .get('/check')
-    .set(extra.headers ?? { cookie: tokens[0] ? `ST=${tokens[0]}` : '' });
+    .set(extra.headers ?? { cookie: tokens[0] ?? '' });
   const expectSession = scenario.cookies !== 'none';
   if (check.body.session !== expectSession) {
     throw new Error(

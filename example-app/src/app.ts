@@ -34,6 +34,8 @@ export interface ExampleAppOptions {
    * Posts that start a sign-in, pick a device or succeed do not count.
    */
   wrongGuessesPer15Minutes?: number;
+  /** What the home page calls this app, when two run side by side (npm run start:sso). */
+  name?: string;
 }
 
 /** The app, and `ready()` of its `pingSession()`: whether PingOne answers as it should. */
@@ -41,6 +43,10 @@ export type ExampleApp = Express & { ready(): Promise<void> };
 
 export function createExampleApp(options: ExampleAppOptions): ExampleApp {
   const app = express();
+  const given = options.pingSession?.signIn;
+  const signInMode =
+    (typeof given === 'object' ? given.mode : undefined) ??
+    (process.env.PINGONE_SIGNIN_MODE === 'redirectless' ? 'redirectless' : 'hosted');
   app.disable('x-powered-by');
   app.use(
     helmet({
@@ -93,7 +99,14 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
   });
 
   app.get('/', async (req, res) => {
-    res.set('Cache-Control', 'no-store').send(homePage(req.pingSession, await userOf(req)));
+    res.set('Cache-Control', 'no-store').send(
+      homePage(req.pingSession, await userOf(req), {
+        signIn: signInMode,
+        name: options.name,
+        // Hosted: PingOne's page asks for the password; this is where the demo users are told.
+        hint: signInMode === 'hosted' ? options.signInHint : undefined,
+      }),
+    );
   });
 
   // pingSession() has set req.pingSignIn: the step to show, and any error of the last post.

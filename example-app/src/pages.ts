@@ -53,16 +53,31 @@ function displayName(session: PingSession, user: PingUser | undefined): string {
   return user?.name?.given ?? user?.username ?? session.user.id;
 }
 
-export function homePage(session: PingSession | undefined, user?: PingUser): string {
+/** How this app signs people in, and what it is called on its home page. */
+export interface Site {
+  signIn: 'hosted' | 'redirectless';
+  name?: string | undefined;
+  /** Shown to a signed-out visitor: who to sign in as. */
+  hint?: string | undefined;
+}
+
+export function homePage(
+  session: PingSession | undefined,
+  user: PingUser | undefined,
+  site: Site,
+): string {
+  // Hosted: /signin sends the browser to PingOne's page; redirectless: this app's own form.
+  const signIn = site.signIn === 'hosted' ? 'Sign in with PingOne' : 'Sign in';
   const state = session
     ? `<p class="status signed-in">Signed in as <strong id="display-name">${escapeHtml(displayName(session, user))}</strong>.</p>
   <div class="actions"><a class="button" href="/profile">View profile</a>${signOutForm}</div>`
     : `<p class="status signed-out">You are signed out.</p>
-  <div class="actions"><a class="button" href="/signin?returnTo=%2Fprofile">Sign in</a></div>`;
+  <div class="actions"><a class="button" href="/signin?returnTo=%2Fprofile" id="sign-in">${signIn}</a></div>
+  ${site.hint ? `<p class="muted">${escapeHtml(site.hint)}</p>` : ''}`;
   return layout(
     'Home',
     `<section class="card">
-  <h1>PingOne session demo</h1>
+  <h1>PingOne session demo${site.name ? ` · <span id="site-name">${escapeHtml(site.name)}</span>` : ''}</h1>
   <p>This page is public. <a href="/profile">/profile</a> needs a valid PingOne session.</p>
   ${state}
 </section>`,

@@ -5,6 +5,9 @@ import { createExampleApp, type ExampleAppOptions } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
 const publicUrl = `http://localhost:${port}`;
+// Hosted sign-on (PingOne's own page) unless PINGONE_SIGNIN_MODE=redirectless asks for the app's
+// own sign-in form.
+const signInMode = process.env.PINGONE_SIGNIN_MODE === 'redirectless' ? 'redirectless' : 'hosted';
 
 /**
  * With `PINGONE_ENVIRONMENT_ID` set, the app talks to real PingOne (the other `PINGONE_*`
@@ -29,7 +32,10 @@ async function settings(): Promise<ExampleAppOptions & { close?: () => Promise<v
   return {
     publicUrl,
     signInHint: `Demo users: ${users}. Password: ${emulator.demoPassword}. One-time codes appear in the terminal.`,
-    pingSession: emulator.options({ signIn: 'redirectless' }),
+    pingSession: emulator.options({
+      signIn: signInMode,
+      redirectUri: `${publicUrl}/auth/callback`,
+    }),
     close: () => emulator.close(),
   };
 }

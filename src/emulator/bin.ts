@@ -38,6 +38,9 @@ if (values.help) {
     )
     .then(
       (emulator) => {
+        const { cookieSecret } = emulator.options({ signIn: 'hosted' }).signIn as {
+          cookieSecret: string;
+        };
         // The client secret is printed on purpose: it is the emulator's own, made up at start.
         process.stdout.write(
           `PingOne emulator listening on ${emulator.url}\n\n` +
@@ -47,7 +50,12 @@ if (values.help) {
             `PINGONE_CLIENT_ID=${emulator.clientId}\n` +
             `PINGONE_CLIENT_SECRET=${emulator.clientSecret}\n` +
             `PINGONE_SIGNIN_CLIENT_ID=${emulator.signInClientId}\n` +
-            `PINGONE_SIGNIN_CLIENT_SECRET=${emulator.signInClientSecret}\n\n` +
+            `PINGONE_SIGNIN_CLIENT_SECRET=${emulator.signInClientSecret}\n` +
+            `PINGONE_SIGNIN_COOKIE_SECRET=${cookieSecret}\n` +
+            `PINGONE_SIGNIN_REDIRECT_URI=http://localhost:3000/auth/callback\n\n` +
+            "Hosted sign-on sends people back to PINGONE_SIGNIN_REDIRECT_URI: set it to your app's " +
+            'callback (any URL on this machine is taken), or PINGONE_SIGNIN_MODE=redirectless for ' +
+            'your own sign-in form.\n' +
             `Demo users: ${DEMO_USERS.map((user) => user.username).join(', ')}; ` +
             `password ${emulator.demoPassword}. One-time passwords are printed here.\n` +
             `Sign-on page: ${emulator.signOnUrl}?returnTo=<your app's URL>\n`,

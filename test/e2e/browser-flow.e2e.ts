@@ -1,12 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_USERS, startEmulator, type Emulator } from '../../src/emulator';
 import { parseUserAgent } from '../../src/emulator/user-agent';
 import { createExampleApp } from '../../example-app/src/app';
+import { launchChromium } from '../helpers/chromium';
 import { signInOptions } from '../helpers/test-bed';
 
 /*
@@ -18,7 +18,6 @@ import { signInOptions } from '../helpers/test-bed';
  * "Sign out everywhere".
  * No fixed sleeps: every step waits on a navigation or a selector.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WRONG_PASSWORD = 'wrong-password-e2e';
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -28,7 +27,7 @@ let evil: Server;
 let appUrl: string;
 let evilUrl: string;
 let browser: Browser;
-let profileDir: string;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
 /** Added to the emulator's clock: moves PingOne's time on, to expire a flow. */
 let clockOffset = 0;
 
@@ -59,29 +58,15 @@ beforeAll(async () => {
     );
   });
   evilUrl = `http://localhost:${await listen(evil)}`;
-  // playwright-core gives every launch a fresh temporary user-data dir; the disk cache goes to a
-  // fresh directory of ours too, so nothing carries over from an earlier run.
-  profileDir = await mkdtemp(path.join(tmpdir(), 'pingone-e2e-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      `--disk-cache-dir=${profileDir}`,
-    ],
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await new Promise((resolve) => app?.close(resolve));
   await new Promise((resolve) => evil?.close(resolve));
   await emulator?.close();
-  await rm(profileDir, { recursive: true, force: true });
 });
 
 const SIGN_IN = (url: URL) => url.pathname === '/signin';

@@ -271,3 +271,49 @@ describe('relativeTime()', () => {
     expect(relativeTime(iso, now)).toBe(expected);
   });
 });
+
+describe("the example app, signing in on PingOne's page (hosted mode, npm start's default)", () => {
+  const hostedApp = () =>
+    createExampleApp({
+      pingSession: {
+        ...emulator.options({ signIn: 'hosted', redirectUri: `${publicUrl}/auth/callback` }),
+        logger: false,
+      },
+      publicUrl,
+      name: 'App A',
+      signInHint: 'Demo users: ada, grace.',
+    });
+
+  it('offers "Sign in with PingOne", its name and the demo users on the home page', async () => {
+    const res = await request(hostedApp()).get('/').set(navigation);
+    expect(res.text).toContain('id="sign-in">Sign in with PingOne</a>');
+    expect(res.text).toContain('<span id="site-name">App A</span>');
+    expect(res.text).toContain('<p class="muted">Demo users: ada, grace.</p>');
+  });
+
+  it("sends the sign-in link to PingOne's authorize endpoint", async () => {
+    const res = await request(hostedApp()).get('/signin?returnTo=%2Fprofile').set(navigation);
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.location!);
+    expect(`${location.origin}${location.pathname}`).toBe(
+      `${emulator.authPath}/${emulator.environmentId}/as/authorize`,
+    );
+    expect(location.searchParams.get('redirect_uri')).toBe(`${publicUrl}/auth/callback`);
+  });
+
+  it('shows the profile to a browser back from PingOne, and signs it out there too', async () => {
+    const app = hostedApp();
+    const { cookie, pingOneCookie, session } = await emulator.signInHosted(app, 'grace');
+    const profile = await request(app).get('/profile').set(navigation).set('Cookie', cookie);
+    expect(profile.status).toBe(200);
+    expect(profile.text).toContain(session.user.id);
+    const out = await request(app)
+      .post('/logout')
+      .set(navigation)
+      .set('Cookie', cookie)
+      .type('form')
+      .send('');
+    expect(out.status).toBe(303);
+    expect(emulator.sessionState(pingOneCookie.replace(/^ST=/, ''))).toBe('reset');
+  });
+});

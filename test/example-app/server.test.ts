@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 const SERVER = path.resolve(__dirname, '../../example-app/dist/server.js');
+const SSO = path.resolve(__dirname, '../../example-app/dist/sso.js');
 
 /** Runs the built example app (as `npm start` does) until it exits or prints `until`. */
-function run(port: number, until?: RegExp, env: Record<string, string> = {}) {
+function run(port: number, until?: RegExp, env: Record<string, string> = {}, script = SERVER) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [SERVER], {
+    const child = spawn(process.execPath, [script], {
       env: { ...process.env, PORT: String(port), PINGONE_ENVIRONMENT_ID: '', ...env },
     });
     let stdout = '';
@@ -20,6 +21,15 @@ function run(port: number, until?: RegExp, env: Record<string, string> = {}) {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 describe('the example app server (npm start)', () => {
@@ -63,11 +73,15 @@ describe('the example app server (npm start)', () => {
   );
 
   it('prints its URL when the port is free', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     const { stdout } = await run(port, /PingOne answers as expected\./);
     expect(stdout).toContain(`Example app on http://localhost:${port}`);
+  });
+
+  it('runs two apps on two origins against one emulator for npm run start:sso', async () => {
+    const port = await freePort();
+    const { stdout } = await run(port, /App A on[^]*App B on|App B on[^]*App A on/, {}, SSO);
+    expect(stdout).toContain(`App A on http://localhost:${port}\n`);
+    expect(stdout).toContain(`App B on http://127.0.0.1:${port + 1}\n`);
   });
 });

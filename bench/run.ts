@@ -3,18 +3,19 @@
  * autocannon from this process, the emulator (and Redis) in processes of their own. Prints a
  * table, checks the targets, and writes bench/results.json and results.md, and docs/performance.svg.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import autocannon, { type Options, type Request as CannonRequest, type Result } from 'autocannon';
+import type { Options, Result } from 'autocannon';
 import request from 'supertest';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server';
 import { ask, cookiesFor } from './ipc';
+import { CONNECTIONS, cookieRequests, drive, driveEach, requestsPerSecond } from './load';
+import { child, pin, PINNING, stop } from './processes';
 import { markdown, median, pairedRatio, svg, targets, type Row } from './report';
 import { SCENARIOS, type Scenario } from './scenarios';
 
-const CONNECTIONS = 10;
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 1);
 const SECONDS = Number(process.env.BENCH_DURATION ?? 1.5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -32,118 +33,6 @@ const here = __dirname;
 const resultsDir = path.resolve(here, '../..');
 // Children run compiled JavaScript (npm run bench builds it): the TypeScript compiler loaded by
 // ts-node would weigh on the memory and start-up of the servers measured.
-
-/**
- * Which CPUs each side runs on. With two cores, the server under test gets one to itself and
- * autocannon, the emulators and Redis share the other. Left to the scheduler, the load generator
- * and the server's own GC and compiler threads took turns on both cores; ratios moved by up to
- * ±20% between runs of one build then, and by 5 to 15% pinned.
- * `taskset` (util-linux) sets it; where it is missing or there is one core, nothing is pinned.
- */
-const PINNING = pinning();
-
-function pinning(): { server: string; driver: string } | undefined {
-  if (process.env.BENCH_PIN === '0' || cpus().length < 2) return undefined;
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
-  const last = cpus().length - 1;
-  return { server: String(last), driver: last === 1 ? '0' : `0-${last - 1}` };
-}
-
-/** Pins a process, and every thread it has or will start, to the given CPUs. */
-function pin(pid: number | undefined, cpuList: string | undefined): void {
-  if (pid === undefined || cpuList === undefined) return;
-  execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
-}
-
-/** BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops. */
-const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
-
-function child(file: string, env: Record<string, string>, cpuList?: string): ChildProcess {
-  const profiled = CPU_PROFILE_DIR !== undefined && file === 'server.js';
-  const proc = fork(path.join(here, file), [], {
-    execArgv: profiled ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}`] : [],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  pin(proc.pid, cpuList);
-  return proc;
-}
-
-function stop(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null) return resolve();
-    proc.once('exit', () => resolve());
-    // SIGINT: the server exits through process.exit, which writes a CPU profile when asked for.
-    proc.kill('SIGINT');
-  });
-}
-
-async function cookieRequests(
-  scenario: Scenario,
-  tokens: string[],
-  base: string,
-): Promise<Partial<Options>> {
-  if (scenario.cookies === 'express-session' || scenario.cookies === 'app-session') {
-    const login = await request(base).get('/login');
-    const cookie = (login.headers['set-cookie'] as unknown as string[] | undefined)
-      ?.map((line) => line.split(';')[0])
-      .join('; ');
-    return withHook({ cookie: cookie ?? '' });
-  }
-  if (tokens.length === 0) return withHook({});
-  if (tokens.length === 1) return withHook({ cookie: tokens[0]! });
-  return sharedSequence(tokens);
-}
-
-/**
- * Fixed headers, set by the same per-request hook as a rotating token's, so that every scenario
- * (bare Express too) is driven down the same path of the load generator.
- */
-function withHook(headers: Record<string, string>): Partial<Options> {
-  return {
-    headers,
-    requests: [
-      {
-        setupRequest: (req: CannonRequest) => ({ ...req, headers: { ...req.headers, ...headers } }),
-      },
-    ],
-  };
-}
-
-/**
- * Every request takes the next token of one sequence shared by all connections, so that
- * concurrent requests never share a PingOne (or Redis) lookup.
- */
-function sharedSequence(tokens: string[]): Partial<Options> {
-  let next = 0;
-  return {
-    requests: [
-      {
-        setupRequest: (req: CannonRequest) => ({
-          ...req,
-          headers: { ...req.headers, cookie: tokens[next++ % tokens.length]! },
-        }),
-      },
-    ],
-  };
-}
-
-/**
- * autocannon stops at its first sample after `duration`; with its default of one sample a
- * second, a 1.5 s run went on for 2 s. Sampling every 100 ms ends it within 0.1 s of the time
- * asked, and requests per second are counted over the time it really ran.
- */
-function drive(url: string, seconds: number, extra: Partial<Options>): Promise<Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration: seconds, sampleInt: 100, ...extra });
-}
-
-function requestsPerSecond(result: Result): number {
-  return result.requests.total / result.duration;
-}
 
 /** A scenario's processes, started and warmed up, ready to be measured round after round. */
 interface Prepared {
@@ -184,12 +73,7 @@ async function prepare(scenario: Scenario, redis: RedisServer): Promise<Prepared
   // Warm-up: every token once (so that cache scenarios measure hits), then a little more.
   const cached = scenario.app === 'pingSession' && scenario.options?.cache !== false;
   if (cached && tokens.length > 1) {
-    await autocannon({
-      url: `${base}/hello`,
-      connections: CONNECTIONS,
-      amount: tokens.length,
-      ...sharedSequence(tokens),
-    });
+    await driveEach(`${base}/hello`, tokens);
   }
   await drive(`${base}/hello`, WARMUP_SECONDS, extra);
   return { scenario, url: `${base}/hello`, extra, emulator, server };

@@ -48,42 +48,10 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
     (typeof given === 'object' ? given.mode : undefined) ??
     (process.env.PINGONE_SIGNIN_MODE === 'redirectless' ? 'redirectless' : 'hosted');
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Everything is served from here: one stylesheet, no script, no inline style.
-          styleSrc: ["'self'"],
-          // On plain-http localhost an upgrade would send the forms to https: and fail.
-          upgradeInsecureRequests: options.publicUrl.startsWith('https:') ? [] : null,
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders(options.publicUrl));
   app.use(cookieParser());
-  // Guessing costs the guesser: at most 10 wrong passwords or codes per address in 15 minutes
-  // (PingOne also locks an account after repeated wrong passwords). Every post is counted when it
-  // arrives, so parallel guesses count too, and given back when it was no wrong guess. Mounted
-  // before pingSession(), whose sign-in route answers the post itself.
-  app.post(
-    '/signin',
-    rateLimit({
-      windowMs: 15 * 60_000,
-      limit: options.wrongGuessesPer15Minutes ?? 10,
-      skipSuccessfulRequests: true,
-      requestWasSuccessful: (_req, res) => !guessedWrong(res),
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (req, res) => {
-        const { rateLimit: used } = req as express.Request & { rateLimit?: RateLimitInfo };
-        const resetAt = used?.resetTime?.getTime() ?? Date.now() + 15 * 60_000;
-        const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-        res.status(429).set('Retry-After', String(seconds)).set('Cache-Control', 'no-store');
-        if (req.accepts(['json', 'html']) === 'html') res.send(tooManyAttemptsPage(seconds));
-        else res.json({ error: 'too_many_attempts', retryAfterSeconds: seconds });
-      },
-    }),
-  );
+  // Mounted before pingSession(), whose sign-in route answers the post itself.
+  app.post('/signin', wrongGuessLimit(options.wrongGuessesPer15Minutes ?? 10));
   const sessions = pingSession(options.pingSession);
   app.use(sessions);
 
@@ -157,6 +125,43 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
 }
 
 const RECENT_SIGN_IN_SECONDS = 300;
+
+function securityHeaders(publicUrl: string) {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        // Everything is served from here: one stylesheet, no script, no inline style.
+        styleSrc: ["'self'"],
+        // On plain-http localhost an upgrade would send the forms to https: and fail.
+        upgradeInsecureRequests: publicUrl.startsWith('https:') ? [] : null,
+      },
+    },
+  });
+}
+
+/**
+ * Guessing costs the guesser: at most `limit` wrong passwords or codes per address in 15 minutes
+ * (PingOne also locks an account after repeated wrong passwords). Every post is counted when it
+ * arrives, so parallel guesses count too, and given back when it was no wrong guess.
+ */
+function wrongGuessLimit(limit: number) {
+  return rateLimit({
+    windowMs: 15 * 60_000,
+    limit,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => !guessedWrong(res),
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      const { rateLimit: used } = req as express.Request & { rateLimit?: RateLimitInfo };
+      const resetAt = used?.resetTime?.getTime() ?? Date.now() + 15 * 60_000;
+      const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+      res.status(429).set('Retry-After', String(seconds)).set('Cache-Control', 'no-store');
+      if (req.accepts(['json', 'html']) === 'html') res.send(tooManyAttemptsPage(seconds));
+      else res.json({ error: 'too_many_attempts', retryAfterSeconds: seconds });
+    },
+  });
+}
 
 /**
  * A sign-in post that guessed wrong: a password or one-time code PingOne refused, or an account it

@@ -35,6 +35,10 @@ export interface AccountParts {
  */
 const IDLE_TIMEOUT_MS = 30 * 24 * 60 * 60_000;
 
+/**
+ * The account API's methods. Longer than most functions here: the methods share one closure (the
+ * clients, the per-request user memo, the list and its pruning), and each is short.
+ */
 export function createAccount({
   directory,
   sessions,

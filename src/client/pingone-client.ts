@@ -61,7 +61,11 @@ const RESET = 'POST sessions/me';
 const SESSION_ID = /^[A-Za-z0-9-]{1,128}$/;
 export const LOGOUT_CONTENT_TYPE = 'application/vnd.pingidentity.sso.session.logout';
 
-/** Give `send` to share its lanes (bulkheads, breakers, `429` pauses) with the sign-on flow's calls. */
+/**
+ * The worker's calls to PingOne's API. Give `send` to share its lanes (bulkheads, breakers, `429`
+ * pauses) with the sign-on flow's calls. Kept as one factory: its calls share the access token,
+ * the lanes and the misconfiguration reporting, and each call is short.
+ */
 export function createPingOneClient(
   options: ResolvedClientOptions & { logger: PingSessionLogger },
   send: ResilientSend = createResilientSend(createUpstream(), options, options.logger),

@@ -63,6 +63,10 @@ export interface SignOnClient {
   readonly sessionCookieUrl: string;
 }
 
+/**
+ * The sign-in application's calls to PingOne's auth host. One factory: the calls share the cookie
+ * replay, the client authentication and the Accept PingOne needs, and each call is short.
+ */
 export function createSignOnClient(
   options: Pick<ResolvedClientOptions, 'authPath' | 'environmentId' | 'timeoutMs'>,
   signIn: SignOnApplication,

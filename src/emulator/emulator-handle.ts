@@ -36,7 +36,10 @@ export interface EmulatorParts {
   timers: Set<NodeJS.Timeout>;
 }
 
-/** The running emulator as tests and scripts hold it: its settings, its state, its controls. */
+/**
+ * The running emulator as tests and scripts hold it: its settings, its state, its controls. One
+ * object literal of one-line controls, longer than most functions for that alone.
+ */
 export function emulatorHandle(parts: EmulatorParts): Emulator {
   const { url, apiPath, environmentId, clientId, clientSecret, signInClientId } = parts;
   const { signInClientSecret, demoPassword, store, flows, faults, accessTokens, requests } = parts;

@@ -63,6 +63,10 @@ export function emulatorPaths(environmentId: string) {
   };
 }
 
+/**
+ * The emulator's router: PingOne's paths, each sent to its handler, with faults, holds and the
+ * rate limit applied on the way. One function so that the whole route table reads in one place.
+ */
 export function createRequestHandler(ctx: EmulatorContext) {
   const paths = emulatorPaths(ctx.environmentId);
   const directory = directoryPaths(ctx.environmentId);

@@ -44,12 +44,29 @@ export function createAccessTokenProvider(
     }
     case 'function': {
       // Called for every PingOne call: the function owns its caching, and may rotate tokens.
-      const fetchToken = async () => credentials.accessToken();
+      const fetchToken = async () => usableToken(await credentials.accessToken());
       return { get: fetchToken, renew: fetchToken };
     }
     case 'client':
       return cached(() => published(requestClientCredentialsToken(credentials, endpoint)));
   }
+}
+
+/** Visible ASCII only: what a bearer token is, and nothing that could break the header. */
+const HEADER_SAFE_TOKEN = /^[\x21-\x7e]{1,8192}$/;
+
+/**
+ * The token your function gave, when it can go into `Authorization: Bearer`. Anything else
+ * (`undefined` from a forgotten `return`, an empty string, a line break) is a set-up error, told
+ * as one, and never sent: the token's value is not in the error.
+ */
+function usableToken(token: unknown): string {
+  if (typeof token === 'string' && HEADER_SAFE_TOKEN.test(token)) return token;
+  throw new PingOneError({
+    operation: 'accessToken()',
+    code: 'ERR_PINGONE_ACCESS_TOKEN',
+    misconfiguration: 'access_token_function',
+  });
 }
 
 /** Tells `tokenRefresh` subscribers how a token request went. */

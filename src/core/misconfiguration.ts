@@ -9,6 +9,7 @@ export type Misconfiguration =
   | 'worker_role'
   | 'api_path'
   | 'access_token'
+  | 'access_token_function'
   | 'signin_client'
   | 'signin_credentials'
   | 'signin_policy';
@@ -32,6 +33,10 @@ export const MISCONFIGURATION_FIXES: Record<Misconfiguration, string> = {
     'PingOne refused the access token for sessions/me even when freshly issued: the worker ' +
     'application (or your accessToken) belongs to another environment than environmentId, or ' +
     'the token has expired.',
+  access_token_function:
+    'Your accessToken function gave no usable token (not a non-empty string of header-safe ' +
+    'characters; undefined, say): make it resolve to the worker access token. Nothing was sent ' +
+    'to PingOne.',
   signin_client:
     'PingOne refused to start a sign-in for the sign-in application: check signIn.clientId ' +
     '(PINGONE_SIGNIN_CLIENT_ID), that the application is enabled and has the Authorization Code ' +

@@ -14,11 +14,10 @@ import { SignOnFlows } from './sign-on-flows';
 
 export type { Emulator, EmulatorCounts, EmulatorOptions } from './emulator-types';
 
-/**
- * Starts a PingOne emulator on this machine for tests, scripts and `npm start`. Its length is the
- * wiring of the emulator's parts from the options, in one place, without logic of its own.
- */
+/** Starts a PingOne emulator on this machine for tests, scripts and `npm start`. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  // Longer than most functions here: the wiring of the emulator's parts from the options, in one
+  // place, with no logic of its own.
   const now = options.now ?? Date.now;
   const environmentId = options.environmentId ?? randomUUID();
   const clientId = options.clientId ?? randomUUID();

@@ -86,6 +86,15 @@ const cases: [string, string, () => Promise<PingSessionOptions>][] = [
     'access_token',
     async () => ({ clientId: undefined, clientSecret: undefined, accessToken: 'of-another-env' }),
   ],
+  [
+    'an accessToken function that returns nothing',
+    'access_token_function',
+    async () => ({
+      clientId: undefined,
+      clientSecret: undefined,
+      accessToken: (() => undefined) as unknown as () => string,
+    }),
+  ],
 ];
 
 describe.each(cases)('%s', (_case, cause, setUp) => {

@@ -270,6 +270,25 @@ describe('an access token function', () => {
   });
 });
 
+describe('an access token function that gives no usable token', () => {
+  it.each([
+    ['undefined', undefined],
+    ['an empty string', ''],
+    ['a line break and a header', 'a-token\r\nX-Injected: 1'],
+    ['a number', 42],
+  ])('(%s) is a set-up error, and nothing reaches PingOne', async (_case, given) => {
+    const { token } = emulator.createSession();
+    const accessToken = (() => given) as unknown as () => string;
+    const client = clientFor({ clientId: undefined, clientSecret: undefined, accessToken });
+    await expect(client.readSession(token)).rejects.toMatchObject({
+      name: 'PingOneError',
+      code: 'ERR_PINGONE_ACCESS_TOKEN',
+      misconfiguration: 'access_token_function',
+    });
+    expect(sessionCalls()).toHaveLength(0);
+  });
+});
+
 describe('failures without an answer from PingOne', () => {
   it('time out after timeoutMs with ERR_PINGONE_TIMEOUT', async () => {
     upstream = await startUpstreamServer(() => undefined);

@@ -12,7 +12,10 @@ const CONTROL = /[\x00-\x1f\x7f]/;
 /**
  * The string fields of a small `application/x-www-form-urlencoded` or `application/json` body (an
  * empty body is no fields), read here with a size limit, so the route works whatever body parsers
- * the app mounts, before or after it. A body a parser already read is taken from `req.body`.
+ * the app mounts, before or after it. A body a parser already read is taken from `req.body`: its
+ * fields (`express.json()`, `express.urlencoded()`), or its text (`express.text()`,
+ * `express.raw()`), parsed here. A body something else consumed is refused at once (`415`):
+ * waiting on a stream that has ended would hold the request for ever.
  */
 export async function readFields(
   req: Request,
@@ -22,15 +25,26 @@ export async function readFields(
   if (typeof parsed === 'object' && parsed !== null && !Buffer.isBuffer(parsed)) {
     return checkFields(Object.entries(parsed));
   }
+  if (typeof parsed === 'string' || Buffer.isBuffer(parsed)) {
+    const text = Buffer.isBuffer(parsed) ? parsed : Buffer.from(parsed, 'utf8');
+    if (text.length > limitBytes) return { problem: 'too_large' };
+    return fieldsOf(text.toString('utf8'), req);
+  }
   // No declared length and not chunked: no body, and nothing to wait for.
   const length = req.headers['content-length'];
   if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
     return {};
   }
+  if (req.readableEnded) return { problem: 'unsupported_media_type' };
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limitBytes) return { problem: 'too_large' };
   const text = await readText(req, limitBytes);
   if (text === undefined) return { problem: 'too_large' };
+  return fieldsOf(text, req);
+}
+
+/** The fields of a body's text, by its declared media type. */
+function fieldsOf(text: string, req: Request): Record<string, string> | { problem: BodyProblem } {
   if (text === '') return {};
   const media = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (media === 'application/x-www-form-urlencoded') {

@@ -1,5 +1,6 @@
+import express from 'express';
 import request from 'supertest';
-import type { PingSessionOptions } from '../../src';
+import { pingSession, type PingSessionOptions } from '../../src';
 import { startTestBed, type TestBed } from '../helpers/test-bed';
 import { startUpstreamServer } from '../helpers/upstream-server';
 
@@ -113,6 +114,49 @@ describe('POST /logout', () => {
       expect(bed.emulator.sessionState(token)).toBe('active');
     },
   );
+});
+
+describe('POST /logout in an app that read the body before it', () => {
+  beforeEach(async () => {
+    bed = await startTestBed();
+  });
+  const appWith = (before: express.RequestHandler) =>
+    express()
+      .use(before)
+      .use(pingSession({ ...bed.emulator.options(), logger: false }));
+
+  it.each([
+    ['express.text()', express.text({ type: '*/*' })],
+    ['express.raw()', express.raw({ type: '*/*' })],
+  ])('signs out when %s read the body as it came', async (_name, parser) => {
+    const { token } = bed.emulator.createSession();
+    const res = await request(appWith(parser))
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`)
+      .type('form')
+      .send('everywhere=false')
+      .timeout(5000);
+    expect(res.status).toBe(204);
+    expect(bed.emulator.sessionState(token)).toBe('reset');
+  });
+
+  it('answers 415 at once when something else consumed the body, and resets nothing', async () => {
+    const { token } = bed.emulator.createSession();
+    const consumed: express.RequestHandler = (req, _res, next) => {
+      req.resume();
+      req.once('end', () => next());
+    };
+    const res = await request(appWith(consumed))
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`)
+      .type('form')
+      .send('everywhere=false')
+      .timeout(5000);
+    expect(res.status).toBe(415);
+    expect(bed.emulator.sessionState(token)).toBe('active');
+  });
 });
 
 describe('logout options', () => {

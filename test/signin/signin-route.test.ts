@@ -355,6 +355,40 @@ describe('an app that parses bodies itself', () => {
       : post.type('form').send({ username: 'ada', password: password() }));
     expect(res.body).toEqual({ status: 'COMPLETED', returnTo: '/' });
   });
+
+  it.each([
+    ['express.text()', express.text({ type: '*/*' })],
+    ['express.raw()', express.raw({ type: '*/*' })],
+  ])('signs in when %s read the body as it came', async (_name, parser) => {
+    await signInBed();
+    const app = express();
+    app.use(parser);
+    app.use(pingSession({ ...bed.emulator.options(), signIn: signInOptions(bed.emulator) }));
+    const res = await request(app)
+      .post('/signin')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send({ username: 'ada', password: password() });
+    expect(res.body).toEqual({ status: 'COMPLETED', returnTo: '/' });
+  });
+
+  it('answers 415 at once when something else consumed the body, and asks PingOne nothing', async () => {
+    await signInBed();
+    const app = express();
+    app.use((req, _res, next) => {
+      req.resume();
+      req.once('end', () => next());
+    });
+    app.use(pingSession({ ...bed.emulator.options(), signIn: signInOptions(bed.emulator) }));
+    const res = await request(app)
+      .post('/signin')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send({ username: 'ada', password: password() })
+      .timeout(5000);
+    expect(res.status).toBe(415);
+    expect(flowCalls()).toHaveLength(0);
+  });
 });
 
 describe('the sign-in page (GET)', () => {

@@ -78,3 +78,20 @@ export function checkBaseUrl(
   }
   return base;
 }
+
+/**
+ * PingOne is only ever https: a plain-http base URL is a server on this machine (the emulator,
+ * say). Fine in development and tests; said loudly, once, under `NODE_ENV=production`, where it
+ * signs anybody in with a demo password. A warning, not a refusal: a local proxy is possible.
+ */
+export function warnOfLocalPingOne(bases: readonly string[], nodeEnv: string | undefined): void {
+  if (nodeEnv !== 'production') return;
+  const local = bases.filter((base) => base.startsWith('http:'));
+  if (local.length === 0) return;
+  process.emitWarning(
+    `pingSession() talks to ${local.join(' and ')}, a server on this machine over plain http ` +
+      '(the PingOne emulator?), with NODE_ENV=production. Point apiPath and authPath (or ' +
+      'PINGONE_REGION) at PingOne.',
+    { code: 'PINGONE_NOT_PINGONE' },
+  );
+}

@@ -9,8 +9,21 @@ import type { ConditionOptions, PingOneCondition, SignedInUser, SignInOverrides 
 export interface EmulatorOptions {
   /** Port to listen on. Default: `0`, a free port. */
   port?: number;
-  /** Address to listen on. Default: `'127.0.0.1'`: the emulator is for this machine only. */
+  /**
+   * Address to listen on. Default: `'127.0.0.1'`: the emulator is for this machine only. Any
+   * other than a loopback address is refused unless `allowRemote` is set.
+   */
   listenHost?: string;
+  /**
+   * Listen on a `listenHost` other machines can reach (in a container, say), knowing that the
+   * emulator signs anybody in with a demo password and hands out tokens. Default: `false`.
+   */
+  allowRemote?: boolean;
+  /**
+   * How many requests `requests` keeps, the oldest dropped first, so that a long-running emulator
+   * does not grow. Passwords and one-time codes in recorded bodies are redacted. Default: `10000`.
+   */
+  maxRecordedRequests?: number;
   /** Environment ID. Default: a random UUID. */
   environmentId?: string;
   /**

@@ -31,6 +31,8 @@ export interface EmulatorContext extends DirectoryContext {
   flows: SignOnFlows;
   accessTokens: AccessTokens;
   requests: RecordedRequest[];
+  /** How many `requests` keeps, the oldest dropped first. */
+  maxRecordedRequests: number;
   /** While set, answers wait for it: tests hold PingOne to pile up concurrent requests. */
   held: { until?: Promise<void> };
   faults: Faults;
@@ -132,7 +134,12 @@ export function createRequestHandler(ctx: EmulatorContext) {
     return undefined;
   }
 
-  function answerWithFaults(req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
+  function answerWithFaults(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: string,
+    record: RecordedRequest,
+  ) {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const kind = kindOf(url.pathname, req.method);
     const plan = kind ? ctx.faults.plan(kind) : undefined;
@@ -142,7 +149,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
     }
     if (plan?.outcome) record.fault = describeOutcome(plan.outcome);
     const play = () =>
-      plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, url, record.body);
+      plan?.outcome ? playOutcome(res, plan.outcome) : route(req, res, url, body);
     if (!plan?.latencyMs) return play();
     const timer = setTimeout(() => {
       ctx.timers.delete(timer);
@@ -158,10 +165,10 @@ export function createRequestHandler(ctx: EmulatorContext) {
           method: req.method ?? '',
           url: req.url ?? '',
           headers: req.headers,
-          body,
+          body: redacted(body, req.headers['content-type']),
         };
-        ctx.requests.push(record);
-        const answer = () => answerWithFaults(req, res, record);
+        remember(ctx, record);
+        const answer = () => answerWithFaults(req, res, body, record);
         if (ctx.held.until) void ctx.held.until.then(answer);
         else answer();
       },
@@ -171,6 +178,41 @@ export function createRequestHandler(ctx: EmulatorContext) {
       },
     );
   };
+}
+
+/** Keeps a request for tests to look at, dropping the oldest tenth once the record is full. */
+function remember(ctx: EmulatorContext, record: RecordedRequest): void {
+  if (ctx.requests.length >= ctx.maxRecordedRequests) {
+    ctx.requests.splice(0, Math.max(1, Math.ceil(ctx.maxRecordedRequests / 10)));
+  }
+  ctx.requests.push(record);
+}
+
+/** Fields a person types that the record must not keep: passwords and one-time codes. */
+const TYPED_SECRETS = new Set(['password', 'currentPassword', 'newPassword', 'otp']);
+const REDACTED = '[redacted]';
+
+/** A body as recorded: a form's or a JSON object's typed secrets replaced. */
+function redacted(body: string, contentType: string | undefined): string {
+  if (body === '') return body;
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (media === 'application/x-www-form-urlencoded') {
+    const form = new URLSearchParams(body);
+    if (![...form.keys()].some((name) => TYPED_SECRETS.has(name))) return body;
+    for (const name of TYPED_SECRETS) if (form.has(name)) form.set(name, REDACTED);
+    return form.toString();
+  }
+  if (!media.endsWith('json')) return body;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== 'object' || parsed === null) return body;
+    const fields = parsed as Record<string, unknown>;
+    if (!Object.keys(fields).some((name) => TYPED_SECRETS.has(name))) return body;
+    for (const name of TYPED_SECRETS) if (name in fields) fields[name] = REDACTED;
+    return JSON.stringify(fields);
+  } catch {
+    return body;
+  }
 }
 
 function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer {

@@ -8,6 +8,7 @@ import { emulatorHandle, type EmulatorParts } from './emulator-handle';
 import type { Emulator, EmulatorOptions } from './emulator-types';
 import { Faults } from './faults';
 import { RateLimit } from './rate-limit';
+import { isLoopbackHostname } from '../http/loopback';
 import { createRequestHandler, type RecordedRequest } from './server';
 import { SessionStore } from './session-store';
 import { SignOnFlows } from './sign-on-flows';
@@ -32,10 +33,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const fault of options.faults ?? []) faults.add(fault);
   const timers = new Set<NodeJS.Timeout>();
 
+  const listenHost = checkListenHost(options);
+  if (process.env.NODE_ENV === 'production') {
+    process.emitWarning(
+      'A PingOne emulator is starting with NODE_ENV=production: it signs anybody in with a demo ' +
+        'password. It is for development and tests only.',
+      { code: 'PINGONE_EMULATOR_IN_PRODUCTION' },
+    );
+  }
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.listenHost ?? '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, listenHost, resolve);
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
@@ -76,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       flows,
       accessTokens,
       requests,
+      maxRecordedRequests: options.maxRecordedRequests ?? 10_000,
       held,
       faults,
       resetReads: options.resetReads ?? 'not-found',
@@ -109,4 +119,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     timers,
   };
   return emulatorHandle(parts);
+}
+
+/** Loopback addresses only, unless `allowRemote` says otherwise knowingly. */
+function checkListenHost(options: EmulatorOptions): string {
+  const host = options.listenHost ?? '127.0.0.1';
+  const loopback = isLoopbackHostname(host) || host === '::1' || host === 'localhost';
+  if (!loopback && options.allowRemote !== true) {
+    throw new Error(
+      `startEmulator(): listenHost ${JSON.stringify(host)} can be reached from other machines, ` +
+        'and the emulator signs anybody in with a demo password. Listen on 127.0.0.1, or pass ' +
+        'allowRemote: true if that is what you mean (in a container, say).',
+    );
+  }
+  return host;
 }

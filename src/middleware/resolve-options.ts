@@ -5,6 +5,7 @@ import {
   type ResolvedUnknownTokenBudget,
 } from '../cache/options';
 import { resolveClientOptions, type ResolvedClientOptions } from '../client/options';
+import { warnOfLocalPingOne } from '../client/location-options';
 import { ConfigError } from '../core/errors';
 import type { PingSessionLogger } from '../core/logger';
 import type { Env } from '../config/env';
@@ -73,8 +74,10 @@ export function resolveOptions(
   }
   checkKnownKeys('pingSession()', options, OPTION_NAMES);
 
+  const client = resolveClientOptions(options, env);
+  warnOfLocalPingOne([client.apiPath, client.authPath], env.NODE_ENV);
   return {
-    ...resolveClientOptions(options, env),
+    ...client,
     ...resolveCookieOptions(options),
     onUpstreamError: checkOneOf(
       'onUpstreamError',

@@ -19,12 +19,16 @@ export interface Account {
   endSession(req: Request, sessionId: unknown): Promise<void>;
   /** Ends every session of the user but this one; resolves to how many could not be ended. */
   endOtherSessions(session: PingSession): Promise<number>;
+  /** Drops the user kept for this session (it was signed out). */
+  forgetUser(session: PingSession): Promise<void>;
 }
 
 export interface AccountParts {
   directory: DirectoryClient;
   sessions: SessionCache;
   users: UserRecords | undefined;
+  /** Longest a user is reused without asking PingOne again (within one session and sign-on). */
+  userTtlMs: number;
   /** `GET sessions/{id}`: whether a listed session is still running, PingOne says. */
   readSessionById: (sessionId: string) => Promise<PingSession | null>;
 }
@@ -43,6 +47,7 @@ export function createAccount({
   directory,
   sessions,
   users,
+  userTtlMs,
   readSessionById,
 }: AccountParts): Account {
   /** One user read per request, however often a route asks. */
@@ -50,13 +55,14 @@ export function createAccount({
 
   async function readUser(session: PingSession): Promise<PingUser | undefined> {
     const userId = session.user.id;
-    const kept = await users?.load(userId);
+    const kept = await users?.load(session);
     if (kept !== undefined) return kept;
     const user = await directory.readUser(userId);
     if (user === null) return undefined;
-    // As long as the session it was read for: a new sign-on reads the user afresh.
-    const ttl = sessionEndsAt(session) - Date.now();
-    if (users && ttl > 0) await users.save(user, ttl);
+    // Briefly, so that an administrator's change (a role, a disabled account) shows soon, and
+    // never past the session it was read for: a new sign-on reads the user afresh.
+    const ttl = Math.min(userTtlMs, sessionEndsAt(session) - Date.now());
+    if (users && ttl > 0) await users.save(session, user, ttl);
     return user;
   }
 
@@ -142,6 +148,7 @@ export function createAccount({
       );
       return results.filter((result) => result.status === 'rejected').length;
     },
+    forgetUser: async (session) => users?.forget(session),
   };
 }
 

@@ -1,14 +1,20 @@
 import type { FlowStore } from '../cache/flow-store';
 import { withTimeout } from '../cache/guarded-store';
 import { createSealer } from '../cache/sealed-values';
+import type { PingSession } from '../core/session';
 import { isPingUser, type PingUser } from '../core/user';
 
-/** Users PingOne answered, kept while their session lasts. */
+/**
+ * Users PingOne answered, each kept for one session and one sign-on: a new sign-in, a step-up or
+ * another session reads the user afresh, and a signed-out session's record is never reached again.
+ */
 export interface UserRecords {
   /** The user, or `undefined` when none is kept or the store failed (then PingOne is asked). */
-  load(userId: string): Promise<PingUser | undefined>;
+  load(session: PingSession): Promise<PingUser | undefined>;
   /** Keeps the user for `ttlMs`; a store that fails only costs the next request a PingOne call. */
-  save(user: PingUser, ttlMs: number): Promise<void>;
+  save(session: PingSession, user: PingUser, ttlMs: number): Promise<void>;
+  /** Drops what is kept for the session (at logout). */
+  forget(session: PingSession): Promise<void>;
 }
 
 /**
@@ -22,21 +28,26 @@ export function createUserRecords(
   timeoutMs: number,
 ): UserRecords {
   const sealer = createSealer(secret, 'user');
-  const keyOf = (userId: string) => `user.${sealer.keyOf(userId)}`;
+  const keyOf = (session: PingSession) =>
+    `user.${sealer.keyOf(`${session.user.id}\n${session.id}\n${session.lastSignOn?.at ?? ''}`)}`;
   return {
-    async load(userId) {
-      const key = keyOf(userId);
+    async load(session) {
+      const key = keyOf(session);
       try {
         const user = sealer.open(key, await withTimeout(() => store.getFlow(key), timeoutMs));
-        return isPingUser(user) && user.id === userId ? user : undefined;
+        return isPingUser(user) && user.id === session.user.id ? user : undefined;
       } catch {
         return undefined;
       }
     },
-    async save(user, ttlMs) {
-      const key = keyOf(user.id);
+    async save(session, user, ttlMs) {
+      const key = keyOf(session);
       const sealed = sealer.seal(key, user);
       await withTimeout(() => store.setFlow(key, sealed, ttlMs), timeoutMs).catch(() => {});
+    },
+    async forget(session) {
+      const key = keyOf(session);
+      await withTimeout(() => store.deleteFlow(key), timeoutMs).catch(() => {});
     },
   };
 }

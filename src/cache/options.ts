@@ -28,6 +28,13 @@ export interface CacheOptions {
   /** Longest time a session PingOne vouched for is reused without asking again. Default: `30000`. */
   ttlMs?: number;
   /**
+   * Longest time `req.pingUser()`'s answer is reused without asking PingOne again, so that an
+   * administrator's change to the user (a role, a disabled account) shows within it. Never across
+   * sessions or sign-ons, nor past the session's end; `0` reads the user on every request that
+   * asks. Default: `60000`.
+   */
+  userTtlMs?: number;
+  /**
    * How long a token PingOne said has no session is remembered, so a flood of bad cookies is not
    * a flood of PingOne calls. `0` turns this off. Default: `5000`.
    */
@@ -72,6 +79,7 @@ export interface CacheOptions {
 export interface ResolvedCache {
   max: number;
   ttlMs: number;
+  userTtlMs: number;
   negativeTtlMs: number;
   negativeMax: number;
   /** A store shared with other instances, in front of which this process keeps its memory layer. */
@@ -98,6 +106,7 @@ export const CACHE_DEFAULTS = {
   cache: {
     max: 10_000,
     ttlMs: 30_000,
+    userTtlMs: 60_000,
     negativeTtlMs: 5_000,
     negativeMax: 10_000,
     storeTimeoutMs: 100,
@@ -109,6 +118,7 @@ export const CACHE_DEFAULTS = {
 const CACHE_OPTION_NAMES: readonly (keyof CacheOptions)[] = [
   'max',
   'ttlMs',
+  'userTtlMs',
   'negativeTtlMs',
   'negativeMax',
   'store',
@@ -146,6 +156,7 @@ export function resolveCache(cache: CacheOptions | false | undefined): ResolvedC
   const resolved: ResolvedCache = {
     max: number('max', 1, 10_000_000),
     ttlMs: number('ttlMs', 1, 3_600_000),
+    userTtlMs: number('userTtlMs', 0, 86_400_000),
     negativeTtlMs: number('negativeTtlMs', 0, 3_600_000),
     negativeMax: number('negativeMax', 1, 10_000_000),
     store,

@@ -40,6 +40,8 @@ export interface SessionCache {
     key?: string,
     requester?: Requester,
   ): PingSession | null | Promise<PingSession | null>;
+  /** The session this process holds in memory for the token, if any, without asking anyone. */
+  held(sessionToken: string): PingSession | undefined;
   /** The token was signed out: forget it here and in every instance sharing the store. */
   forget(sessionToken: string): Promise<void>;
   /**
@@ -126,6 +128,7 @@ export function createSessionCache(
     keyOf,
     lookup: (sessionToken, key = keyOf(sessionToken), requester) =>
       lookup(layers, sessionToken, key, requester),
+    held: (sessionToken) => layers.memory?.get(keyOf(sessionToken))?.session ?? undefined,
     async forget(sessionToken) {
       const key = keyOf(sessionToken);
       forgetHere(layers, key);

@@ -79,6 +79,10 @@ export function createLogoutRoute(
       }
     }
     if (sessionToken !== undefined) {
+      // The user kept for this session goes with it (when this process knows whose it is; else
+      // the record, keyed by session, is never reached again and expires within userTtlMs).
+      const held = sessions.held(sessionToken);
+      if (held !== undefined) await account.forgetUser(held);
       try {
         await credentials.reset(sessionToken);
       } catch {

@@ -63,6 +63,7 @@ export function assemble(resolved: ResolvedOptions): Parts {
     directory,
     sessions,
     readSessionById: client.readSessionById,
+    userTtlMs: cache ? cache.userTtlMs : 0,
     users: cache
       ? createUserRecords(
           cache.store && isFlowStore(cache.store) ? cache.store : new MemoryFlowStore(),

@@ -78,4 +78,16 @@ describe('req.pingUser() with a RedisStore', () => {
     expect(dump).not.toBe('');
     expect(dump).not.toContain('ada');
   });
+
+  it('is dropped from Redis when the session signs out', async () => {
+    const a = await instance();
+    a.get('/user', (req, res, next) => {
+      req.pingUser().then((user) => res.json(user ?? null), next);
+    });
+    const { token } = shared.emulator.createSession({ user: 'ada' });
+    await request(a).get('/user').set('Cookie', `ST=${token}`);
+    expect(await shared.admin.keys('*flow:user.*')).toHaveLength(1);
+    expect((await signOut(a, token)).status).toBe(204);
+    expect(await shared.admin.keys('*flow:user.*')).toHaveLength(0);
+  });
 });

@@ -2,7 +2,8 @@ import express from 'express';
 import request from 'supertest';
 import { AccountError, PingOneError } from '../../src';
 import { DEMO_USERS } from '../../src/emulator/demo-users';
-import { startTestBed, type TestBed } from '../helpers/test-bed';
+import { signOut, startTestBed, type TestBed } from '../helpers/test-bed';
+import { sleep } from '../helpers/wait';
 
 let bed: TestBed;
 afterEach(() => bed.close());
@@ -58,6 +59,31 @@ describe('req.pingUser()', () => {
     const again = await getUser(token);
     expect(again.body.username).toBe('grace');
     expect(userReads()).toBe(1);
+  });
+
+  it('is read afresh once cache.userTtlMs has passed: a change at PingOne shows', async () => {
+    await userBed({ pingSession: { cache: { userTtlMs: 30 } } });
+    const { token } = bed.emulator.createSession({ user: 'grace' });
+    await getUser(token);
+    await sleep(80);
+    await getUser(token);
+    expect(userReads()).toBe(2);
+  });
+
+  it("is read afresh for the same user's next session: a new sign-in sees PingOne's record", async () => {
+    await userBed();
+    await getUser(bed.emulator.createSession({ user: 'grace' }).token);
+    await getUser(bed.emulator.createSession({ user: 'grace' }).token);
+    expect(userReads()).toBe(2);
+  });
+
+  it('is read again after a logout and a new sign-in', async () => {
+    await userBed();
+    const first = bed.emulator.createSession({ user: 'grace' });
+    await getUser(first.token);
+    expect((await signOut(bed.app, first.token)).status).toBe(204);
+    await getUser(bed.emulator.createSession({ user: 'grace' }).token);
+    expect(userReads()).toBe(2);
   });
 
   it('asks PingOne every time with cache: false', async () => {

@@ -47,10 +47,11 @@ describe('defaults', () => {
     });
   });
 
-  it('caches in memory: 10 000 entries, 30 s, 5 s for unknown tokens, 100 ms store timeout', () => {
+  it('caches in memory: 10 000 entries, 30 s, users 60 s, 5 s for unknown tokens, 100 ms store timeout', () => {
     expect(resolveOptions(valid, {}).cache).toEqual({
       max: 10_000,
       ttlMs: 30_000,
+      userTtlMs: 60_000,
       negativeTtlMs: 5_000,
       negativeMax: 10_000,
       unheardTtlMs: 1000,
@@ -337,6 +338,7 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
     ['a cache of no entries', { ...valid, cache: { max: 0 } }, 'ERR_PINGONE_CACHE'],
     ['a fractional cache.ttlMs', { ...valid, cache: { ttlMs: 1.5 } }, 'ERR_PINGONE_CACHE'],
     ['a cache.ttlMs over an hour', { ...valid, cache: { ttlMs: 3_600_001 } }, 'ERR_PINGONE_CACHE'],
+    ['a negative cache.userTtlMs', { ...valid, cache: { userTtlMs: -1 } }, 'ERR_PINGONE_CACHE'],
     [
       'a negative cache.negativeTtlMs',
       { ...valid, cache: { negativeTtlMs: -1 } },

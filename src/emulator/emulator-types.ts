@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { PingSessionOptions } from '../middleware/options';
 import type { HostedSignedInUser, HostedSignInOptions } from './hosted-kit';
 import type { EmulatorFault } from './faults';
-import type { RecordedRequest } from './server';
+import type { RecordedRequest } from './request-record';
 import type { CreatedSession, CreateSessionOptions, SessionState } from './session-store';
 import type { ConditionOptions, PingOneCondition, SignedInUser, SignInOverrides } from './test-kit';
 

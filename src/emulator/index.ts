@@ -1,7 +1,7 @@
 export { startEmulator } from './start-emulator';
 export type { Emulator, EmulatorCounts, EmulatorOptions } from './start-emulator';
 export type { CreatedSession, CreateSessionOptions, SessionState } from './session-store';
-export type { RecordedRequest } from './server';
+export type { RecordedRequest } from './request-record';
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 export type { DemoDevice, DemoUser } from './demo-users';
 export type { EmulatorFault } from './faults';

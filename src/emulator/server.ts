@@ -1,8 +1,9 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'cookie';
 import { isLoopbackHostname } from '../http/loopback';
 import type { AccessTokens } from './access-tokens';
+import { redacted, remember, type RecordedRequest } from './request-record';
 import { directoryAnswer, directoryPaths, type DirectoryContext } from './directory';
 import { describeOutcome, playOutcome, type CallKind, type Faults } from './faults';
 import type { RateLimit } from './rate-limit';
@@ -13,15 +14,6 @@ import { jwks } from './jwt';
 import { renderSignOnPage } from './signon-page';
 
 /** One request as the emulator received it, for tests that check the exact contract. */
-export interface RecordedRequest {
-  method: string;
-  /** Path and query. */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** The fault played instead of a real answer, if any: for example `status 503` or `reset`. */
-  fault?: string;
-}
 
 export interface EmulatorContext extends DirectoryContext {
   environmentId: string;
@@ -167,7 +159,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
           headers: req.headers,
           body: redacted(body, req.headers['content-type']),
         };
-        remember(ctx, record);
+        remember(ctx.requests, ctx.maxRecordedRequests, record);
         const answer = () => answerWithFaults(req, res, body, record);
         if (ctx.held.until) void ctx.held.until.then(answer);
         else answer();
@@ -178,41 +170,6 @@ export function createRequestHandler(ctx: EmulatorContext) {
       },
     );
   };
-}
-
-/** Keeps a request for tests to look at, dropping the oldest tenth once the record is full. */
-function remember(ctx: EmulatorContext, record: RecordedRequest): void {
-  if (ctx.requests.length >= ctx.maxRecordedRequests) {
-    ctx.requests.splice(0, Math.max(1, Math.ceil(ctx.maxRecordedRequests / 10)));
-  }
-  ctx.requests.push(record);
-}
-
-/** Fields a person types that the record must not keep: passwords and one-time codes. */
-const TYPED_SECRETS = new Set(['password', 'currentPassword', 'newPassword', 'otp']);
-const REDACTED = '[redacted]';
-
-/** A body as recorded: a form's or a JSON object's typed secrets replaced. */
-function redacted(body: string, contentType: string | undefined): string {
-  if (body === '') return body;
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (media === 'application/x-www-form-urlencoded') {
-    const form = new URLSearchParams(body);
-    if (![...form.keys()].some((name) => TYPED_SECRETS.has(name))) return body;
-    for (const name of TYPED_SECRETS) if (form.has(name)) form.set(name, REDACTED);
-    return form.toString();
-  }
-  if (!media.endsWith('json')) return body;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed !== 'object' || parsed === null) return body;
-    const fields = parsed as Record<string, unknown>;
-    if (!Object.keys(fields).some((name) => TYPED_SECRETS.has(name))) return body;
-    for (const name of TYPED_SECRETS) if (name in fields) fields[name] = REDACTED;
-    return JSON.stringify(fields);
-  } catch {
-    return body;
-  }
 }
 
 function sessionsMe(ctx: EmulatorContext, req: IncomingMessage): EmulatorAnswer {

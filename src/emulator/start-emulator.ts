@@ -9,7 +9,8 @@ import type { Emulator, EmulatorOptions } from './emulator-types';
 import { Faults } from './faults';
 import { RateLimit } from './rate-limit';
 import { isLoopbackHostname } from '../http/loopback';
-import { createRequestHandler, type RecordedRequest } from './server';
+import type { RecordedRequest } from './request-record';
+import { createRequestHandler } from './server';
 import { SessionStore } from './session-store';
 import { SignOnFlows } from './sign-on-flows';
 

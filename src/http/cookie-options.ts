@@ -1,5 +1,10 @@
 import { ConfigError } from '../core/errors';
-import { checkCookieName, checkSitePath, checkWholeNumber } from '../config/validations';
+import {
+  checkBoolean,
+  checkCookieName,
+  checkSitePath,
+  checkWholeNumber,
+} from '../config/validations';
 
 /** The session cookie: what it is called, how long a token may be, and where it is set. */
 export interface ResolvedCookieOptions {
@@ -7,6 +12,19 @@ export interface ResolvedCookieOptions {
   maxTokenLength: number;
   cookieDomain: string | undefined;
   cookiePath: string;
+  secureCookies: SecureCookies;
+}
+
+/**
+ * When the cookies carry `Secure`: always, never, or always but on a plain-http request to this
+ * machine (local development and tests only).
+ */
+export type SecureCookies = 'always' | 'never' | 'except-local-http';
+
+/** What decides `Secure` besides the option: the app's public URL, if one is configured. */
+export interface SecureCookieContext {
+  publicUrl: string | undefined;
+  nodeEnv: string | undefined;
 }
 
 /** The options of {@link PingSessionOptions} the session cookie's handling reads. */
@@ -15,6 +33,7 @@ export interface CookieOptionsInput {
   maxTokenLength?: number;
   cookieDomain?: string;
   cookiePath?: string;
+  cookieSecure?: boolean;
 }
 
 export const COOKIE_DEFAULTS = {
@@ -28,13 +47,18 @@ export const COOKIE_OPTION_NAMES: readonly (keyof CookieOptionsInput)[] = [
   'maxTokenLength',
   'cookieDomain',
   'cookiePath',
+  'cookieSecure',
 ];
 
 const COOKIE_DOMAIN =
   /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
-export function resolveCookieOptions(given: CookieOptionsInput): ResolvedCookieOptions {
+export function resolveCookieOptions(
+  given: CookieOptionsInput,
+  context: SecureCookieContext,
+): ResolvedCookieOptions {
   return {
+    secureCookies: resolveSecureCookies(given.cookieSecure, context),
     cookieName: checkCookieName('cookieName', given.cookieName ?? COOKIE_DEFAULTS.cookieName),
     maxTokenLength: checkWholeNumber(
       'maxTokenLength',
@@ -61,4 +85,41 @@ function checkCookieDomain(value: unknown): string | undefined {
     );
   }
   return value;
+}
+
+/**
+ * `Secure` from what a request cannot spoof. Behind a proxy that forwards `Host: 127.0.0.1` over
+ * plain http without `trust proxy`, every request looks local: deciding from the request took
+ * `Secure` off a 30-day session cookie on an https site. So the request only matters while
+ * `NODE_ENV` says local development or tests, and an insecure choice in production is loud.
+ */
+function resolveSecureCookies(given: unknown, context: SecureCookieContext): SecureCookies {
+  const mode = chooseSecureCookies(given, context);
+  if (mode === 'never' && context.nodeEnv === 'production') {
+    const cause =
+      given === undefined
+        ? `signIn.redirectUri is plain http (${context.publicUrl ?? ''})`
+        : 'pingSession({ cookieSecure: false })';
+    process.emitWarning(
+      `${cause} with NODE_ENV=production: the session cookies go without Secure, so any ` +
+        'plain-http request to this site can leak them. Serve the site over https, with an ' +
+        'https redirectUri, and leave cookieSecure out.',
+      { code: 'PINGONE_INSECURE_COOKIES' },
+    );
+  }
+  return mode;
+}
+
+function chooseSecureCookies(given: unknown, context: SecureCookieContext): SecureCookies {
+  if (given !== undefined) {
+    return checkBoolean('cookieSecure', given, 'ERR_PINGONE_COOKIE_ATTRIBUTES')
+      ? 'always'
+      : 'never';
+  }
+  if (context.publicUrl !== undefined) {
+    return context.publicUrl.startsWith('https:') ? 'always' : 'never';
+  }
+  return context.nodeEnv === 'development' || context.nodeEnv === 'test'
+    ? 'except-local-http'
+    : 'always';
 }

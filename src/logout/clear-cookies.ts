@@ -7,7 +7,7 @@ export function clearCookies(
   req: Request,
   res: Response,
   session: { cookieName: string; cookieAttributes(req: Request): CookieOptions },
-  options: Pick<ResolvedCookieOptions, 'cookieDomain' | 'cookiePath'>,
+  options: Pick<ResolvedCookieOptions, 'cookieDomain' | 'cookiePath' | 'secureCookies'>,
   names: readonly string[],
 ): void {
   res.clearCookie(session.cookieName, session.cookieAttributes(req));

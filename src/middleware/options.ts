@@ -70,6 +70,15 @@ export interface PingSessionOptions {
   cookieDomain?: string;
   /** `Path` attribute of the session token cookie, used when clearing it. Default: `'/'`. */
   cookiePath?: string;
+  /**
+   * Whether the cookies this middleware sets and clears carry `Secure`. By default it is decided
+   * from what cannot be spoofed, never from the request alone (a proxy that sends
+   * `Host: 127.0.0.1` over plain http must not take `Secure` off): the scheme of
+   * `signIn.redirectUri` when there is one; else always `Secure`, except for a plain-http
+   * request to localhost while `NODE_ENV` is `development` or `test`. `false` on an https site
+   * is warned of at start-up under `NODE_ENV=production`.
+   */
+  cookieSecure?: boolean;
   /** Longest wait for one attempt of a PingOne call, in milliseconds. Default: `5000`. */
   timeoutMs?: number;
   /**

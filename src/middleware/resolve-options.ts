@@ -41,6 +41,7 @@ const OPTION_NAMES: readonly (keyof PingSessionOptions)[] = [
   'maxTokenLength',
   'cookieDomain',
   'cookiePath',
+  'cookieSecure',
   'timeoutMs',
   'onUpstreamError',
   'retry',
@@ -76,9 +77,13 @@ export function resolveOptions(
 
   const client = resolveClientOptions(options, env);
   warnOfLocalPingOne([client.apiPath, client.authPath], env.NODE_ENV);
+  const signIn = resolveSignIn(options.signIn, env, keySecretOf(options.cache));
   return {
     ...client,
-    ...resolveCookieOptions(options),
+    ...resolveCookieOptions(options, {
+      publicUrl: signIn ? signIn.redirectUri : undefined,
+      nodeEnv: env.NODE_ENV,
+    }),
     onUpstreamError: checkOneOf(
       'onUpstreamError',
       options.onUpstreamError ?? 'degrade',
@@ -87,7 +92,7 @@ export function resolveOptions(
     ),
     unknownTokenBudget: resolveUnknownTokenBudget(options.unknownTokenBudget),
     logout: resolveLogout(options.logout),
-    signIn: resolveSignIn(options.signIn, env, keySecretOf(options.cache)),
+    signIn,
     cache: resolveCache(options.cache),
     logger: resolveLogger(options.logger),
   };

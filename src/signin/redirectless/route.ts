@@ -5,7 +5,7 @@ import type { SignOnClient } from '../../client/sign-on-client';
 import { SIGN_IN_ERROR_CODES, type SignInErrorCode } from '../../core/error-responses';
 import type { PingSessionLogger } from '../../core/logger';
 import type { ResolvedCookieOptions } from '../../http/cookie-options';
-import { isSecureContext, sessionCookieAttributes } from '../../http/cookie-attributes';
+import { isSecureCookie, sessionCookieAttributes } from '../../http/cookie-attributes';
 import { isBrowserNavigation } from '../../http/navigation';
 import { readFields, type BodyProblem } from '../../http/read-fields';
 import { answerForeignOrigin } from '../../http/request-origin';
@@ -147,7 +147,7 @@ async function post(route: Route, req: Request, res: Response): Promise<void> {
   const flowCookie = {
     httpOnly: true,
     sameSite: 'strict',
-    secure: isSecureContext(req),
+    secure: isSecureCookie(req, options.secureCookies),
     path: flowPath,
   } as const;
   if (handle !== undefined && outcome.kind !== 'completed') {

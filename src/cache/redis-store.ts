@@ -1,6 +1,7 @@
 import { Redis, type ChainableCommander } from 'ioredis';
 import { ConfigError } from '../core/errors';
 import { sealedTextOf } from './lookup-seal';
+import { watchForSilence } from './redis-heartbeat';
 import {
   digest,
   END_SESSION_SCRIPT,
@@ -58,6 +59,7 @@ export class RedisStore implements SessionStore {
   readonly #signedOutTtlMs: number;
   readonly #listeners: StoreListener[] = [];
   #subscriber: Redis | undefined;
+  #stopHeartbeat: (() => void) | undefined;
   /**
    * Sign-outs that could not be written or published (Redis away), by key, with when they
    * happened: sent again when the connection is back, so other instances still hear them.
@@ -251,11 +253,20 @@ export class RedisStore implements SessionStore {
     subscriber.on('message', (channel: string, key: string) => {
       if (channel === this.#channel) for (const each of this.#listeners) each.deleted(key);
     });
+    // Silence is as unheard as a closed socket. Reconnecting (rather than waiting for the ping)
+    // also leaves a socket that a failover or partition killed without telling anyone.
+    this.#stopHeartbeat = watchForSilence(subscriber, () => {
+      if (hearing !== 'yes' || this.#closed) return;
+      hearing = 'no';
+      for (const each of this.#listeners) each.unavailable?.();
+      subscriber.disconnect(true);
+    });
   }
 
   /** Closes the connections the store opened; a client you passed in stays open. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopHeartbeat?.();
     this.#client.off('ready', this.#redeliver);
     await Promise.all([
       this.#subscriber && closeConnection(this.#subscriber),

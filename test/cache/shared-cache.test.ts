@@ -283,6 +283,41 @@ describe('instances whose Redis goes away', () => {
     }
   });
 
+  it('refuse a token logged out on another instance within about a second while Redis is frozen', async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const { token, session } = shared.emulator.createSession();
+    expect((await me(a, token)).body).toEqual(session);
+    // Frozen, not down (SIGSTOP, a VM pause, a partition without RST): the sockets stay open.
+    shared.redis.freeze();
+    try {
+      expect((await signOut(b, token)).status).toBe(204);
+      const loggedOutAt = Date.now();
+      await until(async () => (await me(a, token)).body === null, 8000);
+      // Silence on the pub/sub connection counts as unheard within about a second; the cache's
+      // own ttlMs (30 s) would be the naive bound.
+      expect(Date.now() - loggedOutAt).toBeLessThan(3000);
+      expect(eventsOf('a')).toContain('session_store_unheard');
+    } finally {
+      shared.redis.thaw();
+    }
+  });
+
+  it('hear sign-outs again once a frozen Redis goes on', async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const { token } = shared.emulator.createSession();
+    shared.redis.freeze();
+    try {
+      await until(() => eventsOf('a').includes('session_store_unheard'));
+    } finally {
+      shared.redis.thaw();
+    }
+    await until(() => eventsOf('a').includes('session_store_heard'));
+    await until(async () => (await subscribers()) === 2);
+    await me(a, token);
+    await signOut(b, token);
+    await until(async () => (await me(a, token)).body === null);
+  });
+
   it('reuse a session from memory for only unheardTtlMs while they cannot hear sign-outs', async () => {
     const a = await instance('a');
     const { token } = shared.emulator.createSession();

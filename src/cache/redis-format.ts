@@ -22,9 +22,11 @@ return 1`;
 
 /**
  * Ends a session by ID: marks it ended (keeping out lookups still on their way), replaces every
- * entry in its index with the signed-out marker and publishes each key, as a sign-out does.
+ * entry in its index with the signed-out marker and publishes each key, as a sign-out does. Then
+ * publishes the session's end itself: an instance whose PingOne read of it is still on its way
+ * holds an entry under a key no index has yet, and must drop it, or refuse it, on its own.
  * KEYS: session index, session-ended marker. ARGV: marker value, milliseconds, channel, prefix
- * length.
+ * length, the end's message.
  */
 export const END_SESSION_SCRIPT = `
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
@@ -34,7 +36,14 @@ for _, key in ipairs(keys) do
   redis.call('PUBLISH', ARGV[3], string.sub(key, tonumber(ARGV[4]) + 1))
 end
 redis.call('DEL', KEYS[1])
+redis.call('PUBLISH', ARGV[3], ARGV[5])
 return #keys`;
+
+/**
+ * How the end of a session by ID is told on the sign-out channel: this, then the session ID.
+ * Keys are base64url and never hold a `:`; an older version hearing it forgets a key nobody has.
+ */
+export const SESSION_ENDED = 'ended:';
 
 /**
  * How a sealed entry is kept: `s.<seal>.<text>`, the text being what the seal covers

@@ -7,6 +7,7 @@ import {
   END_SESSION_SCRIPT,
   fromSealedText,
   SEALED,
+  SESSION_ENDED,
   SET_SCRIPT,
   signedOutMarker,
 } from './redis-format';
@@ -151,6 +152,7 @@ export class RedisStore implements SessionStore {
       ttl,
       this.#channel,
       this.#prefix.length,
+      SESSION_ENDED + sessionId,
     );
   }
 
@@ -250,8 +252,14 @@ export class RedisStore implements SessionStore {
       hearing = 'no';
       for (const each of this.#listeners) each.unavailable?.();
     });
-    subscriber.on('message', (channel: string, key: string) => {
-      if (channel === this.#channel) for (const each of this.#listeners) each.deleted(key);
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.#channel) return;
+      if (message.startsWith(SESSION_ENDED)) {
+        const sessionId = message.slice(SESSION_ENDED.length);
+        for (const each of this.#listeners) each.sessionEnded?.(sessionId);
+      } else {
+        for (const each of this.#listeners) each.deleted(message);
+      }
     });
     // Silence is as unheard as a closed socket. Reconnecting (rather than waiting for the ping)
     // also leaves a socket that a failover or partition killed without telling anyone.

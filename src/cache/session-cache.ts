@@ -135,8 +135,7 @@ export function createSessionCache(
       await layers.shared?.delete(key);
     },
     async forgetSession(sessionId) {
-      layers.endedSessions?.set(sessionId, true);
-      layers.memory?.deleteSession(sessionId);
+      endedHere(layers, sessionId);
       await layers.shared?.deleteSession(sessionId);
     },
     async refresh(sessionToken) {
@@ -188,6 +187,12 @@ function forgetHere(layers: Layers, key: string): void {
   layers.negatives?.delete(key);
 }
 
+/** Ends the session in this process: its entries go, and lookups on their way refuse it. */
+function endedHere(layers: Layers, sessionId: string): void {
+  layers.endedSessions?.set(sessionId, true);
+  layers.memory?.deleteSession(sessionId);
+}
+
 function forgetAll(layers: Layers): void {
   for (const flight of layers.flights.values()) flight.forgotten = true;
   layers.flights.clear();
@@ -200,6 +205,7 @@ function listenToOtherInstances(layers: Layers, cache: ResolvedCache, store: Ses
   const { logger } = layers;
   store.subscribe!({
     deleted: (key) => forgetHere(layers, key),
+    sessionEnded: (sessionId) => endedHere(layers, sessionId),
     missed() {
       forgetAll(layers);
       if (layers.unheardUntil === Infinity) {

@@ -57,6 +57,11 @@ export interface SessionStore extends Partial<FlowStore> {
 export interface StoreListener {
   /** Some instance deleted this key. */
   deleted(key: string): void;
+  /**
+   * Some instance ended the session with this ID (`deleteSession`): drop every entry holding it,
+   * and refuse it from lookups still on their way.
+   */
+  sessionEnded?(sessionId: string): void;
   /** Deletions may have been missed (the channel was down and is back): forget every local entry. */
   missed(): void;
   /**

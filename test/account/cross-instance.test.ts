@@ -1,6 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { endSession } from '../../src';
+import { startHoldingProxy } from '../helpers/holding-proxy';
 import { signOut } from '../helpers/test-bed';
 import { useSharedRedis } from '../helpers/shared-redis';
 import { until } from '../helpers/wait';
@@ -8,8 +9,14 @@ import { until } from '../helpers/wait';
 const shared = useSharedRedis();
 
 /** An instance with `POST /devices/:id/end` (endSession). */
-async function instance(options: { everywhere?: boolean } = {}) {
-  const app = await shared.instance({ logout: { everywhere: options.everywhere ?? false } });
+async function instance(options: { everywhere?: boolean; pingOne?: string } = {}) {
+  const app = await shared.instance({
+    logout: { everywhere: options.everywhere ?? false },
+    ...(options.pingOne !== undefined && {
+      apiPath: `${options.pingOne}/v1`,
+      authPath: options.pingOne,
+    }),
+  });
   app.post('/devices/:id/end', (req, res, next) => {
     endSession(req, String(req.params.id)).then(() => res.status(204).end(), next);
   });
@@ -33,6 +40,28 @@ describe('a session ended by ID on one instance', () => {
     // b hears it at once; had it not, its memory would answer for 30 s without asking PingOne.
     await until(async () => (await me(b, phone.token)).body === null);
     expect(shared.emulator.counts().sessionReads).toBe(readsBefore);
+  });
+
+  it('is not kept by an instance whose read of it was on its way as it ended', async () => {
+    const proxy = await startHoldingProxy(shared.emulator.url);
+    try {
+      const [a, b] = [await instance(), await instance({ pingOne: proxy.url })];
+      const phone = shared.emulator.createSession({ user: 'ada' });
+      const laptop = shared.emulator.createSession({ user: 'ada' });
+      // b's PingOne read says "active", and its answer arrives only after the end.
+      proxy.hold(/\/sessions\/me$/);
+      const inFlight = me(b, phone.token).then((res) => res.body);
+      await until(() => proxy.held() === 1);
+      const ended = await request(a)
+        .post(`/devices/${phone.session.id}/end`)
+        .set('Cookie', `ST=${laptop.token}`);
+      expect(ended.status).toBe(204);
+      proxy.release();
+      await inFlight;
+      expect((await me(b, phone.token)).body).toBeNull();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('is refused by an instance that had not seen it, from the marker in Redis', async () => {

@@ -186,6 +186,20 @@ describe('RedisStore, sessions ended by ID', () => {
     expect(heard.sort()).toEqual(['k1', 'k2']);
   });
 
+  it('tells every subscribed store the session ended, even one with no entry of it', async () => {
+    const store = storeOf();
+    const ended: string[] = [];
+    store.subscribe({
+      deleted: () => undefined,
+      missed: () => undefined,
+      sessionEnded: (id) => ended.push(id),
+    });
+    await until(async () => (await subscribers('pingone-session:signed-out')) === 1);
+    await storeOf().deleteSession(SESSION.id);
+    await until(() => ended.length === 1);
+    expect(ended).toEqual([SESSION.id]);
+  });
+
   it('keeps out an entry of the session written after it ended (a lookup on its way)', async () => {
     const store = storeOf();
     await store.deleteSession(SESSION.id);

@@ -10,6 +10,12 @@ export interface FlowStore {
   getFlow(key: string): string | undefined | Promise<string | undefined>;
   /** Keeps the value for `ttlMs`, replacing what the key held. */
   setFlow(key: string, value: string, ttlMs: number): void | Promise<void>;
+  /**
+   * Keeps the value for `ttlMs` only while the key still holds one (Redis `SET … XX`): a step
+   * that ends after its flow was deleted (completed elsewhere, failed, replaced) must not bring it
+   * back. A store without it gets `setFlow`, which leaves that race open between instances.
+   */
+  replaceFlow?(key: string, value: string, ttlMs: number): void | Promise<void>;
   deleteFlow(key: string): void | Promise<void>;
 }
 
@@ -26,6 +32,10 @@ export class MemoryFlowStore implements FlowStore {
 
   setFlow(key: string, value: string, ttlMs: number): void {
     this.#flows.set(key, value, { ttl: ttlMs });
+  }
+
+  replaceFlow(key: string, value: string, ttlMs: number): void {
+    if (this.#flows.has(key)) this.#flows.set(key, value, { ttl: ttlMs });
   }
 
   deleteFlow(key: string): void {

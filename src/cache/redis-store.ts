@@ -222,6 +222,11 @@ export class RedisStore implements SessionStore {
     await (await this.#ready()).set(`${this.#prefix}flow:${key}`, value, 'PX', px);
   }
 
+  async replaceFlow(key: string, value: string, ttlMs: number): Promise<void> {
+    const px = Math.max(1, Math.floor(ttlMs));
+    await (await this.#ready()).set(`${this.#prefix}flow:${key}`, value, 'PX', px, 'XX');
+  }
+
   async deleteFlow(key: string): Promise<void> {
     await (await this.#ready()).del(`${this.#prefix}flow:${key}`);
   }

@@ -44,6 +44,9 @@ export interface FlowRecords {
   /** A new unguessable handle for the browser's flow cookie. */
   newHandle(): string;
   load(handle: string): Promise<FlowRecord | undefined>;
+  /** Keeps the record of a handle the browser has not been given yet. */
+  add(handle: string, record: FlowRecord): Promise<void>;
+  /** Keeps the record of a flow under way, unless it was deleted meanwhile. */
   save(handle: string, record: FlowRecord): Promise<void>;
   delete(handle: string): Promise<void>;
 }
@@ -70,10 +73,16 @@ export function createFlowRecords(
       const key = sealer.keyOf(handle);
       return open(key, await withTimeout(() => store.getFlow(key), timeoutMs));
     },
-    async save(handle, record) {
+    async add(handle, record) {
       const key = sealer.keyOf(handle);
       const sealed = sealer.seal(key, record);
       await withTimeout(() => store.setFlow(key, sealed, FLOW_TTL_MS), timeoutMs);
+    },
+    async save(handle, record) {
+      const key = sealer.keyOf(handle);
+      const sealed = sealer.seal(key, record);
+      const replace = store.replaceFlow?.bind(store) ?? store.setFlow.bind(store);
+      await withTimeout(() => replace(key, sealed, FLOW_TTL_MS), timeoutMs);
     },
     async delete(handle) {
       if (!HANDLE.test(handle)) return;

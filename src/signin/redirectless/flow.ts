@@ -9,6 +9,7 @@ import { tokenRejection } from '../../http/session-token';
 import { idTokenClaims } from '../id-token';
 import { readStepUp, stepUpFields, type StepUpRequest } from '../step-up-request';
 import type { FlowRecord, FlowRecords } from './flow-records';
+import { oneAtATime } from './one-at-a-time';
 import type { Outcome } from './outcomes';
 import { errorInFlow, refusal } from './outcomes';
 import { authorizationCode, failure, isDaVinciAnswer, readFlow } from './pingone-answers';
@@ -79,7 +80,8 @@ export interface Advanced {
 
 /** The state machine's one entry: a post, taken against the browser's flow at PingOne. */
 export function createSignInFlow(parts: FlowParts): { advance(post: Post): Promise<Advanced> } {
-  return { advance: (post) => advance(parts, post) };
+  const serialized = oneAtATime();
+  return { advance: (post) => serialized(post.handle, () => advance(parts, post)) };
 }
 
 /**
@@ -206,10 +208,13 @@ async function advance(parts: FlowParts, post: Post): Promise<Advanced> {
       (!ACTIONS.usernamePassword.statuses.includes(record?.status as SignInStep) ||
         // A step-up must not finish an ordinary flow begun earlier in this browser.
         (stepUp !== undefined && record?.stepUp === undefined)));
+  /** Whether the browser has not been given this handle yet, so its record is not kept yet. */
+  let fresh = false;
   if (restart) {
     if (handle !== undefined) await flows.delete(handle);
     record = await start(parts, post, stepUp);
     handle = flows.newHandle();
+    fresh = true;
   }
   if (record === undefined || handle === undefined) {
     return { outcome: { kind: 'error', httpStatus: 410, error: 'flow_expired' } };
@@ -238,10 +243,17 @@ async function advance(parts: FlowParts, post: Post): Promise<Advanced> {
         : refusal(action, response, parts.logger);
     if (refused !== undefined) {
       // A refused step leaves the flow where it was; PingOne may have set cookies meanwhile.
-      await flows.save(handle, record);
+      await (fresh ? flows.add(handle, record) : flows.save(handle, record));
       return { outcome: refused, handle };
     }
     Object.assign(record, readFlow(response));
+    if (action === 'usernamePassword' && !fresh) {
+      // PingOne now knows who is signing in: a handle planted before (a sibling subdomain can set
+      // cookies) must not follow, as a session ID is renewed at login.
+      await flows.delete(handle);
+      handle = flows.newHandle();
+      fresh = true;
+    }
   }
   if (record.status === 'COMPLETED') {
     await flows.delete(handle);
@@ -253,7 +265,7 @@ async function advance(parts: FlowParts, post: Post): Promise<Advanced> {
     const status = record.status;
     return { outcome: { kind: 'error', httpStatus: 501, error: 'unsupported_step', status } };
   }
-  await flows.save(handle, record);
+  await (fresh ? flows.add(handle, record) : flows.save(handle, record));
   return { outcome: { kind: 'step', record }, handle };
 }
 

@@ -250,3 +250,51 @@ export async function faultSoak(settings: {
     await rig.close();
   }
 }
+
+export interface SharedAddressReport {
+  durationMs: number;
+  madeUpTokens: number;
+  pageLoads: number;
+  /** Page loads of signed-in users answered without their session. */
+  bounced: number;
+}
+
+/**
+ * `users` signed-in users and someone sending `madeUpPerSecond` made-up cookies, all from one
+ * address (a NAT, a proxy without `trust proxy`), for longer than the cache keeps an entry: the
+ * users' reads once their entries expire must not be refused for the made-up cookies' sake.
+ */
+export async function sharedAddressFlood(settings: {
+  durationMs: number;
+  users: number;
+  madeUpPerSecond: number;
+}): Promise<SharedAddressReport> {
+  const rig = await startRig({ cache: { ttlMs: 5_000 } });
+  const from = '10.0.0.1';
+  try {
+    const ends = Date.now() + settings.durationMs;
+    let madeUpTokens = 0;
+    const attacker = (async () => {
+      while (Date.now() < ends) {
+        await rig.me(`made-up-${madeUpTokens++}`, from);
+        await new Promise((resolve) => setTimeout(resolve, 1000 / settings.madeUpPerSecond));
+      }
+    })();
+    let pageLoads = 0;
+    let bounced = 0;
+    await Promise.all(
+      Array.from({ length: settings.users }, async () => {
+        const token = rig.emulator.createSession().token;
+        while (Date.now() < ends) {
+          pageLoads += 1;
+          if ((await rig.me(token, from)).body === 'null') bounced += 1;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }),
+    );
+    await attacker;
+    return { durationMs: settings.durationMs, madeUpTokens, pageLoads, bounced };
+  } finally {
+    await rig.close();
+  }
+}

@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { faultSoak, madeUpTokenFlood, rateLimitedFlood } from './flood';
+import { faultSoak, madeUpTokenFlood, rateLimitedFlood, sharedAddressFlood } from './flood';
 
 interface Check {
   scenario: string;
@@ -56,6 +56,11 @@ async function main(): Promise<void> {
       'no signed-in user evicted': report.usersEvicted === 0,
     });
   }
+
+  const shared = await sharedAddressFlood({ durationMs: 30_000, users: 20, madeUpPerSecond: 4 });
+  check('20 users and 4 made-up cookies/s from one address for 30 s, entries kept 5 s', shared, {
+    'no signed-in user bounced': shared.bounced === 0,
+  });
 
   const limited = await rateLimitedFlood({
     durationMs: 20_000,

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { ResolvedCache, ResolvedUnknownTokenBudget } from './options';
 import { clientOf } from '../http/client-address';
 import { lookupChannel } from '../core/channels';
+import { PingOneError, TRANSPORT_ERROR_CODES } from '../core/errors';
 import type { PingSessionLogger } from '../core/logger';
 import type { PingSession } from '../core/session';
 import { createCacheKey } from './cache-key';
@@ -185,6 +186,7 @@ function forgetHere(layers: Layers, key: string): void {
   }
   layers.memory?.delete(key);
   layers.negatives?.delete(key);
+  layers.budget?.unvouch(key);
 }
 
 /** Ends the session in this process: its entries go, and lookups on their way refuse it. */
@@ -238,6 +240,7 @@ async function fromSharedStore(
   if (stored.session !== null && layers.endedSessions?.has(stored.session.id)) return null;
   const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
   if (ttl <= 0) return undefined;
+  if (stored.session !== null) layers.budget?.vouch(key);
   // Only what memory needs: not the seal, nor the text it covers.
   const { validUntil, checkedAt } = stored;
   const entry = deepFreeze({ session: compactSession(stored.session), validUntil, checkedAt });
@@ -253,20 +256,24 @@ async function fromPingOne(
   requester: Requester | undefined,
 ) {
   const { budget, memory, cache } = layers;
-  const client = budget && requester ? clientOf(requester.ip) : undefined;
-  // Spent before the read, so that reads in flight count; a refusal is not remembered, since
-  // the token may well be real.
-  if (client !== undefined && !budget!.spend(client)) return null;
+  const charged =
+    budget && requester && !budget.isVouchedFor(key) ? clientOf(requester.ip) : undefined;
+  // Spent before the read, so that reads in flight count. A refusal is neither remembered nor
+  // "no session": the token may well be real, and PingOne was not asked.
+  if (charged !== undefined && !budget!.spend(charged)) throw budgetSpent();
   let session: PingSession | null;
   try {
     session = deepFreeze(compactSession(await layers.read(sessionToken)));
   } catch (error) {
     // PingOne could not say: not the client's doing, and an outage must not use up a browser's
-    // budget (it would then count as signed out). Failing calls are bounded by the lanes.
-    if (client !== undefined) budget!.giveBack(client);
+    // budget. Failing calls are bounded by the lanes.
+    if (charged !== undefined) budget!.giveBack(charged);
     throw error;
   }
-  if (client !== undefined && session !== null) budget!.giveBack(client);
+  if (session !== null) {
+    if (charged !== undefined) budget!.giveBack(charged);
+    budget?.vouch(key);
+  }
   if (session !== null && layers.endedSessions?.has(session.id)) session = null;
   if (!memory || !cache || flight.forgotten) return session;
   const now = Date.now();
@@ -277,6 +284,13 @@ async function fromPingOne(
     await layers.shared?.set(key, entry, ttl);
   }
   return session;
+}
+
+function budgetSpent(): PingOneError {
+  return new PingOneError({
+    operation: 'session lookup',
+    code: TRANSPORT_ERROR_CODES.budgetSpent,
+  });
 }
 
 function keep(layers: Layers, key: string, entry: StoredLookup, ttl: number): void {

@@ -2,6 +2,14 @@ import { LRUCache } from 'lru-cache';
 import type { ResolvedUnknownTokenBudget } from './options';
 import type { PingSessionLogger } from '../core/logger';
 
+/**
+ * Tokens seen valid lately, by the first 16 characters (96 bits) of their cache key: about 4 MB
+ * at most, for the users of the last hours, whose reads are never charged.
+ */
+const VOUCHED_MAX = 50_000;
+const VOUCHED_TTL_MS = 12 * 3_600_000;
+const VOUCHED_PREFIX = 16;
+
 interface Bucket {
   /** Reads left; refilled continuously up to `burst`. */
   left: number;
@@ -13,7 +21,10 @@ interface Bucket {
 /**
  * A token bucket of PingOne reads per client, spent before each read of a token no cache holds
  * (so concurrent reads count too) and given back when the read found a session. What is left
- * bounds the calls a client can cause with tokens PingOne does not know.
+ * bounds the calls a client can cause with tokens PingOne does not know. A token this server saw
+ * valid lately is never charged: users who share an address with someone sending made-up
+ * cookies (a NAT, a proxy without `trust proxy`) keep their sessions when their cache entry
+ * expires.
  */
 export class UnknownTokenBudget {
   readonly #buckets: LRUCache<string, Bucket>;
@@ -24,6 +35,23 @@ export class UnknownTokenBudget {
     this.#settings = settings;
     this.#logger = logger;
     this.#buckets = new LRUCache({ max: settings.clients });
+  }
+
+  readonly #vouched = new LRUCache<string, true>({ max: VOUCHED_MAX, ttl: VOUCHED_TTL_MS });
+
+  /** Whether a read of the token with this cache key is free: it had a session lately. */
+  isVouchedFor(key: string): boolean {
+    return this.#vouched.has(key.slice(0, VOUCHED_PREFIX));
+  }
+
+  /** The token with this cache key has a session (PingOne or the shared store said so). */
+  vouch(key: string): void {
+    this.#vouched.set(key.slice(0, VOUCHED_PREFIX), true);
+  }
+
+  /** The token was signed out: its reads are charged again. */
+  unvouch(key: string): void {
+    this.#vouched.delete(key.slice(0, VOUCHED_PREFIX));
   }
 
   /** Spends one read of `client`'s budget; false, spending nothing, when none is left. */

@@ -62,6 +62,11 @@ export const TRANSPORT_ERROR_CODES = {
   overloaded: 'ERR_PINGONE_OVERLOADED',
   /** Not sent: PingOne answered this kind of call `429`, and its `Retry-After` outlasts the budget. */
   rateLimited: 'ERR_PINGONE_RATE_LIMITED',
+  /**
+   * Not sent: the client's unknown-token budget is spent, and this server has not seen the token
+   * valid lately. PingOne could not be asked, which is not "no session".
+   */
+  budgetSpent: 'ERR_PINGONE_BUDGET_SPENT',
 } as const;
 
 /** One entry of PingOne's error `details`. */

@@ -134,6 +134,56 @@ describe('the unknown-token budget', () => {
   });
 });
 
+describe('real users behind the address of someone spending the budget (a NAT, a proxy)', () => {
+  /** Spends the budget of the shared address with made-up cookies. */
+  async function spendIt() {
+    for (let i = 0; i < 10; i += 1) await me(`made-up-${i}`);
+  }
+
+  it('keep their session: a token this server saw valid lately spends no budget', async () => {
+    await bedWith({ unknownTokenBudget: { burst: 3, perMinute: 0 }, cache: false });
+    const { token, session } = bed.emulator.createSession();
+    expect((await me(token)).body).toEqual(session);
+    await spendIt();
+    for (let i = 0; i < 5; i += 1) expect((await me(token)).body).toEqual(session);
+  });
+
+  it('keep their session once its cache entry has expired', async () => {
+    await bedWith({ unknownTokenBudget: { burst: 3, perMinute: 0 }, cache: { ttlMs: 1000 } });
+    const { token, session } = bed.emulator.createSession();
+    await me(token);
+    await spendIt();
+    clock.advance(1001);
+    const readsBefore = reads();
+    expect((await me(token)).body).toEqual(session);
+    expect(reads()).toBe(readsBefore + 1);
+  });
+
+  it('are told PingOne could not be asked, never that they are signed out', async () => {
+    await bedWith({ unknownTokenBudget: { burst: 3, perMinute: 0 } });
+    await spendIt();
+    const { token } = bed.emulator.createSession();
+    const res = await request(bed.app).get('/private').set('Cookie', `ST=${token}`);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(res.body).toEqual({ error: 'pingone_unavailable' });
+  });
+
+  it('spend it again with a token once it signed out', async () => {
+    await bedWith({ unknownTokenBudget: { burst: 3, perMinute: 0 }, cache: false });
+    const { token } = bed.emulator.createSession();
+    await me(token);
+    await request(bed.app)
+      .post('/logout')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Cookie', `ST=${token}`);
+    await spendIt();
+    const readsBefore = reads();
+    await me(token);
+    expect(reads()).toBe(readsBefore);
+  });
+});
+
 describe('tokens with no session', () => {
   it('never push a signed-in user out of the memory cache', async () => {
     await bedWith({ unknownTokenBudget: false, cache: { max: 5, negativeMax: 5 } });

@@ -32,6 +32,7 @@ export type { PingOneRegion } from './client/regions';
 export type { CacheOptions, UnknownTokenBudgetOptions } from './cache/options';
 export type { LogoutOptions } from './logout/options';
 export type { SignInOptions } from './signin/options';
+export type { SignInLimitsOptions } from './signin/redirectless/limit-options';
 export type { LogDetails, PingSessionLogger } from './core/logger';
 export type * from './core/session';
 export type { PingUser } from './core/user';

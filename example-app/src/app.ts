@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
-import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import {
   AccountError,
   endSession,
@@ -14,7 +13,7 @@ import {
   type PingUserSession,
 } from 'express-pingone-session';
 import type { Registry } from 'prom-client';
-import { homePage, profilePage, securityPage, signInPage, tooManyAttemptsPage } from './pages';
+import { homePage, profilePage, securityPage, signInPage } from './pages';
 import { STYLESHEET } from './stylesheet';
 
 export interface ExampleAppOptions {
@@ -29,11 +28,6 @@ export interface ExampleAppOptions {
    * the scraper reaches (another port, or behind the proxy).
    */
   metrics?: Registry;
-  /**
-   * Wrong passwords and one-time codes one address may send in 15 minutes. Default: `10`.
-   * Posts that start a sign-in, pick a device or succeed do not count.
-   */
-  wrongGuessesPer15Minutes?: number;
   /** What the home page calls this app, when two run side by side (npm run start:sso). */
   name?: string;
 }
@@ -50,8 +44,6 @@ export function createExampleApp(options: ExampleAppOptions): ExampleApp {
   app.disable('x-powered-by');
   app.use(securityHeaders(options.publicUrl));
   app.use(cookieParser());
-  // Mounted before pingSession(), whose sign-in route answers the post itself.
-  app.post('/signin', wrongGuessLimit(options.wrongGuessesPer15Minutes ?? 10));
   const sessions = pingSession(options.pingSession);
   app.use(sessions);
 
@@ -137,43 +129,6 @@ function securityHeaders(publicUrl: string) {
       },
     },
   });
-}
-
-/**
- * Guessing costs the guesser: at most `limit` wrong passwords or codes per address in 15 minutes
- * (PingOne also locks an account after repeated wrong passwords). Every post is counted when it
- * arrives, so parallel guesses count too, and given back when it was no wrong guess.
- */
-function wrongGuessLimit(limit: number) {
-  return rateLimit({
-    windowMs: 15 * 60_000,
-    limit,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => !guessedWrong(res),
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, res) => {
-      const { rateLimit: used } = req as express.Request & { rateLimit?: RateLimitInfo };
-      const resetAt = used?.resetTime?.getTime() ?? Date.now() + 15 * 60_000;
-      const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-      res.status(429).set('Retry-After', String(seconds)).set('Cache-Control', 'no-store');
-      if (req.accepts(['json', 'html']) === 'html') res.send(tooManyAttemptsPage(seconds));
-      else res.json({ error: 'too_many_attempts', retryAfterSeconds: seconds });
-    },
-  });
-}
-
-/**
- * A sign-in post that guessed wrong: a password or one-time code PingOne refused, or an account it
- * locked. JSON answers say so by status; form posts by the error their redirect carries.
- */
-function guessedWrong(res: express.Response): boolean {
-  if (res.statusCode === 401 || res.statusCode === 423) return true;
-  const location = res.getHeader('location');
-  return (
-    typeof location === 'string' &&
-    /[?&]error=(invalid_credentials|invalid_otp|locked)(&|$)/.test(location)
-  );
 }
 
 /** The user's name and email when PingOne answers; the page falls back to the user ID. */

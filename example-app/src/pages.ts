@@ -170,19 +170,6 @@ export function securityPage(session: PingSession, maxAuthAgeSeconds: number): s
   );
 }
 
-/** What the sign-in limit answers a browser: the app's own page, with the wait. */
-export function tooManyAttemptsPage(retryAfterSeconds: number): string {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return layout(
-    'Sign in',
-    `<section class="card">
-  <h1>Sign in</h1>
-  <p class="error" role="alert" id="signin-error">Too many wrong passwords or codes from your network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.</p>
-  <div class="actions"><a class="button secondary" href="/">Home</a></div>
-</section>`,
-  );
-}
-
 const SIGN_IN_ERRORS: Record<SignInErrorCode, string> = {
   invalid_credentials: 'Wrong username or password.',
   invalid_otp: 'That code is not right. Try again.',
@@ -197,13 +184,16 @@ const SIGN_IN_ERRORS: Record<SignInErrorCode, string> = {
   signin_denied: 'The sign-in was cancelled.',
   invalid_request: 'Please fill in every field.',
   pingone_unavailable: 'PingOne is not answering. Please try again in a minute.',
+  too_many_attempts: 'Too many wrong passwords or codes from your network.',
 };
 
 function signInError(state: PingSignInState): string {
   if (state.error === undefined) return '';
   let text = SIGN_IN_ERRORS[state.error];
-  if (state.error === 'locked' && state.retryAfterSeconds !== undefined) {
-    text += ` Try again in ${Math.ceil(state.retryAfterSeconds / 60)} minutes.`;
+  const waitFor = state.error === 'locked' || state.error === 'too_many_attempts';
+  if (waitFor && state.retryAfterSeconds !== undefined) {
+    const minutes = Math.max(1, Math.ceil(state.retryAfterSeconds / 60));
+    text += ` Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
   }
   return `<p class="error" role="alert" id="signin-error">${escapeHtml(text)}</p>`;
 }

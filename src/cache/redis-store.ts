@@ -1,5 +1,12 @@
 import { Redis, type ChainableCommander } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { ConfigError } from '../core/errors';
+import {
+  sharedAttemptCounter,
+  type AttemptCounter,
+  type AttemptLimit,
+  type AttemptStore,
+} from './attempt-counter';
 import { sealedTextOf } from './lookup-seal';
 import { watchForSilence } from './redis-heartbeat';
 import {
@@ -52,7 +59,7 @@ class RedisStoreError extends Error {
  * addresses), never a token; keys are keyed hashes. Sign-in flows in progress are kept under
  * `<prefix>flow:`, sealed (AES-GCM) before they reach Redis.
  */
-export class RedisStore implements SessionStore {
+export class RedisStore implements SessionStore, AttemptStore {
   readonly #client: Redis;
   readonly #ownsClient: boolean;
   readonly #prefix: string;
@@ -225,6 +232,21 @@ export class RedisStore implements SessionStore {
   async replaceFlow(key: string, value: string, ttlMs: number): Promise<void> {
     const px = Math.max(1, Math.floor(ttlMs));
     await (await this.#ready()).set(`${this.#prefix}flow:${key}`, value, 'PX', px, 'XX');
+  }
+
+  /**
+   * Attempts counted in Redis (`<prefix>limit:<name>:<key>`), so that every instance shares one
+   * count; while Redis fails, each instance counts in its own memory.
+   */
+  attemptCounter(limit: AttemptLimit, timeoutMs: number): AttemptCounter {
+    const shared = new RateLimiterRedis({
+      storeClient: this.#client,
+      keyPrefix: `${this.#prefix}limit:${limit.name}`,
+      points: limit.limit,
+      duration: limit.windowMs / 1000,
+      rejectIfRedisNotReady: true,
+    });
+    return sharedAttemptCounter(shared, limit, timeoutMs);
   }
 
   async deleteFlow(key: string): Promise<void> {

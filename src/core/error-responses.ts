@@ -11,7 +11,8 @@ export type SignInErrorCode =
   | 'signin_expired'
   | 'signin_denied'
   | 'invalid_request'
-  | 'pingone_unavailable';
+  | 'pingone_unavailable'
+  | 'too_many_attempts';
 
 export const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set<SignInErrorCode>([
   'invalid_credentials',
@@ -26,6 +27,7 @@ export const SIGN_IN_ERROR_CODES: ReadonlySet<string> = new Set<SignInErrorCode>
   'signin_denied',
   'invalid_request',
   'pingone_unavailable',
+  'too_many_attempts',
 ]);
 
 /** The `error` codes the library answers with itself. Stable: clients may branch on them. */

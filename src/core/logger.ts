@@ -19,6 +19,7 @@ export interface LogDetails {
     | 'signin_failed'
     | 'signin_unsupported_step'
     | 'signin_answer_unrecognised'
+    | 'signin_limited'
     | 'session_store_unavailable'
     | 'session_store_recovered'
     | 'session_store_entry_rejected'

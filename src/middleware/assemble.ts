@@ -14,6 +14,7 @@ import { flowStoreFor } from '../signin/flow-store-for';
 import { createHostedCookies } from '../signin/hosted/cookies';
 import { createHostedSignInRoute } from '../signin/hosted/route';
 import { checkSignInReady } from '../signin/check-sign-in';
+import { createSignInLimits } from '../signin/redirectless/attempt-limits';
 import { createFlowRecords } from '../signin/redirectless/flow-records';
 import { createSignInRoute } from '../signin/redirectless/route';
 import type { ResolvedOptions } from './resolve-options';
@@ -115,13 +116,20 @@ function signInRoutes(
     });
     return (req, res, next) => route(req, res, next);
   }
+  const storeTimeoutMs = cache ? cache.storeTimeoutMs : CACHE_DEFAULTS.cache.storeTimeoutMs;
   return createSignInRoute(resolved, signIn, {
     signOn: parts.signOn!,
     sessions: parts.sessions,
     flows: createFlowRecords(
       flowStoreFor(cache),
       cache ? cache.keySecret : undefined,
-      cache ? cache.storeTimeoutMs : CACHE_DEFAULTS.cache.storeTimeoutMs,
+      storeTimeoutMs,
+    ),
+    limits: createSignInLimits(
+      signIn.limits,
+      cache ? cache.store : undefined,
+      storeTimeoutMs,
+      resolved.logger,
     ),
     readToken: parts.credentials.read,
   });

@@ -11,6 +11,11 @@ import {
 import { resolveOriginPolicy } from '../http/origin-options';
 import { resolveHostedSignIn, type ResolvedHostedSignIn } from './hosted/options';
 import type { OriginPolicy } from '../http/request-origin';
+import {
+  resolveSignInLimits,
+  type ResolvedSignInLimits,
+  type SignInLimitsOptions,
+} from './redirectless/limit-options';
 
 /**
  * Options of the sign-in routes mounted by {@link pingSession}, for a PingOne OIDC application (not
@@ -80,6 +85,12 @@ export interface SignInOptions {
   allowNoOrigin?: boolean;
   /** Origins besides this site's that a `returnTo` may send the browser to. Default: `[]`. */
   allowedReturnTo?: string[];
+  /**
+   * Redirectless: how many sign-in flows one address may start, and how many passwords and codes
+   * one address or username may try, per window; `false` when the app limits them itself.
+   * Default: on (60 starts, 30 guesses per address, 10 per username, in 15 minutes).
+   */
+  limits?: SignInLimitsOptions | false;
 }
 
 export interface ResolvedSignIn extends OriginPolicy {
@@ -95,6 +106,8 @@ export interface ResolvedSignIn extends OriginPolicy {
   allowedReturnTo: ReadonlySet<string>;
   /** Hosted mode's own settings; `undefined` in redirectless mode. */
   hosted: ResolvedHostedSignIn | undefined;
+  /** Redirectless mode's bounds on starts and guesses; `false` for none. */
+  limits: ResolvedSignInLimits | false;
 }
 
 export const SIGN_IN_DEFAULTS = {
@@ -118,6 +131,7 @@ const SIGN_IN_OPTION_NAMES: readonly (keyof SignInOptions)[] = [
   'allowedOrigins',
   'allowNoOrigin',
   'allowedReturnTo',
+  'limits',
 ];
 
 export function resolveSignIn(
@@ -185,6 +199,7 @@ export function resolveSignIn(
     scope,
     path: checkSitePath('signIn.path', given.path ?? SIGN_IN_DEFAULTS.path, code),
     returnTo: checkReturnTo('signIn.returnTo', given.returnTo ?? SIGN_IN_DEFAULTS.returnTo, code),
+    limits: resolveSignInLimits(given.limits),
     ...resolveOriginPolicy('signIn', given, code),
   };
   return unlisted(resolved, 'clientSecret');

@@ -45,9 +45,12 @@ beforeAll(async () => {
     'request',
     createExampleApp({
       publicUrl: appUrl,
-      // Every test signs in from the same address, more often than a person would.
-      wrongGuessesPer15Minutes: 200,
-      pingSession: { ...emulator.options(), signIn: signInOptions(emulator), logger: false },
+      pingSession: {
+        ...emulator.options(),
+        // Every test signs in from the same address, more often than a person would.
+        signIn: { ...signInOptions(emulator), limits: { guessesPerAddress: 200 } },
+        logger: false,
+      },
     }),
   );
   // Another origin (another port of localhost): a page that posts a sign-out form to the app.

@@ -187,30 +187,32 @@ describe('the example app', () => {
     expect(res.headers.location).toContain('error=invalid_credentials');
   });
 
-  it('answers the 11th wrong password in 15 minutes with its own page and the wait', async () => {
+  it('answers the 31st wrong password in 15 minutes with the sign-in page and the wait', async () => {
     const agent = request.agent(app);
-    for (let i = 0; i < 10; i += 1) {
-      const res = await submit(agent, { username: 'nobody', password: WRONG_PASSWORD });
+    for (let i = 0; i < 30; i += 1) {
+      const res = await submit(agent, { username: `nobody-${i}`, password: WRONG_PASSWORD });
       expect(res.headers.location).toContain('error=invalid_credentials');
     }
     const res = await submit(agent, { username: 'nobody', password: WRONG_PASSWORD });
-    expect(res.status).toBe(429);
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(14 * 60);
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.text).toContain('Too many wrong passwords or codes from your network.');
-    expect(res.text).toContain('Try again in 15 minutes.');
-    expect(res.text).toContain('<link rel="stylesheet" href="/style.css">');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toContain('error=too_many_attempts');
+    const page = await agent.get(res.headers.location!).set(navigation);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Too many wrong passwords or codes from your network.');
+    expect(page.text).toContain('Try again in 15 minutes.');
   });
 
-  it('counts wrong one-time codes too, and answers fetch callers with JSON', async () => {
+  it('counts wrong one-time codes too, ten a username, and answers fetch callers with JSON', async () => {
     const agent = request.agent(app);
     await submit(agent, { username: 'grace', password: emulator.demoPassword });
+    // Ten a username (grace's), from any address.
     for (let i = 0; i < 10; i += 1) {
       const res = await agent.post('/signin').set(sameOrigin).send({ otp: '00000000' });
       expect(res.body).toEqual({ error: 'invalid_otp' });
     }
     const res = await agent.post('/signin').set(sameOrigin).send({ otp: '00000000' });
     expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(14 * 60);
     expect(res.body).toEqual({ error: 'too_many_attempts', retryAfterSeconds: expect.any(Number) });
   });
 

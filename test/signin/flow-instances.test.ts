@@ -33,3 +33,19 @@ describe('two steps of one flow on two instances at once', () => {
     }
   });
 });
+
+describe('sign-in limits on instances sharing a RedisStore', () => {
+  it("count every instance's guesses in one count, keyed without the username", async () => {
+    const options = {
+      signIn: { ...signInOptions(shared.emulator), limits: { guessesPerAddress: 4 } },
+    };
+    const [a, b] = [await shared.instance(options), await shared.instance(options)];
+    const wrong = { username: 'ada', password: 'a-wrong-password-4711' };
+    for (const app of [a, b, a, b]) expect((await post(app, wrong)).status).toBe(401);
+    expect((await post(a, wrong)).status).toBe(429);
+    expect((await post(b, wrong)).status).toBe(429);
+    const keys = await shared.admin.keys('pingone-session:limit:*');
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.join()).not.toContain('ada');
+  });
+});

@@ -8,6 +8,7 @@ import { toSafeReturnTo } from '../../http/return-to';
 import { tokenRejection } from '../../http/session-token';
 import { idTokenClaims } from '../id-token';
 import { readStepUp, stepUpFields, type StepUpRequest } from '../step-up-request';
+import type { Refused, SignInLimits } from './attempt-limits';
 import type { FlowRecord, FlowRecords } from './flow-records';
 import { oneAtATime } from './one-at-a-time';
 import type { Outcome } from './outcomes';
@@ -61,12 +62,16 @@ export interface FlowParts {
   /** Told of a step PingOne asks for that this route cannot take. */
   unsupported: (status: string) => void;
   logger: PingSessionLogger;
+  /** Bounds on starts and guesses per address and username; none with `signIn.limits: false`. */
+  limits: SignInLimits | undefined;
 }
 
 /** One post: its fields, the browser's flow handle (if any) and what is passed on to PingOne. */
 export interface Post {
   fields: Record<string, string>;
   handle: string | undefined;
+  /** The client's address as limits count it (`req.ip`, IPv6 by /56). */
+  client: string;
   userAgent: string | undefined;
   /** The browser's session token, read only when a step-up asks for it. */
   browserToken: () => string | undefined;
@@ -191,16 +196,19 @@ async function complete(
   return { kind: 'completed', returnTo: record.returnTo, session: { token, expires } };
 }
 
+/** Posts that are guesses: a password or code PingOne judges. */
+const GUESSES = new Set<string>(['usernamePassword', 'otp', 'passwordReset']);
+/** Outcomes that judged a guess wrong: only those keep counting. */
+const WRONG_GUESSES = new Set<string>(['invalid_credentials', 'invalid_otp', 'locked']);
+
 /** One post: what it asks for, against the flow the browser has (if any). */
 async function advance(parts: FlowParts, post: Post): Promise<Advanced> {
-  const { signOn, flows } = parts;
   const { fields } = post;
-  let { handle } = post;
   const action = actionOf(fields);
   if (action === 'incomplete') {
     return { outcome: { kind: 'error', httpStatus: 400, error: 'invalid_request' } };
   }
-  let record = handle === undefined ? undefined : await flows.load(handle);
+  const record = post.handle === undefined ? undefined : await parts.flows.load(post.handle);
   const stepUp = readStepUp(fields);
   const restart =
     action === 'start' ||
@@ -208,9 +216,73 @@ async function advance(parts: FlowParts, post: Post): Promise<Advanced> {
       (!ACTIONS.usernamePassword.statuses.includes(record?.status as SignInStep) ||
         // A step-up must not finish an ordinary flow begun earlier in this browser.
         (stepUp !== undefined && record?.stepUp === undefined)));
+  const username = action === 'usernamePassword' ? fields.username : record?.username;
+  const counted = { restart, guess: GUESSES.has(action), username };
+  return limited(parts, post, record, counted, () =>
+    step(parts, post, action, restart ? undefined : record, stepUp),
+  );
+}
+
+/**
+ * The post within `signIn.limits`: a start or a guess over its limit is answered `429` with no
+ * PingOne call. Counted before the step, so posts sent at once count too; a guess PingOne did not
+ * judge wrong is given back, and so is the start of a flow that completed.
+ */
+async function limited(
+  { limits }: FlowParts,
+  post: Post,
+  record: FlowRecord | undefined,
+  counted: { restart: boolean; guess: boolean; username: string | undefined },
+  take: () => Promise<Advanced>,
+): Promise<Advanced> {
+  if (limits === undefined) return take();
+  const { client } = post;
+  const tooMany = ({ retryAfterMs }: Refused): Advanced => ({
+    outcome: {
+      kind: 'error',
+      httpStatus: 429,
+      error: 'too_many_attempts',
+      retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+    },
+    // The flow under way, if any, stays: the person may go on once the wait is over.
+    handle: record === undefined ? undefined : post.handle,
+  });
+  const refusedStart = counted.restart ? await limits.takeStart(client) : undefined;
+  if (refusedStart) return tooMany(refusedStart);
+  const refusedGuess = counted.guess ? await limits.takeGuess(client, counted.username) : undefined;
+  if (refusedGuess) {
+    if (counted.restart) await limits.giveBackStart(client);
+    return tooMany(refusedGuess);
+  }
+  let outcome: Outcome | undefined;
+  try {
+    const advanced = await take();
+    outcome = advanced.outcome;
+    return advanced;
+  } finally {
+    const judgedWrong = outcome?.kind === 'error' && WRONG_GUESSES.has(outcome.error);
+    if (counted.guess && !judgedWrong) await limits.giveBackGuess(client, counted.username);
+    if (outcome?.kind === 'completed') await limits.giveBackStart(client);
+  }
+}
+
+/** The step itself: a new flow (no `record`) or the next step of the browser's. */
+async function step(
+  parts: FlowParts,
+  post: Post,
+  action: FlowAction | 'start',
+  /** The browser's flow to go on with; `undefined` starts a new one, or finds none to go on with. */
+  kept: FlowRecord | undefined,
+  stepUp: StepUpRequest | undefined,
+): Promise<Advanced> {
+  const { signOn, flows } = parts;
+  const { fields } = post;
+  let { handle } = post;
+  let record = kept;
   /** Whether the browser has not been given this handle yet, so its record is not kept yet. */
   let fresh = false;
-  if (restart) {
+  // A post that can begin a flow begins one when there is none to go on with.
+  if (record === undefined && (action === 'start' || action === 'usernamePassword')) {
     if (handle !== undefined) await flows.delete(handle);
     record = await start(parts, post, stepUp);
     handle = flows.newHandle();

@@ -14,6 +14,8 @@ import { refuseBody, sendError } from '../../http/send-error';
 import { cookieValue } from '../../http/session-token';
 import type { ResolvedSignIn } from '../options';
 import { readStepUp, stepUpFields } from '../step-up-request';
+import { clientOf } from '../../http/client-address';
+import type { SignInLimits } from './attempt-limits';
 import { FLOW_TTL_MS, type FlowRecord, type FlowRecords } from './flow-records';
 import { createSignInFlow, STEPS, type Advanced } from './flow';
 import { outcomeOfError, type Outcome } from './outcomes';
@@ -23,6 +25,8 @@ export interface SignInParts {
   signOn: SignOnClient;
   sessions: SessionCache;
   flows: FlowRecords;
+  /** Bounds on starts and guesses; none with `signIn.limits: false`. */
+  limits: SignInLimits | undefined;
   /** The browser's session token, sent to PingOne's authorize for a step-up only. */
   readToken: (req: Request) => string | undefined;
 }
@@ -49,7 +53,7 @@ type RouteOptions = ResolvedCookieOptions &
   Pick<ResolvedClientOptions, 'authPath' | 'environmentId'> & { logger: PingSessionLogger };
 
 /** What every request to the route works with. */
-interface Route extends Omit<SignInParts, 'signOn' | 'sessions'> {
+interface Route extends Omit<SignInParts, 'signOn' | 'sessions' | 'limits'> {
   options: RouteOptions;
   signIn: ResolvedSignIn;
   flow: ReturnType<typeof createSignInFlow>;
@@ -65,7 +69,7 @@ interface Route extends Omit<SignInParts, 'signOn' | 'sessions'> {
 export function createSignInRoute(
   options: RouteOptions,
   signIn: ResolvedSignIn,
-  { signOn, sessions, flows, readToken }: SignInParts,
+  { signOn, sessions, flows, limits, readToken }: SignInParts,
 ): SignInRoute {
   const paths = [signIn.path, `${signIn.path}/`];
   const route: Route = {
@@ -83,6 +87,7 @@ export function createSignInRoute(
       returnTo: signIn.returnTo,
       allowedReturnTo: signIn.allowedReturnTo,
       logger: options.logger,
+      limits,
       unsupported: (status) =>
         options.logger.warn(
           'Sign-in stopped: PingOne asked for a step this route does not support; use PingOne ' +
@@ -122,6 +127,7 @@ async function post(route: Route, req: Request, res: Response): Promise<void> {
     result = await flow.advance({
       fields,
       handle: sentHandle,
+      client: clientOf(req.ip),
       userAgent: userAgent !== undefined && USER_AGENT.test(userAgent) ? userAgent : undefined,
       browserToken: () => readToken(req),
     });

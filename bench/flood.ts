@@ -298,3 +298,104 @@ export async function sharedAddressFlood(settings: {
     await rig.close();
   }
 }
+
+export interface SignInFloodReport {
+  emptyPosts: number;
+  stuffingPosts: number;
+  authorizeCalls: number;
+  passwordChecks: number;
+  refused: number;
+  /** Whether a user at another address signed in (with a one-time code) during the flood. */
+  otherUserSignedIn: boolean;
+  elapsedMs: number;
+}
+
+/**
+ * One address posts `emptyPosts` empty sign-in posts (each would start a flow), another `stuffing`
+ * username/password pairs, 100 at a time, while a user at another address signs in with a
+ * one-time code: signIn.limits' defaults must bound what reaches PingOne, and the user's flow
+ * must survive.
+ */
+export async function signInFlood(settings: {
+  emptyPosts: number;
+  stuffing: number;
+}): Promise<SignInFloodReport> {
+  const rig = await startRig({}, { lockoutFailures: 1_000_000 });
+  const signInApp = express();
+  signInApp.set('trust proxy', true);
+  signInApp.use(
+    pingSession({ ...rig.emulator.options({ signIn: 'redirectless' }), logger: false }),
+  );
+  const server = signInApp.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
+  const post = (fields: object, from: string, cookie?: string) =>
+    new Promise<{ status: number; cookie?: string; body: string }>((resolve, reject) => {
+      const body = JSON.stringify(fields);
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/signin',
+          agent,
+          headers: {
+            'Content-Type': 'application/json',
+            'Sec-Fetch-Site': 'same-origin',
+            'X-Forwarded-For': from,
+            ...(cookie ? { Cookie: cookie } : {}),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            const flow = [res.headers['set-cookie'] ?? []]
+              .flat()
+              .find((c) => c.startsWith('pingone_flow='));
+            resolve({ status: res.statusCode ?? 0, cookie: flow?.split(';')[0], body: text });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    const started = Date.now();
+    const user = await post({ username: 'grace', password: rig.emulator.demoPassword }, '10.9.9.9');
+    let refused = 0;
+    const total = settings.emptyPosts + settings.stuffing;
+    await inLoops(
+      100,
+      (n) => n < total,
+      async (n) => {
+        // Empty posts from one address, stuffing from another: each limit is met on its own.
+        const [fields, from] =
+          n < settings.emptyPosts
+            ? [{}, '10.0.0.1']
+            : [{ username: `user-${n}`, password: 'a-wrong-password' }, '10.0.0.2'];
+        if ((await post(fields, from)).status === 429) refused += 1;
+      },
+    );
+    const done = await post({ otp: rig.emulator.lastOtp('grace') }, '10.9.9.9', user.cookie);
+    const requests = rig.emulator.requests;
+    return {
+      emptyPosts: settings.emptyPosts,
+      stuffingPosts: settings.stuffing,
+      authorizeCalls: requests.filter((r) => r.url.includes('/as/authorize')).length,
+      passwordChecks: requests.filter((r) =>
+        String(r.headers['content-type']).includes('usernamePassword.check'),
+      ).length,
+      refused,
+      otherUserSignedIn: done.body.includes('COMPLETED'),
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rig.close();
+  }
+}

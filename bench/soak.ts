@@ -8,7 +8,13 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { faultSoak, madeUpTokenFlood, rateLimitedFlood, sharedAddressFlood } from './flood';
+import {
+  faultSoak,
+  madeUpTokenFlood,
+  rateLimitedFlood,
+  sharedAddressFlood,
+  signInFlood,
+} from './flood';
 
 interface Check {
   scenario: string;
@@ -56,6 +62,15 @@ async function main(): Promise<void> {
       'no signed-in user evicted': report.usersEvicted === 0,
     });
   }
+
+  const signIns = await signInFlood({ emptyPosts: 10_100, stuffing: 300 });
+  check('10 100 empty sign-in posts from one address, 300 stuffing posts from another', signIns, {
+    // 60 starts an address (the stuffing posts each start a flow too), and the user's own flow.
+    'authorize calls within startsPerAddress': signIns.authorizeCalls <= 60 + 60 + 1,
+    'password checks within guessesPerAddress (+1 for the other user)':
+      signIns.passwordChecks <= 31,
+    'the other user signed in meanwhile': signIns.otherUserSignedIn,
+  });
 
   const shared = await sharedAddressFlood({ durationMs: 30_000, users: 20, madeUpPerSecond: 4 });
   check('20 users and 4 made-up cookies/s from one address for 30 s, entries kept 5 s', shared, {

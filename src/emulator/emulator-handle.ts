@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AccessTokens } from './access-tokens';
 import type { Accounts } from './accounts';
-import type { Emulator } from './emulator-types';
+import type { Emulator, EmulatorCounts } from './emulator-types';
 import type { Faults } from './faults';
 import type { RecordedRequest } from './request-record';
 import { emulatorPaths } from './server';
@@ -31,6 +31,8 @@ export interface EmulatorParts {
   faults: Faults;
   accessTokens: AccessTokens;
   requests: RecordedRequest[];
+  /** Calls of each kind received, counted apart from the bounded `requests`. */
+  counts: EmulatorCounts;
   /** While set, answers wait for it. */
   held: { until?: Promise<void> };
   /** Latency timers under way, cleared on close. */
@@ -44,23 +46,11 @@ export interface EmulatorParts {
 export function emulatorHandle(parts: EmulatorParts): Emulator {
   const { url, apiPath, environmentId, clientId, clientSecret, signInClientId } = parts;
   const { signInClientSecret, demoPassword, store, flows, faults, accessTokens, requests } = parts;
-  const paths = emulatorPaths(environmentId);
   return {
     ...settingsOf(parts),
     lastOtp: (username) => flows.lastOtp(username),
     requests,
-    counts() {
-      const count = (method: string, path: string) =>
-        requests.filter((r) => r.method === method && r.url === path).length;
-      const byId = requests.filter(
-        (r) => r.method === 'GET' && paths.sessionById.test(r.url),
-      ).length;
-      return {
-        sessionReads: count('GET', paths.sessionsMe) + byId,
-        sessionResets: count('POST', paths.sessionsMe),
-        tokenRequests: count('POST', paths.token),
-      };
-    },
+    counts: () => ({ ...parts.counts }),
     options: ({ signIn = false, redirectUri } = {}) => ({
       environmentId,
       apiPath,
@@ -101,6 +91,7 @@ export function emulatorHandle(parts: EmulatorParts): Emulator {
       faults.clear();
       releases.get(parts.held)?.();
       requests.length = 0;
+      Object.assign(parts.counts, { sessionReads: 0, sessionResets: 0, tokenRequests: 0 });
     },
     addFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),

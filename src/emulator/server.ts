@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { parse } from 'cookie';
 import { isLoopbackHostname } from '../http/loopback';
 import type { AccessTokens } from './access-tokens';
+import type { EmulatorCounts } from './emulator-types';
 import { redacted, remember, type RecordedRequest } from './request-record';
 import { directoryAnswer, directoryPaths, type DirectoryContext } from './directory';
 import { describeOutcome, playOutcome, type CallKind, type Faults } from './faults';
@@ -25,6 +26,8 @@ export interface EmulatorContext extends DirectoryContext {
   requests: RecordedRequest[];
   /** How many `requests` keeps, the oldest dropped first. */
   maxRecordedRequests: number;
+  /** Calls of each kind received so far, kept apart from the bounded record. */
+  counts: EmulatorCounts;
   /** While set, answers wait for it: tests hold PingOne to pile up concurrent requests. */
   held: { until?: Promise<void> };
   faults: Faults;
@@ -160,6 +163,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
           body: redacted(body, req.headers['content-type']),
         };
         remember(ctx.requests, ctx.maxRecordedRequests, record);
+        count(ctx.counts, paths, record);
         const answer = () => answerWithFaults(req, res, body, record);
         if (ctx.held.until) void ctx.held.until.then(answer);
         else answer();
@@ -324,5 +328,20 @@ function isLocalUrl(value: string): boolean {
     );
   } catch {
     return false;
+  }
+}
+
+/** Counts a received request by kind: what `counts()` reports, whatever the record dropped. */
+function count(
+  counts: EmulatorCounts,
+  paths: ReturnType<typeof emulatorPaths>,
+  { method, url }: RecordedRequest,
+): void {
+  if (method === 'GET' && (url === paths.sessionsMe || paths.sessionById.test(url))) {
+    counts.sessionReads += 1;
+  } else if (method === 'POST' && url === paths.sessionsMe) {
+    counts.sessionResets += 1;
+  } else if (method === 'POST' && url === paths.token) {
+    counts.tokenRequests += 1;
   }
 }

@@ -5,7 +5,7 @@ import { AccessTokens } from './access-tokens';
 import { Accounts } from './accounts';
 import { DEMO_PASSWORD } from './demo-users';
 import { emulatorHandle, type EmulatorParts } from './emulator-handle';
-import type { Emulator, EmulatorOptions } from './emulator-types';
+import type { Emulator, EmulatorCounts, EmulatorOptions } from './emulator-types';
 import { Faults } from './faults';
 import { RateLimit } from './rate-limit';
 import { isLoopbackHostname } from '../http/loopback';
@@ -29,6 +29,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const demoPassword = options.demoPassword ?? DEMO_PASSWORD;
   const accessTokens = new AccessTokens(now, options.accessTokenLifetimeSeconds ?? 3600);
   const requests: RecordedRequest[] = [];
+  const counts: EmulatorCounts = { sessionReads: 0, sessionResets: 0, tokenRequests: 0 };
   const held: { until?: Promise<void> } = {};
   const faults = new Faults();
   for (const fault of options.faults ?? []) faults.add(fault);
@@ -87,6 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       accessTokens,
       requests,
       maxRecordedRequests: options.maxRecordedRequests ?? 10_000,
+      counts,
       held,
       faults,
       resetReads: options.resetReads ?? 'not-found',
@@ -116,6 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     accessTokens,
     requests,
+    counts,
     held,
     timers,
   };

@@ -28,6 +28,20 @@ describe('the emulator', () => {
     expect(emulator.requests.some((r) => r.url === '/nowhere/0')).toBe(false);
   });
 
+  it('counts calls past maxRecordedRequests, whatever the record dropped', async () => {
+    emulator = await startEmulator({ maxRecordedRequests: 20 });
+    const { token } = emulator.createSession();
+    for (let i = 0; i < 50; i += 1) {
+      await request(emulator.apiPath)
+        .get(`/environments/${emulator.environmentId}/sessions/me`)
+        .set('Cookie', `ST=${token}`);
+    }
+    expect(emulator.requests.length).toBeLessThanOrEqual(20);
+    expect(emulator.counts().sessionReads).toBe(50);
+    emulator.reset();
+    expect(emulator.counts().sessionReads).toBe(0);
+  });
+
   it('records no password or one-time code a person typed', async () => {
     emulator = await startEmulator();
     const typed = 'a-password-someone-typed';

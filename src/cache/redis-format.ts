@@ -40,6 +40,28 @@ redis.call('PUBLISH', ARGV[3], ARGV[5])
 return #keys`;
 
 /**
+ * Cluster, first step of keeping a session's entry, in the session's slot: refuses if the session
+ * was ended, else indexes the entry (which the next step writes with `SET … NX`).
+ * KEYS: session index, session-ended marker. ARGV: entry key, milliseconds.
+ */
+export const SESSION_INDEX_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`;
+
+/**
+ * Cluster, first step of ending a session, in its slot: marks it ended and takes its index; the
+ * entries it names are then replaced one by one, each in its own slot.
+ * KEYS: session index, session-ended marker. ARGV: milliseconds.
+ */
+export const SESSION_INDEX_END_SCRIPT = `
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+local keys = redis.call('SMEMBERS', KEYS[1])
+redis.call('DEL', KEYS[1])
+return keys`;
+
+/**
  * How the end of a session by ID is told on the sign-out channel: this, then the session ID.
  * Keys are base64url and never hold a `:`; an older version hearing it forgets a key nobody has.
  */

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
 
 /** How often the pub/sub connection is asked whether Redis still answers. */
 export const HEARTBEAT_MS = 250;
@@ -12,29 +11,43 @@ export const HEARTBEAT_MS = 250;
 export const SILENT_AFTER_MS = 750;
 
 /**
- * Pings `connection` (a PING is allowed in subscriber mode) and calls `onSilence` once a ping
- * goes unanswered for {@link SILENT_AFTER_MS}. Monotonic time, so a test's frozen `Date` cannot
- * fake silence. Returns the function that stops it.
+ * Asks `probe` (a PING, allowed in subscriber mode) while `connection` is ready, and calls `onSilence` once one goes unanswered for {@link SILENT_AFTER_MS}. Monotonic
+ * time, so a test's frozen `Date` cannot fake silence. Returns the function that stops it.
  */
-export function watchForSilence(connection: Redis, onSilence: () => void): () => void {
+export function watchForSilence(
+  probe: () => Promise<unknown>,
+  connection: { status: () => string },
+  onSilence: () => void,
+): () => void {
+  /** When the probe under way was sent. */
   let sentAt: number | undefined;
+  /** Since when the connection is not ready. */
+  let downSince: number | undefined;
   const timer = setInterval(() => {
-    if (connection.status !== 'ready') {
+    const now = performance.now();
+    // A connection that is not ready answers nothing: silent as long, then said so (a cluster
+    // node's connection can end without the listening ever having been told).
+    if (connection.status() !== 'ready') {
       sentAt = undefined;
+      downSince ??= now;
+      if (now - downSince < SILENT_AFTER_MS) return;
+      downSince = now;
+      onSilence();
       return;
     }
+    downSince = undefined;
     if (sentAt !== undefined) {
-      if (performance.now() - sentAt < SILENT_AFTER_MS) return;
+      if (now - sentAt < SILENT_AFTER_MS) return;
       sentAt = undefined;
       onSilence();
       return;
     }
-    const sent = performance.now();
-    sentAt = sent;
+    sentAt = now;
     const answered = () => {
-      if (sentAt === sent) sentAt = undefined;
+      if (sentAt === now) sentAt = undefined;
     };
-    connection.ping().then(answered, answered);
+    // A probe that fails is no answer: it ages into silence like one never answered.
+    probe().then(answered, () => {});
   }, HEARTBEAT_MS);
   timer.unref();
   return () => clearInterval(timer);

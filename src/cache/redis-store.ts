@@ -1,4 +1,4 @@
-import { Redis, type ChainableCommander } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { ConfigError } from '../core/errors';
 import {
@@ -9,25 +9,25 @@ import {
 } from './attempt-counter';
 import { sealedTextOf } from './lookup-seal';
 import { watchForSilence } from './redis-heartbeat';
-import {
-  digest,
-  END_SESSION_SCRIPT,
-  fromSealedText,
-  SEALED,
-  SESSION_ENDED,
-  SET_SCRIPT,
-  signedOutMarker,
-} from './redis-format';
+import { digest, fromSealedText, SEALED, SESSION_ENDED, signedOutMarker } from './redis-format';
+import { redisWrites, type RedisClient, type RedisWrites } from './redis-writes';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
 
 export interface RedisStoreOptions {
   /**
-   * An `ioredis` client (standalone or Sentinel) to use; the store also opens one more connection
-   * from it, with `duplicate()`, to hear other instances' sign-outs. It stays yours to close.
+   * An `ioredis` client to use: `new Redis(…)` (one server, or Sentinel) or `new Cluster(…)`
+   * (Redis Cluster: ElastiCache/MemoryDB cluster mode, Valkey cluster, Azure's OSS cluster
+   * policy). The store also opens one more connection from it, with `duplicate()`, to hear other
+   * instances' sign-outs. It stays yours to close.
    */
-  client?: Redis;
-  /** Or a `redis://` / `rediss://` URL: the store opens its own connections and closes them in `close()`. */
-  url?: string;
+  client?: Redis | Cluster;
+  /**
+   * Or a `redis://` / `rediss://` URL, or a list of them (a cluster's nodes): the store opens its
+   * own connections and closes them in `close()`.
+   */
+  url?: string | string[];
+  /** With `url`: the URL (or each one) names a node of a Redis Cluster. Default: `true` for a list. */
+  cluster?: boolean;
   /** Prefix of every key and of the pub/sub channel. Default: `'pingone-session:'`. */
   prefix?: string;
   /**
@@ -46,6 +46,8 @@ const OWN_CONNECTION = { disconnectTimeout: 0 } as const;
 const DEFAULT_SIGNED_OUT_TTL_MS = 300_000;
 /** Sign-outs kept for sending again while Redis is away; the oldest go first past this. */
 const MAX_UNDELIVERED = 10_000;
+/** How soon a cluster's listening moves to another node after its node's connection ended. */
+const RELISTEN_MS = 250;
 
 class RedisStoreError extends Error {
   override readonly name = 'RedisStoreError';
@@ -60,13 +62,17 @@ class RedisStoreError extends Error {
  * `<prefix>flow:`, sealed (AES-GCM) before they reach Redis.
  */
 export class RedisStore implements SessionStore, AttemptStore {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
+  readonly #writes: RedisWrites;
   readonly #ownsClient: boolean;
   readonly #prefix: string;
   readonly #channel: string;
   readonly #signedOutTtlMs: number;
   readonly #listeners: StoreListener[] = [];
   #subscriber: Redis | undefined;
+  #listening = false;
+  /** The next node connection of a cluster's listening, while one is waited for. */
+  #relisten: NodeJS.Timeout | undefined;
   #stopHeartbeat: (() => void) | undefined;
   /**
    * Sign-outs that could not be written or published (Redis away), by key, with when they
@@ -92,7 +98,13 @@ export class RedisStore implements SessionStore, AttemptStore {
     if (client !== undefined && typeof client?.duplicate !== 'function') {
       throw new ConfigError(
         'ERR_PINGONE_REDIS_STORE',
-        'RedisStore client must be an ioredis Redis client (new Redis(…)).',
+        'RedisStore client must be an ioredis client (new Redis(…) or new Cluster(…)).',
+      );
+    }
+    if (url !== undefined && !isUrlList(url)) {
+      throw new ConfigError(
+        'ERR_PINGONE_REDIS_STORE',
+        'RedisStore url must be a redis:// or rediss:// URL, or a non-empty list of them.',
       );
     }
     this.#prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -105,9 +117,8 @@ export class RedisStore implements SessionStore, AttemptStore {
       );
     }
     this.#ownsClient = client === undefined;
-    // Commands fail at once while disconnected, instead of queueing: the caller then asks PingOne.
-    this.#client =
-      client ?? new Redis(String(url), { enableOfflineQueue: false, ...OWN_CONNECTION });
+    this.#client = client ?? ownClient(url!, options.cluster ?? Array.isArray(url));
+    this.#writes = redisWrites(this.#client);
     if (this.#ownsClient) this.#client.on('error', ignore);
     this.#client.on('ready', this.#redeliver);
     if (this.#client.status === 'wait') this.#client.connect().catch(ignore);
@@ -131,14 +142,9 @@ export class RedisStore implements SessionStore, AttemptStore {
       await client.set(this.#prefix + key, JSON.stringify(value), 'PX', px, 'NX');
       return;
     }
-    const sessionId = value.session.id;
     const text = sealedTextOf(value);
-    await client.eval(
-      SET_SCRIPT,
-      3,
-      this.#prefix + key,
-      this.#sessionIndex(sessionId),
-      this.#sessionEnded(sessionId),
+    await this.#writes.setSession(
+      { entry: this.#prefix + key, ...this.#sessionKeys(value.session.id) },
       text !== undefined && typeof value.seal === 'string'
         ? `${SEALED}${value.seal}.${text}`
         : JSON.stringify(value),
@@ -148,13 +154,9 @@ export class RedisStore implements SessionStore, AttemptStore {
 
   async deleteSession(sessionId: string): Promise<void> {
     const ttl = this.#signedOutTtlMs;
-    await (
-      await this.#ready()
-    ).eval(
-      END_SESSION_SCRIPT,
-      2,
-      this.#sessionIndex(sessionId),
-      this.#sessionEnded(sessionId),
+    await this.#ready();
+    await this.#writes.endSession(
+      this.#sessionKeys(sessionId),
       signedOutMarker(ttl),
       ttl,
       this.#channel,
@@ -164,21 +166,18 @@ export class RedisStore implements SessionStore, AttemptStore {
   }
 
   async invalidate(key: string): Promise<void> {
-    await execAll(
-      (await this.#ready())
-        .multi()
-        .del(this.#prefix + key)
-        .publish(this.#channel, key),
-    );
+    await this.#ready();
+    await this.#writes.replaceAndPublish(this.#prefix + key, undefined, 0, this.#channel, key);
   }
 
-  /** Session IDs are not secrets (entries hold them), but are hashed to a fixed, safe length. */
-  #sessionIndex(sessionId: string): string {
-    return `${this.#prefix}session:${digest(sessionId)}`;
-  }
-
-  #sessionEnded(sessionId: string): string {
-    return `${this.#prefix}ended:${digest(sessionId)}`;
+  /**
+   * A session's index and ended marker. Session IDs are not secrets (entries hold them), but are
+   * hashed to a fixed, safe length; the hash is the keys' hash tag, so that on a cluster both live
+   * in one slot and one script can check and change them together.
+   */
+  #sessionKeys(sessionId: string): { index: string; ended: string } {
+    const tag = `{${digest(sessionId)}}`;
+    return { index: `${this.#prefix}session:${tag}`, ended: `${this.#prefix}ended:${tag}` };
   }
 
   async delete(key: string): Promise<void> {
@@ -194,14 +193,11 @@ export class RedisStore implements SessionStore, AttemptStore {
     }
   }
 
-  /** Writes the signed-out marker for `ttlMs` and tells every instance, in one transaction. */
+  /** Writes the signed-out marker for `ttlMs`, then tells every instance. */
   async #signOut(key: string, ttlMs: number): Promise<void> {
-    await execAll(
-      (await this.#ready())
-        .multi()
-        .set(this.#prefix + key, signedOutMarker(ttlMs), 'PX', ttlMs)
-        .publish(this.#channel, key),
-    );
+    await this.#ready();
+    const marker = signedOutMarker(ttlMs);
+    await this.#writes.replaceAndPublish(this.#prefix + key, marker, ttlMs, this.#channel, key);
   }
 
   /**
@@ -255,53 +251,92 @@ export class RedisStore implements SessionStore, AttemptStore {
 
   subscribe(listener: StoreListener): void {
     this.#listeners.push(listener);
-    if (this.#subscriber) return;
-    // A connection of its own: one in subscriber mode cannot send other commands. It subscribes
-    // again on every reconnect, after which whatever was published meanwhile counts as missed.
-    const subscriber = this.#client.duplicate({
-      enableOfflineQueue: false,
-      autoResubscribe: false,
-      lazyConnect: false,
-      ...OWN_CONNECTION,
-    });
-    this.#subscriber = subscriber;
+    if (this.#listening) return;
+    this.#listening = true;
     // 'unknown' until the first subscription succeeds or the connection fails.
     let hearing: 'unknown' | 'yes' | 'no' = 'unknown';
-    subscriber.on('error', ignore);
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.#channel).then(() => {
-        if (hearing === 'no') for (const each of this.#listeners) each.missed();
-        hearing = 'yes';
-      }, ignore);
-    });
-    subscriber.on('close', () => {
+    const unheard = () => {
       if (hearing === 'no' || this.#closed) return;
       hearing = 'no';
       for (const each of this.#listeners) each.unavailable?.();
-    });
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== this.#channel) return;
-      if (message.startsWith(SESSION_ENDED)) {
-        const sessionId = message.slice(SESSION_ENDED.length);
-        for (const each of this.#listeners) each.sessionEnded?.(sessionId);
-      } else {
-        for (const each of this.#listeners) each.deleted(message);
-      }
-    });
+    };
+    const listen = (subscriber: Redis) => {
+      this.#subscriber = subscriber;
+      subscriber.on('error', ignore);
+      subscriber.on('ready', () => {
+        subscriber.subscribe(this.#channel).then(() => {
+          if (hearing === 'no') for (const each of this.#listeners) each.missed();
+          hearing = 'yes';
+        }, ignore);
+      });
+      subscriber.on('close', unheard);
+      subscriber.on('message', (channel: string, message: string) => {
+        if (channel !== this.#channel) return;
+        if (message.startsWith(SESSION_ENDED)) {
+          const sessionId = message.slice(SESSION_ENDED.length);
+          for (const each of this.#listeners) each.sessionEnded?.(sessionId);
+        } else {
+          for (const each of this.#listeners) each.deleted(message);
+        }
+      });
+      // A cluster's node connection does not retry: the node may be gone for good (a failover),
+      // so the next one is to a node the cluster knows now.
+      subscriber.once('end', () => {
+        if (!this.#closed && isCluster(this.#client)) this.#onNodeOf(this.#client, listen);
+      });
+    };
+    if (isCluster(this.#client)) this.#onNodeOf(this.#client, listen);
+    else listen(listeningCopy(this.#client));
     // Silence is as unheard as a closed socket. Reconnecting (rather than waiting for the ping)
     // also leaves a socket that a failover or partition killed without telling anyone.
-    this.#stopHeartbeat = watchForSilence(subscriber, () => {
-      if (hearing !== 'yes' || this.#closed) return;
-      hearing = 'no';
-      for (const each of this.#listeners) each.unavailable?.();
-      subscriber.disconnect(true);
-    });
+    this.#stopHeartbeat = watchForSilence(
+      () => this.#subscriber!.ping(),
+      { status: () => this.#subscriber?.status ?? 'wait' },
+      () => {
+        if (hearing !== 'yes' || this.#closed) return;
+        unheard();
+        this.#subscriber?.disconnect(!isCluster(this.#client));
+      },
+    );
+  }
+
+  /**
+   * Calls `listen` with a connection of its own to one node of the cluster, soon, once the
+   * cluster knows a node. Not ioredis's cluster subscriber: classic PUBLISH reaches every node,
+   * and that subscriber moves to another node and subscribes again without telling anyone, so
+   * the sign-outs published meanwhile would go missing unnoticed.
+   */
+  #onNodeOf(cluster: Cluster, listen: (subscriber: Redis) => void): void {
+    const next = () => {
+      this.#relisten = undefined;
+      if (this.#closed) return;
+      const nodes = cluster.nodes('all');
+      if (nodes.length === 0) {
+        cluster.once('ready', next);
+        return;
+      }
+      const { options } = nodes[Math.floor(Math.random() * nodes.length)]!;
+      listen(
+        new Redis({
+          ...cluster.options.redisOptions,
+          host: options.host,
+          port: options.port,
+          enableOfflineQueue: false,
+          autoResubscribe: false,
+          retryStrategy: () => null,
+          ...OWN_CONNECTION,
+        }),
+      );
+    };
+    this.#relisten = setTimeout(next, this.#subscriber === undefined ? 0 : RELISTEN_MS);
+    this.#relisten.unref();
   }
 
   /** Closes the connections the store opened; a client you passed in stays open. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#stopHeartbeat?.();
+    clearTimeout(this.#relisten);
     this.#client.off('ready', this.#redeliver);
     await Promise.all([
       this.#subscriber && closeConnection(this.#subscriber),
@@ -314,14 +349,14 @@ export class RedisStore implements SessionStore, AttemptStore {
    * that attempt (the caller's timeout bounds the wait), so an app taking traffic as it starts
    * does not report an outage; afterwards a lost connection fails at once.
    */
-  async #ready(): Promise<Redis> {
+  async #ready(): Promise<RedisClient> {
     if (this.#firstAttempt) await this.#firstAttempt;
     if (this.#client.status !== 'ready') throw new RedisStoreError('Redis is not connected');
     return this.#client;
   }
 
   /** Resolves when the connection attempt under way has succeeded or failed. */
-  #settled(connection: Redis): Promise<void> {
+  #settled(connection: RedisClient): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         connection.off('ready', done);
@@ -337,17 +372,51 @@ export class RedisStore implements SessionStore, AttemptStore {
 
 function ignore(): void {}
 
-/** Runs a transaction; rejects if it was aborted or any of its commands failed. */
-async function execAll(transaction: ChainableCommander): Promise<void> {
-  const results = await transaction.exec();
-  const failed = results?.find(([error]) => error);
-  if (!results || failed) throw failed?.[0] ?? new RedisStoreError('transaction aborted');
-}
-
 /** Resolves once the socket is gone, so nothing of the store outlives `close()`. */
-function closeConnection(connection: Redis): Promise<void> {
+function closeConnection(connection: RedisClient): Promise<void> {
   const open = connection.status === 'ready' || connection.status === 'connect';
   const ended = open ? new Promise<void>((resolve) => connection.once('end', resolve)) : undefined;
   connection.disconnect();
   return ended ?? Promise.resolve();
+}
+
+function isCluster(client: RedisClient): client is Cluster {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}
+
+function isUrlList(url: unknown): url is string | string[] {
+  const urls = Array.isArray(url) ? url : [url];
+  return (
+    urls.length > 0 && urls.every((each) => typeof each === 'string' && /^rediss?:\/\//.test(each))
+  );
+}
+
+/**
+ * The store's own client. Commands fail at once while disconnected, instead of queueing: the
+ * caller then asks PingOne.
+ */
+function ownClient(url: string | string[], cluster: boolean): RedisClient {
+  const urls = Array.isArray(url) ? url : [url];
+  if (!cluster) return new Redis(urls[0]!, { enableOfflineQueue: false, ...OWN_CONNECTION });
+  // Each node's connection takes the first URL's credentials and TLS, as a cluster's nodes share them.
+  const first = new URL(urls[0]!);
+  return new Cluster(urls, {
+    enableOfflineQueue: false,
+    redisOptions: {
+      ...OWN_CONNECTION,
+      ...(first.username && { username: decodeURIComponent(first.username) }),
+      ...(first.password && { password: decodeURIComponent(first.password) }),
+      ...(first.protocol === 'rediss:' && { tls: {} }),
+    },
+  });
+}
+
+/** A connection of its own for listening: nothing queued, resubscribed by the store. */
+function listeningCopy(client: Redis): Redis {
+  return client.duplicate({
+    enableOfflineQueue: false,
+    autoResubscribe: false,
+    lazyConnect: false,
+    ...OWN_CONNECTION,
+  });
 }

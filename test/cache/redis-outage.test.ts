@@ -24,8 +24,11 @@ describe('a process whose Redis crashes, restarts and hangs under traffic', () =
         i % 2 === 0 ? 'session_store_unavailable' : 'session_store_recovered',
       ),
     );
-    // Its pub/sub connection only sees the crash: a hung server keeps the connection open.
+    // Its pub/sub connection sees both: the crash closes it, and the hang, which keeps it open,
+    // goes unanswered by its heartbeat.
     expect(result.events.filter((event) => event.includes('heard'))).toEqual([
+      'session_store_unheard',
+      'session_store_heard',
       'session_store_unheard',
       'session_store_heard',
     ]);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>` */
@@ -52,7 +52,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
 }
 
-function launch(dir: string, port: number): Promise<ChildProcess> {
+function launch(dir: string, port: number, extra: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     [
@@ -66,6 +66,7 @@ function launch(dir: string, port: number): Promise<ChildProcess> {
       '',
       '--appendonly',
       'no',
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -103,7 +104,118 @@ function freePort(): Promise<number> {
   });
 }
 
-/** How many connections listen on a pub/sub channel, as Redis counts them. */
-export async function subscriberCount(client: Redis, channel: string): Promise<number> {
-  return ((await client.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1];
+/** How many connections listen on a pub/sub channel, as Redis counts them (on every primary). */
+export async function subscriberCount(client: Redis | Cluster, channel: string): Promise<number> {
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  const counts = await Promise.all(
+    nodes.map(
+      async (node) => ((await node.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1],
+    ),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+export interface RedisCluster {
+  /** Every primary's address, for `new Cluster(nodes)`. */
+  nodes: { host: string; port: number }[];
+  /** `redis://host:port` of every primary, for `RedisStore({ url })`. */
+  urls: string[];
+  /** Kills every node at once (SIGKILL). */
+  kill(): Promise<void>;
+  /** Starts every node again on its port, empty, with its cluster configuration. */
+  restart(): Promise<void>;
+  /** Freezes every node (SIGSTOP): connections stay open and nothing answers. */
+  freeze(): void;
+  thaw(): void;
+  /** Stops every node and removes their directories; calling it again does nothing. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Redis Cluster of `primaries` nodes (Debian's redis-server and redis-cli), on free
+ * loopback ports, its 16 384 slots spread by `redis-cli --cluster create`; resolves once every
+ * node reports `cluster_state:ok`.
+ */
+export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pingone-redis-cluster-'));
+  const ports = await Promise.all(Array.from({ length: primaries }, () => freePort()));
+  const start = (port: number) =>
+    launch(dir, port, [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      `nodes-${port}.conf`,
+      '--cluster-node-timeout',
+      '2000',
+    ]);
+  let children = await Promise.all(ports.map(start));
+  const kill = async () => {
+    const running = children;
+    children = [];
+    await Promise.all(
+      running.map((child) => {
+        if (child.exitCode !== null) return undefined;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        return exited;
+      }),
+    );
+  };
+  const healthy = async () => {
+    for (const port of ports) {
+      await eventually(async () =>
+        (await run('redis-cli', ['-p', String(port), 'cluster', 'info'])).includes(
+          'cluster_state:ok',
+        ),
+      );
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= kill().then(() => rm(dir, { recursive: true, force: true })));
+  try {
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-yes',
+    ]);
+    await healthy();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
+    urls: ports.map((port) => `redis://127.0.0.1:${port}`),
+    kill,
+    async restart() {
+      await kill();
+      children = await Promise.all(ports.map(start));
+      await healthy();
+    },
+    freeze: () => children.forEach((child) => child.kill('SIGSTOP')),
+    thaw: () => children.forEach((child) => child.kill('SIGCONT')),
+    stop,
+  };
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} exited with ${code}: ${output}`)),
+    );
+  });
+}
+
+async function eventually(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('the cluster did not come up in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

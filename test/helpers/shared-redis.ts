@@ -1,18 +1,31 @@
 import express, { type Express } from 'express';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { pingSession, type PingSessionOptions } from '../../src';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
-import { startRedisServer, subscriberCount, type RedisServer } from './redis-server';
+import {
+  startRedisCluster,
+  startRedisServer,
+  subscriberCount,
+  type RedisCluster,
+  type RedisServer,
+} from './redis-server';
 import { until } from './wait';
 
 const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
 /** RedisStore's sign-out channel under the default prefix. */
 export const SIGNED_OUT_CHANNEL = 'pingone-session:signed-out';
 
+/**
+ * `PINGONE_TEST_REDIS=cluster` runs the suites that share Redis against a Redis Cluster of three
+ * primaries instead of one server (`npm run test:cluster`).
+ */
+export const ON_CLUSTER = process.env.PINGONE_TEST_REDIS === 'cluster';
+
 /** What a suite of instances sharing one Redis works with; renewed before each test. */
 export interface SharedRedis {
-  redis: RedisServer;
+  /** The server, or every node of the cluster at once. */
+  redis: Pick<RedisServer, 'kill' | 'restart' | 'freeze' | 'thaw' | 'stop'>;
   emulator: Emulator;
   /** A client of the test's own, to look into Redis. */
   admin: Redis;
@@ -33,7 +46,7 @@ export interface SharedRedis {
 export function useSharedRedis(): SharedRedis {
   const shared = {
     async instance(options = {}, { redisAway = false } = {}) {
-      const store = new RedisStore({ url: shared.redis.url });
+      const store = new RedisStore({ url: urls });
       shared.stores.push(store);
       const app = express();
       app.use(
@@ -53,13 +66,21 @@ export function useSharedRedis(): SharedRedis {
       return app;
     },
   } as SharedRedis;
+  let urls: string | string[];
+  let nodes: RedisCluster['nodes'] = [];
   beforeAll(async () => {
-    shared.redis = await startRedisServer();
-  });
+    if (ON_CLUSTER) {
+      const cluster = await startRedisCluster(3);
+      [shared.redis, urls, nodes] = [cluster, cluster.urls, cluster.nodes];
+    } else {
+      const server = await startRedisServer();
+      [shared.redis, urls] = [server, server.url];
+    }
+  }, 60_000);
   afterAll(() => shared.redis.stop());
   beforeEach(async () => {
     shared.emulator = await startEmulator();
-    shared.admin = new Redis(shared.redis.url);
+    shared.admin = ON_CLUSTER ? clusterAdmin(nodes) : new Redis(urls as string);
     await shared.admin.flushall();
     shared.stores = [];
   });
@@ -69,4 +90,28 @@ export function useSharedRedis(): SharedRedis {
     await shared.emulator.close();
   });
   return shared;
+}
+
+/**
+ * A cluster client the suites can use as they use one server's: `KEYS` and `FLUSHALL` on every
+ * primary (a cluster answers them per node), every other command sent to its key's node.
+ */
+function clusterAdmin(nodes: RedisCluster['nodes']): Redis {
+  const cluster = new Cluster(nodes, { redisOptions: { disconnectTimeout: 0 } });
+  // Tests kill the nodes: the admin reconnects like any client, quietly.
+  cluster.on('error', () => {});
+  // Its nodes are known once it is ready.
+  const ready = new Promise<void>((resolve) => cluster.once('ready', () => resolve()));
+  const primaries = async () => {
+    await ready;
+    return cluster.nodes('master');
+  };
+  return Object.assign(cluster, {
+    keys: async (pattern: string) =>
+      (await Promise.all((await primaries()).map((node) => node.keys(pattern)))).flat(),
+    flushall: async () => {
+      await Promise.all((await primaries()).map((node) => node.flushall()));
+      return 'OK' as const;
+    },
+  }) as unknown as Redis;
 }

@@ -46,6 +46,8 @@ const OWN_CONNECTION = { disconnectTimeout: 0 } as const;
 const DEFAULT_SIGNED_OUT_TTL_MS = 300_000;
 /** Sign-outs kept for sending again while Redis is away; the oldest go first past this. */
 const MAX_UNDELIVERED = 10_000;
+/** How soon undelivered sign-outs are tried again, while they fail. */
+const REDELIVER_MS = 500;
 /** How soon a cluster's listening moves to another node after its node's connection ended. */
 const RELISTEN_MS = 250;
 
@@ -80,6 +82,7 @@ export class RedisStore implements SessionStore, AttemptStore {
    */
   readonly #undelivered = new Map<string, number>();
   readonly #redeliver = () => void this.#deliverMissed();
+  #retry: NodeJS.Timeout | undefined;
   #closed = false;
   /** Pending while the first connection attempt is under way. */
   #firstAttempt: Promise<void> | undefined;
@@ -189,6 +192,7 @@ export class RedisStore implements SessionStore, AttemptStore {
       if (this.#undelivered.size > MAX_UNDELIVERED) {
         this.#undelivered.delete(this.#undelivered.keys().next().value!);
       }
+      this.#retryDelivery();
       throw error;
     }
   }
@@ -211,9 +215,26 @@ export class RedisStore implements SessionStore, AttemptStore {
         if (left > 0) await this.#signOut(key, left);
         if (this.#undelivered.get(key) === at) this.#undelivered.delete(key);
       } catch {
+        this.#retryDelivery();
         return;
       }
     }
+  }
+
+  /**
+   * Tries the undelivered sign-outs again soon, and again until they go through: a connection
+   * that comes back says so (`ready`), but a cluster whose failed primary's replica takes over
+   * stays ready throughout, and its sign-outs would wait for nothing.
+   */
+  #retryDelivery(): void {
+    if (this.#retry !== undefined || this.#closed) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      // A failed-over primary's slots have a new owner that only a refreshed slot map names.
+      if (isCluster(this.#client)) this.#client.refreshSlotsCache();
+      void this.#deliverMissed();
+    }, REDELIVER_MS);
+    this.#retry.unref();
   }
 
   async getFlow(key: string): Promise<string | undefined> {
@@ -337,6 +358,7 @@ export class RedisStore implements SessionStore, AttemptStore {
     this.#closed = true;
     this.#stopHeartbeat?.();
     clearTimeout(this.#relisten);
+    clearTimeout(this.#retry);
     this.#client.off('ready', this.#redeliver);
     await Promise.all([
       this.#subscriber && closeConnection(this.#subscriber),

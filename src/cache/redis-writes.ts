@@ -131,9 +131,13 @@ function clusterWrites(client: RedisClient & Scripted): RedisWrites {
       await client.publish(channel, endedMessage);
     },
     async replaceAndPublish(entry, value, px, channel, message) {
-      if (value === undefined) await client.del(entry);
-      else await client.set(entry, value, 'PX', px);
+      // Published even when the write fails (its primary down, failing over): instances drop
+      // their copy now, and read the entry's slot, which fails while it is down, so they ask
+      // PingOne. The failed write is still thrown, for the store to send again.
+      const written = value === undefined ? client.del(entry) : client.set(entry, value, 'PX', px);
+      const [write] = await Promise.allSettled([written]);
       await client.publish(channel, message);
+      if (write.status === 'rejected') throw write.reason;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import { ConfigError, type StoredLookup } from '../../src';
+import { ConfigError, type PingSession, type StoredLookup } from '../../src';
 import { RedisStore } from '../../src/redis';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-server';
 import { sessionJson } from '../helpers/session-json';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-const SESSION = sessionJson();
+const SESSION = sessionJson('env-1') as unknown as PingSession;
 const withSession = (): StoredLookup => ({
   session: SESSION,
   validUntil: Date.now() + 60_000,
@@ -43,7 +43,7 @@ describe('RedisStore on a Redis Cluster', () => {
     ).flat();
     const tagged = keys.filter((key) => key.includes('{'));
     expect(tagged.length).toBeGreaterThan(0);
-    const slots = await Promise.all(tagged.map((key) => client.cluster('KEYSLOT', key)));
+    const slots = await Promise.all(tagged.map((key) => client.call('CLUSTER', 'KEYSLOT', key)));
     expect(new Set(slots).size).toBe(1);
     await store.close();
   });

@@ -122,6 +122,8 @@ export interface RedisCluster {
   urls: string[];
   /** Kills every node at once (SIGKILL). */
   kill(): Promise<void>;
+  /** Kills the node on this port (SIGKILL), as a crashed primary: its replica takes over. */
+  killNode(port: number): Promise<void>;
   /** Starts every node again on its port, empty, with its cluster configuration. */
   restart(): Promise<void>;
   /** Freezes every node (SIGSTOP): connections stay open and nothing answers. */
@@ -132,13 +134,14 @@ export interface RedisCluster {
 }
 
 /**
- * A real Redis Cluster of `primaries` nodes (Debian's redis-server and redis-cli), on free
- * loopback ports, its 16 384 slots spread by `redis-cli --cluster create`; resolves once every
- * node reports `cluster_state:ok`.
+ * A real Redis Cluster of `primaries` nodes, each with `replicas` replicas (Debian's redis-server
+ * and redis-cli), on free loopback ports, its 16 384 slots spread by `redis-cli --cluster
+ * create`; resolves once every node reports `cluster_state:ok`.
  */
-export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
+export async function startRedisCluster(primaries = 3, replicas = 0): Promise<RedisCluster> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pingone-redis-cluster-'));
-  const ports = await Promise.all(Array.from({ length: primaries }, () => freePort()));
+  const count = primaries * (1 + replicas);
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const start = (port: number) =>
     launch(dir, port, [
       '--cluster-enabled',
@@ -149,17 +152,17 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
       '2000',
     ]);
   let children = await Promise.all(ports.map(start));
+  const killed = (child: ChildProcess) => {
+    // Killed already (killNode): a signal ended it, so it has no exit code.
+    if (child.exitCode !== null || child.signalCode !== null) return undefined;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    return exited;
+  };
   const kill = async () => {
     const running = children;
     children = [];
-    await Promise.all(
-      running.map((child) => {
-        if (child.exitCode !== null) return undefined;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        return exited;
-      }),
-    );
+    await Promise.all(running.map(killed));
   };
   const healthy = async () => {
     for (const port of ports) {
@@ -177,6 +180,8 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
       '--cluster',
       'create',
       ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      String(replicas),
       '--cluster-yes',
     ]);
     await healthy();
@@ -188,6 +193,10 @@ export async function startRedisCluster(primaries = 3): Promise<RedisCluster> {
     nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
     urls: ports.map((port) => `redis://127.0.0.1:${port}`),
     kill,
+    killNode: async (port) => {
+      const child = children[ports.indexOf(port)];
+      if (child) await killed(child);
+    },
     async restart() {
       await kill();
       children = await Promise.all(ports.map(start));

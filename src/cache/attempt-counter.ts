@@ -48,10 +48,8 @@ export function sharedAttemptCounter(
   return {
     async take(key) {
       try {
-        await withTimeout(() => shared.consume(key), timeoutMs);
-        return 0;
-      } catch (refusal) {
-        if (refusal instanceof RateLimiterRes) return Math.max(1, refusal.msBeforeNext);
+        return await withTimeout(() => take(shared, key), timeoutMs);
+      } catch {
         return take(local, key);
       }
     },

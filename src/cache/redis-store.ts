@@ -10,7 +10,7 @@ import {
 import { sealedTextOf } from './lookup-seal';
 import { watchForSilence } from './redis-heartbeat';
 import { digest, fromSealedText, SEALED, SESSION_ENDED, signedOutMarker } from './redis-format';
-import { redisWrites, type RedisClient, type RedisWrites } from './redis-writes';
+import { isCluster, redisWrites, type RedisClient, type RedisWrites } from './redis-writes';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
 
 export interface RedisStoreOptions {
@@ -400,10 +400,6 @@ function closeConnection(connection: RedisClient): Promise<void> {
   const ended = open ? new Promise<void>((resolve) => connection.once('end', resolve)) : undefined;
   connection.disconnect();
   return ended ?? Promise.resolve();
-}
-
-function isCluster(client: RedisClient): client is Cluster {
-  return (client as { isCluster?: boolean }).isCluster === true;
 }
 
 function isUrlList(url: unknown): url is string | string[] {

@@ -51,6 +51,11 @@ export interface RedisWrites {
   ): Promise<void>;
 }
 
+/** Whether the client is a Redis Cluster's (duck-typed: another copy of ioredis may have made it). */
+export function isCluster(client: RedisClient): client is Cluster {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}
+
 /** Scripts are loaded once per client (EVALSHA), not sent in full on every write. */
 interface Scripted {
   pingoneSessionSet(
@@ -75,7 +80,7 @@ interface Scripted {
 
 export function redisWrites(client: RedisClient): RedisWrites {
   const scripted = client as RedisClient & Scripted;
-  return (client as { isCluster?: boolean }).isCluster === true
+  return isCluster(client)
     ? clusterWrites(defineScripts(scripted, CLUSTER_SCRIPTS))
     : serverWrites(defineScripts(scripted, SERVER_SCRIPTS));
 }

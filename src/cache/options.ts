@@ -74,6 +74,24 @@ export interface CacheOptions {
    * `0` turns it off. Default: `0`.
    */
   staleIfErrorMs?: number;
+  /**
+   * A budget of PingOne session reads per second, kept across every instance sharing the `store`
+   * (a rate bucket in Redis; per instance without a shared store, or while it is down), at most
+   * this many in any one second. When demand is higher, a session PingOne vouched for less than
+   * `maxStaleMs` ago is served a while longer instead of being read again (never past the
+   * session's end, never after a sign-out or an end of the session heard by this instance),
+   * while reads that cannot wait (a session this instance holds no servable answer for) go first
+   * and wait up to a second for the budget, then count as PingOne unavailable. Sign-ins and
+   * sign-outs are not session reads and never wait for it. Set it below your licence's rate
+   * for session reads; see docs/scale.md. Default: no budget.
+   */
+  pingOneReadsPerSecond?: number;
+  /**
+   * With `pingOneReadsPerSecond`: the oldest PingOne answer served while the budget is spent, so
+   * a session ended at PingOne by other means than this app's logout is accepted for at most
+   * this long. At least `ttlMs`. Default: four times `ttlMs`.
+   */
+  maxStaleMs?: number;
 }
 
 export interface ResolvedCache {
@@ -89,6 +107,9 @@ export interface ResolvedCache {
   storeTimeoutMs: number;
   unheardTtlMs: number;
   staleIfErrorMs: number;
+  /** `undefined`: no read budget. */
+  pingOneReadsPerSecond: number | undefined;
+  maxStaleMs: number;
 }
 
 export interface ResolvedUnknownTokenBudget {
@@ -126,6 +147,8 @@ const CACHE_OPTION_NAMES: readonly (keyof CacheOptions)[] = [
   'storeTimeoutMs',
   'unheardTtlMs',
   'staleIfErrorMs',
+  'pingOneReadsPerSecond',
+  'maxStaleMs',
 ];
 
 export function resolveUnknownTokenBudget(
@@ -153,9 +176,10 @@ export function resolveCache(cache: CacheOptions | false | undefined): ResolvedC
       'ERR_PINGONE_CACHE',
     );
   const store = checkSessionStore(given.store);
+  const ttlMs = number('ttlMs', 1, 3_600_000);
   const resolved: ResolvedCache = {
     max: number('max', 1, 10_000_000),
-    ttlMs: number('ttlMs', 1, 3_600_000),
+    ttlMs,
     userTtlMs: number('userTtlMs', 0, 86_400_000),
     negativeTtlMs: number('negativeTtlMs', 0, 3_600_000),
     negativeMax: number('negativeMax', 1, 10_000_000),
@@ -164,8 +188,43 @@ export function resolveCache(cache: CacheOptions | false | undefined): ResolvedC
     storeTimeoutMs: number('storeTimeoutMs', 1, 10_000),
     unheardTtlMs: number('unheardTtlMs', 1, 60_000),
     staleIfErrorMs: number('staleIfErrorMs', 0, 86_400_000),
+    ...readBudgetOf(given, ttlMs),
   };
   return unlisted(resolved, 'keySecret');
+}
+
+/** The read budget, and how stale an answer it may serve: at least `ttlMs`. */
+function readBudgetOf(
+  given: CacheOptions,
+  ttlMs: number,
+): Pick<ResolvedCache, 'pingOneReadsPerSecond' | 'maxStaleMs'> {
+  const { pingOneReadsPerSecond, maxStaleMs } = given;
+  if (pingOneReadsPerSecond === undefined) {
+    if (maxStaleMs !== undefined) {
+      throw new ConfigError(
+        'ERR_PINGONE_CACHE',
+        'cache.maxStaleMs only applies with a read budget: set cache.pingOneReadsPerSecond too, or remove cache.maxStaleMs.',
+      );
+    }
+    return { pingOneReadsPerSecond: undefined, maxStaleMs: ttlMs };
+  }
+  const perSecond = checkWholeNumber(
+    'cache.pingOneReadsPerSecond',
+    pingOneReadsPerSecond,
+    1,
+    1_000_000,
+    'ERR_PINGONE_CACHE',
+  );
+  return {
+    pingOneReadsPerSecond: perSecond,
+    maxStaleMs: checkWholeNumber(
+      'cache.maxStaleMs',
+      maxStaleMs ?? ttlMs * 4,
+      ttlMs,
+      86_400_000,
+      'ERR_PINGONE_CACHE',
+    ),
+  };
 }
 
 /** The hash key of shared cache entries: guessable, and keys could be tested against tokens. */

@@ -62,6 +62,23 @@ redis.call('DEL', KEYS[1])
 return keys`;
 
 /**
+ * A rate bucket (see rate-bucket.ts) shared by every instance: the next call's theoretical
+ * arrival time, in milliseconds of Redis's own clock, so that the instances' clocks need not
+ * agree. One key, so it lives in one slot of a cluster.
+ * KEYS: the bucket. ARGV: milliseconds between calls, tolerance in milliseconds.
+ * Answers 0 when the call is taken, else the milliseconds until it would be.
+ */
+export const RATE_BUCKET_SCRIPT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+local due = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local wait = due - now - tonumber(ARGV[2])
+if wait > 0 then return math.max(1, math.ceil(wait)) end
+local arrival = due + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], string.format('%.3f', arrival), 'PX', math.ceil(arrival - now) + 1000)
+return 0`;
+
+/**
  * How the end of a session by ID is told on the sign-out channel: this, then the session ID.
  * Keys are base64url and never hold a `:`; an older version hearing it forgets a key nobody has.
  */

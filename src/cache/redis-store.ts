@@ -9,7 +9,15 @@ import {
 } from './attempt-counter';
 import { sealedTextOf } from './lookup-seal';
 import { watchForSilence } from './redis-heartbeat';
-import { digest, fromSealedText, SEALED, SESSION_ENDED, signedOutMarker } from './redis-format';
+import type { RateBucket, RateBucketStore } from './rate-bucket';
+import {
+  digest,
+  fromSealedText,
+  RATE_BUCKET_SCRIPT,
+  SEALED,
+  SESSION_ENDED,
+  signedOutMarker,
+} from './redis-format';
 import { isCluster, redisWrites, type RedisClient, type RedisWrites } from './redis-writes';
 import type { SessionStore, StoreListener, StoredLookup } from './session-store';
 
@@ -63,7 +71,7 @@ class RedisStoreError extends Error {
  * addresses), never a token; keys are keyed hashes. Sign-in flows in progress are kept under
  * `<prefix>flow:`, sealed (AES-GCM) before they reach Redis.
  */
-export class RedisStore implements SessionStore, AttemptStore {
+export class RedisStore implements SessionStore, AttemptStore, RateBucketStore {
   readonly #client: RedisClient;
   readonly #writes: RedisWrites;
   readonly #ownsClient: boolean;
@@ -264,6 +272,23 @@ export class RedisStore implements SessionStore, AttemptStore {
       rejectIfRedisNotReady: true,
     });
     return sharedAttemptCounter(shared, limit, timeoutMs);
+  }
+
+  /** A rate bucket in Redis (`<prefix>rate:<name>`), one for every instance sharing the store. */
+  rateBucket(name: string, intervalMs: number): RateBucket {
+    const client = this.#client as RedisClient & {
+      pingoneRateBucket?(key: string, intervalMs: number, toleranceMs: number): Promise<number>;
+    };
+    if (client.pingoneRateBucket === undefined) {
+      client.defineCommand('pingoneRateBucket', { numberOfKeys: 1, lua: RATE_BUCKET_SCRIPT });
+    }
+    const key = `${this.#prefix}rate:${name}`;
+    return {
+      take: async (toleranceMs) => {
+        await this.#ready();
+        return client.pingoneRateBucket!(key, intervalMs, toleranceMs);
+      },
+    };
   }
 
   async deleteFlow(key: string): Promise<void> {

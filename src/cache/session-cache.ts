@@ -12,13 +12,16 @@ import { guardStore, type GuardedStore } from './guarded-store';
 import { createLookupSeal } from './lookup-seal';
 import { lookupLifetimeMs } from './lookup-lifetime';
 import {
-  isServableWhenDown,
+  isServableStale,
   keepMs,
+  publishDeferred,
   publishHit,
   publishWhenSettled,
   type Flight,
 } from './lookup-flight';
 import { MemoryStore } from './memory-store';
+import { isRateBucketStore } from './rate-bucket';
+import { ReadBudget } from './read-budget';
 import type { SessionStore, StoredLookup } from './session-store';
 import { UnknownTokenBudget } from './unknown-token-budget';
 
@@ -80,6 +83,10 @@ interface Layers {
    */
   endedSessions: LRUCache<string, true> | undefined;
   budget: UnknownTokenBudget | undefined;
+  /** `cache.pingOneReadsPerSecond`: PingOne reads across the instances sharing the store. */
+  readBudget: ReadBudget | undefined;
+  /** How long memory keeps a session past its fresh life, to serve it (`keepMs`). */
+  keepStaleMs: number;
   shared: GuardedStore | undefined;
   /** Until then, sign-outs of other instances may go unheard: memory is trusted only briefly. */
   unheardUntil: number;
@@ -111,6 +118,18 @@ export function createSessionCache(
       ? new LRUCache<string, true>({ max: cache.negativeMax, ttl: cache.ttlMs, ttlResolution: 0 })
       : undefined,
     budget: unknownTokenBudget ? new UnknownTokenBudget(unknownTokenBudget, logger) : undefined,
+    readBudget:
+      cache && cache.pingOneReadsPerSecond !== undefined
+        ? new ReadBudget(
+            cache.pingOneReadsPerSecond,
+            isRateBucketStore(cache.store) ? cache.store : undefined,
+            cache.storeTimeoutMs,
+            logger,
+          )
+        : undefined,
+    keepStaleMs: !cache
+      ? 0
+      : Math.max(cache.staleIfErrorMs, cache.pingOneReadsPerSecond ? cache.maxStaleMs : 0),
     shared:
       cache && cache.store
         ? guardStore(
@@ -169,7 +188,11 @@ function lookup(
     if (lookupChannel.hasSubscribers) publishWhenSettled(inFlight, 'coalesced');
     return inFlight.promise;
   }
-  const flight = { forgotten: false, servedStale: false } as Flight;
+  if (hit !== undefined && layers.readBudget?.defersRenewals() && isRenewable(layers, hit)) {
+    if (lookupChannel.hasSubscribers) publishDeferred(hit.checkedAt);
+    return hit.session;
+  }
+  const flight = { forgotten: false, served: undefined } as Flight;
   flight.promise = fly(layers, key, sessionToken, flight, hit, requester).finally(() => {
     if (flights.get(key) === flight) flights.delete(key);
   });
@@ -248,19 +271,46 @@ async function fromSharedStore(
   return entry.session;
 }
 
+/**
+ * Whether a session held past its fresh life may be served instead of a read the budget has no
+ * room for: vouched for within `maxStaleMs`, not ended, not signed out, and sign-outs of other
+ * instances heard.
+ */
+function isRenewable(layers: Layers, entry: StoredLookup, flight?: Flight): boolean {
+  return (
+    layers.cache !== false &&
+    Date.now() >= layers.unheardUntil &&
+    isServableStale(entry, layers.cache.maxStaleMs, flight) &&
+    !layers.endedSessions?.has(entry.session!.id)
+  );
+}
+
 async function fromPingOne(
   layers: Layers,
   key: string,
   sessionToken: string,
   flight: Flight,
   requester: Requester | undefined,
+  held: StoredLookup | undefined,
 ) {
-  const { budget, memory, cache } = layers;
+  const { budget, readBudget, memory, cache } = layers;
   const charged =
     budget && requester && !budget.isVouchedFor(key) ? clientOf(requester.ip) : undefined;
   // Spent before the read, so that reads in flight count. A refusal is neither remembered nor
   // "no session": the token may well be real, and PingOne was not asked.
   if (charged !== undefined && !budget!.spend(charged)) throw budgetSpent();
+  if (readBudget) {
+    const renewal = held !== undefined && isRenewable(layers, held, flight);
+    if (!(await readBudget.spend(renewal ? 'renewal' : 'needed'))) {
+      if (charged !== undefined) budget!.giveBack(charged);
+      // Checked again: a sign-out or an end may have come while the budget was asked.
+      if (renewal && isRenewable(layers, held, flight)) {
+        flight.served = { outcome: 'deferred', checkedAt: held.checkedAt };
+        return held.session;
+      }
+      throw budgetSpent();
+    }
+  }
   let session: PingSession | null;
   try {
     session = deepFreeze(compactSession(await layers.read(sessionToken)));
@@ -302,7 +352,7 @@ function keep(layers: Layers, key: string, entry: StoredLookup, ttl: number): vo
     const brief = { ...entry, validUntil: Math.min(entry.validUntil, now + cache.unheardTtlMs) };
     return layers.memory!.set(key, brief, cache.unheardTtlMs);
   }
-  layers.memory!.set(key, entry, keepMs(entry, ttl, cache.staleIfErrorMs));
+  layers.memory!.set(key, entry, keepMs(entry, ttl, layers.keepStaleMs));
 }
 
 async function fly(
@@ -317,11 +367,11 @@ async function fly(
     const stored = await fromSharedStore(layers, key, flight);
     return stored !== undefined
       ? stored
-      : await fromPingOne(layers, key, sessionToken, flight, requester);
+      : await fromPingOne(layers, key, sessionToken, flight, requester, stale);
   } catch (error) {
     const { cache } = layers;
-    if (stale && cache && isServableWhenDown(stale, cache.staleIfErrorMs, flight)) {
-      flight.servedStale = true;
+    if (stale && cache && isServableStale(stale, cache.staleIfErrorMs, flight)) {
+      flight.served = { outcome: 'stale', checkedAt: stale.checkedAt };
       return stale.session;
     }
     throw error;

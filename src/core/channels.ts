@@ -24,19 +24,36 @@ export const CHANNELS = {
   storeError: 'express-pingone-session:store-error',
   /** {@link MisconfigurationMessage}: PingOne answered that this server is set up wrong. */
   misconfiguration: 'express-pingone-session:misconfiguration',
+  /** {@link ReadBudgetMessage}: a PingOne session read asked `cache.pingOneReadsPerSecond`. */
+  readBudget: 'express-pingone-session:read-budget',
 } as const;
 
 export interface LookupMessage {
   /**
    * `hit`: this process held the answer; `coalesced`: joined a lookup under way; `miss`: asked
    * the shared store or PingOne; `stale`: PingOne failed and a recent session was served
-   * (`staleIfErrorMs`); `error`: PingOne could not say.
+   * (`staleIfErrorMs`); `deferred`: the read budget (`pingOneReadsPerSecond`) was spent and a
+   * session PingOne vouched for within `maxStaleMs` was served; `error`: PingOne could not say.
    */
-  outcome: 'hit' | 'coalesced' | 'miss' | 'stale' | 'error';
+  outcome: 'hit' | 'coalesced' | 'miss' | 'stale' | 'deferred' | 'error';
   /** Whether the lookup found a session. */
   session: boolean;
   /** Milliseconds from the start of the lookup to its answer; `0` for a hit. */
   durationMs: number;
+  /** For `stale` and `deferred`: milliseconds since PingOne gave the answer served. */
+  ageMs?: number;
+}
+
+export interface ReadBudgetMessage {
+  /**
+   * `needed`: nothing servable was held (a first read, or one past `maxStaleMs`); `renewal`: a
+   * session PingOne vouched for within `maxStaleMs` was held and could be served instead.
+   */
+  priority: 'needed' | 'renewal';
+  /** Whether the read went ahead. A renewal refused serves the held session (`deferred`). */
+  granted: boolean;
+  /** Milliseconds the read waited for the budget (needed reads wait up to a second). */
+  waitedMs: number;
 }
 
 export interface PingOneCallStartMessage {
@@ -95,3 +112,4 @@ export const breakerChannel = channel(CHANNELS.breaker);
 export const tokenRefreshChannel = channel(CHANNELS.tokenRefresh);
 export const logoutChannel = channel(CHANNELS.logout);
 export const storeErrorChannel = channel(CHANNELS.storeError);
+export const readBudgetChannel = channel(CHANNELS.readBudget);

@@ -28,6 +28,7 @@ export interface LogDetails {
     | 'pingone_token_lifetime_invalid'
     | 'pingone_misconfigured'
     | 'unknown_token_budget_spent'
+    | 'read_budget_spent'
     | 'pingone_circuit_open'
     | 'pingone_circuit_half_open'
     | 'pingone_circuit_closed';

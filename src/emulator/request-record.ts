@@ -12,6 +12,8 @@ export interface RecordedRequest {
   body: string;
   /** The fault played instead of a real answer, if any: for example `status 503` or `reset`. */
   fault?: string;
+  /** When it arrived, in epoch milliseconds. */
+  at: number;
 }
 
 /** Keeps a request for tests to look at, dropping the oldest tenth once the record is full. */

@@ -161,6 +161,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
           url: req.url ?? '',
           headers: req.headers,
           body: redacted(body, req.headers['content-type']),
+          at: Date.now(),
         };
         remember(ctx.requests, ctx.maxRecordedRequests, record);
         count(ctx.counts, paths, record);

@@ -8,6 +8,7 @@ import {
   type MisconfigurationMessage,
   type PingOneCallMessage,
   type PingOneCallStartMessage,
+  type ReadBudgetMessage,
   type StoreErrorMessage,
   type TokenRefreshMessage,
 } from '../core/channels';
@@ -105,7 +106,32 @@ function createMetrics(registry: Registry, prefix: string) {
     registers,
   });
 
-  return { lookups, calls, inFlight, breakers, tokens, logouts, storeErrors, misconfigurations };
+  const servedAge = new Histogram({
+    name: `${prefix}served_age_seconds`,
+    help: 'Age of PingOne answers served past their fresh life: stale (PingOne failed) or deferred (read budget spent).',
+    labelNames: ['outcome'] as const,
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800],
+    registers,
+  });
+  const readBudget = new Counter({
+    name: `${prefix}read_budget_total`,
+    help: 'PingOne session reads that asked the read budget, by priority and whether it let them.',
+    labelNames: ['priority', 'granted'] as const,
+    registers,
+  });
+
+  return {
+    lookups,
+    calls,
+    inFlight,
+    breakers,
+    tokens,
+    logouts,
+    storeErrors,
+    misconfigurations,
+    servedAge,
+    readBudget,
+  };
 }
 
 /** What each channel's message does to the metrics. */
@@ -118,13 +144,23 @@ function listenersFor({
   logouts,
   storeErrors,
   misconfigurations,
+  servedAge,
+  readBudget,
 }: ReturnType<typeof createMetrics>): [string, (message: unknown) => void][] {
   return [
     [
       CHANNELS.lookup,
       (m) => {
-        const { outcome, session } = m as LookupMessage;
+        const { outcome, session, ageMs } = m as LookupMessage;
         lookups.inc({ outcome, session: String(session) });
+        if (ageMs !== undefined) servedAge.observe({ outcome }, ageMs / 1000);
+      },
+    ],
+    [
+      CHANNELS.readBudget,
+      (m) => {
+        const { priority, granted } = m as ReadBudgetMessage;
+        readBudget.inc({ priority, granted: String(granted) });
       },
     ],
     [CHANNELS.pingOneCallStart, (m) => inFlight.inc({ lane: (m as PingOneCallStartMessage).lane })],

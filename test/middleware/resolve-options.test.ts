@@ -58,6 +58,16 @@ describe('defaults', () => {
       store: undefined,
       storeTimeoutMs: 100,
       staleIfErrorMs: 0,
+      pingOneReadsPerSecond: undefined,
+      maxStaleMs: 30_000,
+    });
+  });
+
+  it('serves answers up to four times ttlMs old when a read budget is spent', () => {
+    const cache = { ttlMs: 20_000, pingOneReadsPerSecond: 50 };
+    expect(resolveOptions({ ...valid, cache }, {}).cache).toMatchObject({
+      pingOneReadsPerSecond: 50,
+      maxStaleMs: 80_000,
     });
   });
 
@@ -360,6 +370,21 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
       'ERR_PINGONE_CACHE',
     ],
     ['a short cache.keySecret', { ...valid, cache: { keySecret: 'short' } }, 'ERR_PINGONE_CACHE'],
+    [
+      'a read budget of no reads',
+      { ...valid, cache: { pingOneReadsPerSecond: 0 } },
+      'ERR_PINGONE_CACHE',
+    ],
+    [
+      'cache.maxStaleMs without a read budget',
+      { ...valid, cache: { maxStaleMs: 60_000 } },
+      'ERR_PINGONE_CACHE',
+    ],
+    [
+      'cache.maxStaleMs below ttlMs',
+      { ...valid, cache: { ttlMs: 30_000, pingOneReadsPerSecond: 10, maxStaleMs: 10_000 } },
+      'ERR_PINGONE_CACHE',
+    ],
     ['a logger without info', { ...valid, logger: { warn() {} } }, 'ERR_PINGONE_LOGGER'],
     ['logger set to true', { ...valid, logger: true }, 'ERR_PINGONE_LOGGER'],
     ['a tiny maxTokenLength', { ...valid, maxTokenLength: 8 }, 'ERR_PINGONE_MAX_TOKEN_LENGTH'],
@@ -419,6 +444,12 @@ describe('misconfiguration throws a ConfigError that names the option and the fi
     const error = configErrorOf(options);
     expect(error.code).toBe(code);
     expect(error.message).toContain(`[${code}]`);
+  });
+
+  it('tells how to make use of cache.maxStaleMs given without a read budget', () => {
+    expect(configErrorOf({ ...valid, cache: { maxStaleMs: 60_000 } }).message).toContain(
+      'set cache.pingOneReadsPerSecond too, or remove cache.maxStaleMs',
+    );
   });
 
   it('never puts the cache key secret in the message', () => {

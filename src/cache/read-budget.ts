@@ -14,33 +14,41 @@ const SHARED_FAILED_PAUSE_MS = 1000;
 
 /**
  * PingOne session reads, at most `perSecond` in any one second across every instance sharing the
- * bucket. The rate is a tenth below the budget, and that tenth is a burst only reads that are
- * needed may use: a read with nothing servable held (a first read, one past `maxStaleMs`) goes
- * ahead of a renewal of a session held, and when the budget is spent it waits for the rate, up to
- * a second. A renewal is taken only at the rate, and refused at once when it would wait: the
- * cache serves the session it holds instead, and no renewal is tried in this process until the
- * bucket has room, which costs the hot path one comparison.
+ * bucket. The rate is 90% of the budget; 5% is a burst only reads that are needed may use; the
+ * last 5% is left for the network, which may bring reads taken apart closer together at PingOne.
+ * A needed read (nothing servable held: a first read, one past `maxStaleMs`) thus goes ahead of a
+ * renewal of a session held, and when the budget is spent it waits for the rate, up to a second.
+ * A renewal is refused at once when it would wait: the cache serves the session it holds
+ * instead, and no renewal is tried in this process until the bucket could have room, which costs
+ * the hot path one comparison. The older the answer held, the more of the burst its renewal may
+ * use, up to half of it as it nears `maxStaleMs`: the sessions nearest to having to be read are
+ * renewed first, and few ever reach it, while a needed read waiting for the rate still passes
+ * before any renewal.
  */
 export class ReadBudget {
   readonly #shared: RateBucket | undefined;
   readonly #local: RateBucket;
   readonly #neededToleranceMs: number;
+  readonly #maxStaleMs: number;
   readonly #timeoutMs: number;
   readonly #perSecond: number;
   readonly #logger: PingSessionLogger;
-  /** Renewals are refused without asking until then: the bucket had no room. */
+  /** Until then, the bucket has no room for a renewal without tolerance. */
   #renewalsFrom = 0;
   #toldAt = -Infinity;
 
   constructor(
     perSecond: number,
+    maxStaleMs: number,
     store: RateBucketStore | undefined,
     timeoutMs: number,
     logger: PingSessionLogger,
   ) {
-    const burst = perSecond >= 2 ? Math.ceil(perSecond / 10) : 0;
-    const intervalMs = 1000 / (perSecond - burst);
+    const burst = perSecond >= 2 ? Math.ceil(perSecond / 20) : 0;
+    const margin = perSecond >= 4 ? Math.ceil(perSecond / 20) : 0;
+    const intervalMs = 1000 / (perSecond - burst - margin);
     this.#neededToleranceMs = burst * intervalMs;
+    this.#maxStaleMs = maxStaleMs;
     this.#shared = store?.rateBucket('session-reads', intervalMs);
     this.#local = memoryRateBucket(intervalMs);
     this.#timeoutMs = timeoutMs;
@@ -48,15 +56,24 @@ export class ReadBudget {
     this.#logger = logger;
   }
 
-  /** Whether a renewal now would be refused: the budget was spent a moment ago. */
-  defersRenewals(): boolean {
-    return performance.now() < this.#renewalsFrom;
+  /**
+   * Whether a renewal of an answer PingOne gave at `checkedAt` (epoch milliseconds) would be
+   * refused now: the budget was spent a moment ago.
+   */
+  defersRenewalOf(checkedAt: number): boolean {
+    return performance.now() + this.#renewalTolerance(checkedAt) < this.#renewalsFrom;
   }
 
-  /** Spends one read; false when the budget has none for a read of this priority. */
-  async spend(priority: ReadPriority): Promise<boolean> {
+  /**
+   * Spends one read; false when the budget has none for a read of this priority. A renewal
+   * gives when the answer it would replace was given (`checkedAt`, epoch milliseconds).
+   */
+  async spend(priority: ReadPriority, checkedAt = 0): Promise<boolean> {
     const started = performance.now();
-    const granted = priority === 'renewal' ? await this.#renew(started) : await this.#need(started);
+    const granted =
+      priority === 'renewal'
+        ? await this.#renew(started, this.#renewalTolerance(checkedAt))
+        : await this.#need(started);
     if (readBudgetChannel.hasSubscribers) {
       readBudgetChannel.publish({
         priority,
@@ -68,17 +85,23 @@ export class ReadBudget {
     return granted;
   }
 
-  async #renew(now: number): Promise<boolean> {
-    if (now < this.#renewalsFrom) return false;
+  /** A share of the needed reads' burst, growing with the age of the answer held. */
+  #renewalTolerance(checkedAt: number): number {
+    const staleness = Math.min(1, Math.max(0, (Date.now() - checkedAt) / this.#maxStaleMs));
+    return (this.#neededToleranceMs * staleness) / 2;
+  }
+
+  async #renew(now: number, toleranceMs: number): Promise<boolean> {
+    if (now + toleranceMs < this.#renewalsFrom) return false;
     let wait: number;
     try {
-      wait = await this.#take(this.#shared ?? this.#local, 0);
+      wait = await this.#take(this.#shared ?? this.#local, toleranceMs);
     } catch {
       // Without the shared count, a renewal could only add to other instances' reads.
       wait = SHARED_FAILED_PAUSE_MS;
     }
     if (wait === 0) return true;
-    this.#renewalsFrom = Math.max(this.#renewalsFrom, performance.now() + wait);
+    this.#renewalsFrom = Math.max(this.#renewalsFrom, performance.now() + wait + toleranceMs);
     return false;
   }
 

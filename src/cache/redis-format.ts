@@ -8,14 +8,17 @@ import type { StoredLookup } from './session-store';
  */
 
 /**
- * Keeps an entry only if its key is new and its session was not ended meanwhile, and adds the key
- * to its session's index, which lives as long as the longest entry in it. One script, so that an
- * ending of the session cannot fall between the check and the write.
+ * Writes an entry only if its session was not ended meanwhile and its key holds no marker of a
+ * sign-out (only a sealed session, `s.…`, replaced by a fresher answer, or nothing), and adds the key to
+ * its session's index, which lives as long as the longest entry in it. One script, so that an
+ * ending of the session or a sign-out cannot fall between the check and the write.
  * KEYS: entry, session index, session-ended marker. ARGV: value, milliseconds.
  */
 export const SET_SCRIPT = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+local old = redis.call('GET', KEYS[1])
+if old and string.sub(old, 1, 2) ~= 's.' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SADD', KEYS[2], KEYS[1])
 if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return 1`;
@@ -40,8 +43,19 @@ redis.call('PUBLISH', ARGV[3], ARGV[5])
 return #keys`;
 
 /**
+ * Cluster, second step of keeping a session's entry, in the entry's slot: writes it unless the key
+ * holds a marker of a sign-out, as {@link SET_SCRIPT} does.
+ * KEYS: entry. ARGV: value, milliseconds.
+ */
+export const ENTRY_SET_SCRIPT = `
+local old = redis.call('GET', KEYS[1])
+if old and string.sub(old, 1, 2) ~= 's.' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+/**
  * Cluster, first step of keeping a session's entry, in the session's slot: refuses if the session
- * was ended, else indexes the entry (which the next step writes with `SET … NX`).
+ * was ended, else indexes the entry (which the next step writes, {@link ENTRY_SET_SCRIPT}).
  * KEYS: session index, session-ended marker. ARGV: entry key, milliseconds.
  */
 export const SESSION_INDEX_SCRIPT = `

@@ -1,6 +1,7 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import {
   END_SESSION_SCRIPT,
+  ENTRY_SET_SCRIPT,
   SESSION_INDEX_END_SCRIPT,
   SESSION_INDEX_SCRIPT,
   SET_SCRIPT,
@@ -27,7 +28,10 @@ export interface SessionKeys {
  * an end is either found and replaced or refused.
  */
 export interface RedisWrites {
-  /** Keeps a session's entry (`SET … NX`) unless the session was ended, and indexes it. */
+  /**
+   * Writes a session's entry, unless the session was ended or the key holds a sign-out's marker,
+   * and indexes it.
+   */
   setSession(keys: SessionKeys, value: string, px: number): Promise<void>;
   /**
    * Ends a session: marks it ended, replaces its indexed entries with `marker` and publishes each
@@ -75,6 +79,7 @@ interface Scripted {
     endedMessage: string,
   ): Promise<number>;
   pingoneSessionIndex(index: string, ended: string, entry: string, px: number): Promise<number>;
+  pingoneEntrySet(entry: string, value: string, px: number): Promise<number>;
   pingoneSessionIndexEnd(index: string, ended: string, px: number): Promise<string[]>;
 }
 
@@ -92,6 +97,7 @@ const SERVER_SCRIPTS = {
 const CLUSTER_SCRIPTS = {
   pingoneSessionIndex: { numberOfKeys: 2, lua: SESSION_INDEX_SCRIPT },
   pingoneSessionIndexEnd: { numberOfKeys: 2, lua: SESSION_INDEX_END_SCRIPT },
+  pingoneEntrySet: { numberOfKeys: 1, lua: ENTRY_SET_SCRIPT },
 };
 
 function defineScripts<T extends RedisClient & Scripted>(
@@ -127,7 +133,7 @@ function clusterWrites(client: RedisClient & Scripted): RedisWrites {
   return {
     async setSession({ entry, index, ended }, value, px) {
       if ((await client.pingoneSessionIndex(index, ended, entry, px)) !== 1) return;
-      await client.set(entry, value, 'PX', px, 'NX');
+      await client.pingoneEntrySet(entry, value, px);
     },
     async endSession({ index, ended }, marker, px, channel, prefixLength, endedMessage) {
       const entries = await client.pingoneSessionIndexEnd(index, ended, px);

@@ -122,6 +122,7 @@ export function createSessionCache(
       cache && cache.pingOneReadsPerSecond !== undefined
         ? new ReadBudget(
             cache.pingOneReadsPerSecond,
+            cache.maxStaleMs,
             isRateBucketStore(cache.store) ? cache.store : undefined,
             cache.storeTimeoutMs,
             logger,
@@ -188,7 +189,13 @@ function lookup(
     if (lookupChannel.hasSubscribers) publishWhenSettled(inFlight, 'coalesced');
     return inFlight.promise;
   }
-  if (hit !== undefined && layers.readBudget?.defersRenewals() && isRenewable(layers, hit)) {
+  // With a shared store, a flight looks there first: another instance may have renewed it.
+  if (
+    hit !== undefined &&
+    layers.shared === undefined &&
+    layers.readBudget?.defersRenewalOf(hit.checkedAt) &&
+    isRenewable(layers, hit)
+  ) {
     if (lookupChannel.hasSubscribers) publishDeferred(hit.checkedAt);
     return hit.session;
   }
@@ -251,24 +258,34 @@ function listenToOtherInstances(layers: Layers, cache: ResolvedCache, store: Ses
   });
 }
 
-async function fromSharedStore(
-  layers: Layers,
-  key: string,
-  flight: Flight,
-): Promise<PingSession | null | undefined> {
+/**
+ * The shared store's answer (`found`); or, with a read budget, an entry past its fresh life that
+ * may be served if the budget has no room to renew it (`stale`); or nothing.
+ */
+type SharedAnswer = { found: PingSession | null } | { stale: StoredLookup } | undefined;
+
+async function fromSharedStore(layers: Layers, key: string, flight: Flight): Promise<SharedAnswer> {
   const { shared, memory, cache } = layers;
   if (!shared || !memory || !cache) return undefined;
   const stored = await shared.get(key);
   if (stored === undefined || flight.forgotten) return undefined;
-  if (stored.session !== null && layers.endedSessions?.has(stored.session.id)) return null;
-  const ttl = Math.min(stored.validUntil - Date.now(), cache.ttlMs);
-  if (ttl <= 0) return undefined;
-  if (stored.session !== null) layers.budget?.vouch(key);
+  if (stored.session !== null && layers.endedSessions?.has(stored.session.id)) {
+    return { found: null };
+  }
   // Only what memory needs: not the seal, nor the text it covers.
   const { validUntil, checkedAt } = stored;
-  const entry = deepFreeze({ session: compactSession(stored.session), validUntil, checkedAt });
-  keep(layers, key, entry, ttl);
-  return entry.session;
+  const entry = () =>
+    deepFreeze({ session: compactSession(stored.session), validUntil, checkedAt });
+  const ttl = Math.min(validUntil - Date.now(), cache.ttlMs);
+  if (ttl <= 0) {
+    return layers.readBudget && isRenewable(layers, stored, flight)
+      ? { stale: entry() }
+      : undefined;
+  }
+  if (stored.session !== null) layers.budget?.vouch(key);
+  const fresh = entry();
+  keep(layers, key, fresh, ttl);
+  return { found: fresh.session };
 }
 
 /**
@@ -301,11 +318,13 @@ async function fromPingOne(
   if (charged !== undefined && !budget!.spend(charged)) throw budgetSpent();
   if (readBudget) {
     const renewal = held !== undefined && isRenewable(layers, held, flight);
-    if (!(await readBudget.spend(renewal ? 'renewal' : 'needed'))) {
+    if (!(await readBudget.spend(renewal ? 'renewal' : 'needed', held?.checkedAt))) {
       if (charged !== undefined) budget!.giveBack(charged);
       // Checked again: a sign-out or an end may have come while the budget was asked.
       if (renewal && isRenewable(layers, held, flight)) {
         flight.served = { outcome: 'deferred', checkedAt: held.checkedAt };
+        // Held from the shared store: kept here too, so this instance's next requests use it.
+        if (memory?.get(key) !== held) keep(layers, key, held, 0);
         return held.session;
       }
       throw budgetSpent();
@@ -331,7 +350,12 @@ async function fromPingOne(
   if (ttl > 0) {
     const entry = { session, validUntil: now + ttl, checkedAt: now };
     keep(layers, key, entry, ttl);
-    await layers.shared?.set(key, entry, ttl);
+    // With a read budget, other instances may serve it past its fresh life too.
+    await layers.shared?.set(
+      key,
+      entry,
+      layers.readBudget ? keepMs(entry, ttl, cache.maxStaleMs) : ttl,
+    );
   }
   return session;
 }
@@ -364,10 +388,10 @@ async function fly(
   requester: Requester | undefined,
 ) {
   try {
-    const stored = await fromSharedStore(layers, key, flight);
-    return stored !== undefined
-      ? stored
-      : await fromPingOne(layers, key, sessionToken, flight, requester, stale);
+    const shared = await fromSharedStore(layers, key, flight);
+    if (shared !== undefined && 'found' in shared) return shared.found;
+    const held = newer(stale, shared?.stale);
+    return await fromPingOne(layers, key, sessionToken, flight, requester, held);
   } catch (error) {
     const { cache } = layers;
     if (stale && cache && isServableStale(stale, cache.staleIfErrorMs, flight)) {
@@ -376,4 +400,10 @@ async function fly(
     }
     throw error;
   }
+}
+
+/** Of two answers held, the one PingOne gave last. */
+function newer(a: StoredLookup | undefined, b: StoredLookup | undefined): StoredLookup | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return b.checkedAt > a.checkedAt ? b : a;
 }

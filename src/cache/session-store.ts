@@ -26,9 +26,10 @@ export interface StoredLookup {
 export interface SessionStore extends Partial<FlowStore> {
   get(key: string): StoredLookup | undefined | Promise<StoredLookup | undefined>;
   /**
-   * Keeps a lookup PingOne just answered, for `ttlMs`. A shared store should keep an entry that
-   * is already there (`SET … NX`): it is as fresh, or it marks a sign-out that a lookup racing it
-   * must not undo.
+   * Keeps a lookup PingOne just answered, for `ttlMs`. A shared store must keep a marker of no
+   * session already there: it marks a sign-out that a lookup racing it must not undo. An entry
+   * holding a session may be replaced (a fresher answer), or kept (`SET … NX`), which only costs
+   * other instances a read of their own once it is past its `validUntil`.
    */
   set(key: string, value: StoredLookup, ttlMs: number): void | Promise<void>;
   /**

@@ -2,40 +2,41 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import request from 'supertest';
 import { type PingSessionOptions } from '../../src';
 import { CHANNELS, type LookupMessage, type ReadBudgetMessage } from '../../src/core/channels';
+import { ReadBudget } from '../../src/cache/read-budget';
 import { signOut, startTestBed, type TestBed } from '../helpers/test-bed';
 import { busiestSecond, userLoad } from '../helpers/read-load';
 import { sleep } from '../helpers/wait';
 
-let bed: TestBed;
-let lookups: LookupMessage[];
-let budget: ReadBudgetMessage[];
-const onLookup = (message: unknown) => void lookups.push(message as LookupMessage);
-const onBudget = (message: unknown) => void budget.push(message as ReadBudgetMessage);
-beforeEach(() => {
-  [lookups, budget] = [[], []];
-  subscribe(CHANNELS.lookup, onLookup);
-  subscribe(CHANNELS.readBudget, onBudget);
-});
-afterEach(async () => {
-  unsubscribe(CHANNELS.lookup, onLookup);
-  unsubscribe(CHANNELS.readBudget, onBudget);
-  await bed.close();
-});
-
-const me = (token: string) => request(bed.app).get('/me').set('Cookie', `ST=${token}`);
-const reads = () => bed.emulator.counts().sessionReads;
-
-/**
- * Two reads a second: one at the rate, and a burst of one that only needed reads may use. So
- * after one read, a renewal waits a second and is refused, while a first read goes ahead.
- */
-async function bedWith(cache: PingSessionOptions['cache'] = {}) {
-  bed = await startTestBed({
-    pingSession: { cache: { ttlMs: 100, pingOneReadsPerSecond: 2, maxStaleMs: 5000, ...cache } },
-  });
-}
-
 describe('cache.pingOneReadsPerSecond', () => {
+  let bed: TestBed;
+  let lookups: LookupMessage[];
+  let budget: ReadBudgetMessage[];
+  const onLookup = (message: unknown) => void lookups.push(message as LookupMessage);
+  const onBudget = (message: unknown) => void budget.push(message as ReadBudgetMessage);
+  beforeEach(() => {
+    [lookups, budget] = [[], []];
+    subscribe(CHANNELS.lookup, onLookup);
+    subscribe(CHANNELS.readBudget, onBudget);
+  });
+  afterEach(async () => {
+    unsubscribe(CHANNELS.lookup, onLookup);
+    unsubscribe(CHANNELS.readBudget, onBudget);
+    await bed.close();
+  });
+
+  const me = (token: string) => request(bed.app).get('/me').set('Cookie', `ST=${token}`);
+  const reads = () => bed.emulator.counts().sessionReads;
+
+  /**
+   * Two reads a second: one at the rate, and a burst of one that only needed reads may use. So
+   * after one read, a renewal waits a second and is refused, while a first read goes ahead.
+   */
+  async function bedWith(cache: PingSessionOptions['cache'] = {}) {
+    bed = await startTestBed({
+      pingSession: { cache: { ttlMs: 100, pingOneReadsPerSecond: 2, maxStaleMs: 5000, ...cache } },
+    });
+  }
+
   it('serves a session PingOne vouched for within maxStaleMs instead of reading it again when the budget is spent', async () => {
     await bedWith();
     const { token, session } = bed.emulator.createSession();
@@ -153,5 +154,30 @@ describe('cache.pingOneReadsPerSecond', () => {
     const ages = lookups.filter((l) => l.outcome === 'deferred').map((l) => l.ageMs!);
     expect(ages.length).toBeGreaterThan(load.requests / 2);
     expect(Math.max(...ages)).toBeLessThan(5000);
+  });
+});
+
+describe('the read budget', () => {
+  const quiet = { warn() {}, info() {} };
+
+  it('renews the oldest answers first: an answer near maxStaleMs passes where a younger one waits', async () => {
+    // Two a second: one at the rate, and a burst of one a needed read may use, half of which
+    // a renewal may as its answer nears maxStaleMs (1 s here).
+    const budget = new ReadBudget(2, 1000, undefined, 100, quiet);
+    expect(await budget.spend('needed')).toBe(true);
+    await sleep(600);
+    expect(await budget.spend('renewal', Date.now() - 100)).toBe(false);
+    expect(budget.defersRenewalOf(Date.now() - 100)).toBe(true);
+    expect(budget.defersRenewalOf(Date.now() - 2000)).toBe(false);
+    expect(await budget.spend('renewal', Date.now() - 2000)).toBe(true);
+  });
+
+  it('lets a needed read use the burst that renewals may not', async () => {
+    const budget = new ReadBudget(20, 1000, undefined, 100, quiet);
+    expect(await budget.spend('needed')).toBe(true);
+    expect(await budget.spend('renewal', Date.now())).toBe(false);
+    const started = Date.now();
+    expect(await budget.spend('needed')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(40);
   });
 });

@@ -8,6 +8,8 @@ export interface LoadResult {
   requests: number;
   /** Requests answered with anything but the user's own session. */
   failures: number;
+  /** What the first of those answered: status and body. */
+  firstFailure?: string;
 }
 
 /**
@@ -34,7 +36,10 @@ export async function userLoad(
       const res = await fetch(urls[next++ % urls.length]!, { headers: { Cookie: `ST=${token}` } });
       const body = (await res.json()) as { id?: string } | null;
       result.requests += 1;
-      if (res.status !== 200 || body?.id !== session.id) result.failures += 1;
+      if (res.status !== 200 || body?.id !== session.id) {
+        result.failures += 1;
+        result.firstFailure ??= `${res.status} ${JSON.stringify(body)} after ${Date.now() - end + durationMs} ms`;
+      }
       await sleep(50 + Math.random() * 50);
     }
   };

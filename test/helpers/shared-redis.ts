@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { Cluster, Redis } from 'ioredis';
 import { pingSession, type PingSessionOptions } from '../../src';
-import { startEmulator, type Emulator } from '../../src/emulator';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator';
 import { RedisStore } from '../../src/redis';
 import {
   startRedisCluster,
@@ -33,7 +33,8 @@ export interface SharedRedis {
   stores: RedisStore[];
   /**
    * One app instance, as behind a load balancer: `pingSession(options)` with its own memory and a
-   * RedisStore of the shared Redis, and `GET /me` (the session or `null`). Waits until every
+   * RedisStore of the shared Redis (`options.cache` adds to the store and its key secret), and
+   * `GET /me` (the session or `null`). Waits until every
    * instance hears sign-outs, unless Redis is meant to be away.
    */
   instance(options?: PingSessionOptions, wait?: { redisAway?: boolean }): Promise<Express>;
@@ -43,16 +44,16 @@ export interface SharedRedis {
  * Registers the suite's hooks: one real redis-server for the file; before each test a fresh
  * emulator and an empty Redis; after it, every store closed, nothing left running.
  */
-export function useSharedRedis(): SharedRedis {
+export function useSharedRedis(emulatorOptions: EmulatorOptions = {}): SharedRedis {
   const shared = {
-    async instance(options = {}, { redisAway = false } = {}) {
+    async instance({ cache, ...options } = {}, { redisAway = false } = {}) {
       const store = new RedisStore({ url: urls });
       shared.stores.push(store);
       const app = express();
       app.use(
         pingSession({
           ...shared.emulator.options(),
-          cache: { store, keySecret: KEY_SECRET },
+          cache: { store, keySecret: KEY_SECRET, ...cache },
           ...options,
         }),
       );
@@ -79,7 +80,7 @@ export function useSharedRedis(): SharedRedis {
   }, 60_000);
   afterAll(() => shared.redis.stop());
   beforeEach(async () => {
-    shared.emulator = await startEmulator();
+    shared.emulator = await startEmulator(emulatorOptions);
     shared.admin = ON_CLUSTER ? clusterAdmin(nodes) : new Redis(urls as string);
     await shared.admin.flushall();
     shared.stores = [];

@@ -55,6 +55,21 @@ describe('GET /metrics', () => {
     expect(valueOf(text, 'pingone_session_upstream_in_flight{lane="read"}')).toBe(0);
   });
 
+  it("counts the read budget's use, and the age of answers served while it was spent", async () => {
+    const app = appWith({ cache: { ttlMs: 100, pingOneReadsPerSecond: 2 } });
+    const { token } = emulator.createSession();
+    await request(app).get('/me').set('Cookie', `ST=${token}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await request(app).get('/me').set('Cookie', `ST=${token}`);
+    const text = (await request(app).get('/metrics')).text;
+    const budget = 'pingone_session_read_budget_total';
+    expect(valueOf(text, `${budget}{priority="needed",granted="true"}`)).toBe(1);
+    expect(valueOf(text, `${budget}{priority="renewal",granted="false"}`)).toBe(1);
+    const age = 'pingone_session_served_age_seconds';
+    expect(valueOf(text, `${age}_count{outcome="deferred"}`)).toBe(1);
+    expect(valueOf(text, `${age}_sum{outcome="deferred"}`)).toBeGreaterThanOrEqual(0.15);
+  });
+
   it('counts a misconfiguration by cause, and shows the breaker opening', async () => {
     emulator.addFault({ status: 403 });
     const app = appWith({ retry: false, circuitBreaker: { minimumCalls: 2, cooldownMs: 60_000 } });

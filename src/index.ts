@@ -8,6 +8,7 @@ export { MemoryStore } from './cache/memory-store';
 export type { MemoryStoreOptions } from './cache/memory-store';
 export type { SessionStore, StoreListener, StoredLookup } from './cache/session-store';
 export type { FlowStore } from './cache/flow-store';
+export type { RateBucket, RateBucketStore } from './cache/rate-bucket';
 export type { SignInDevice } from './signin/redirectless/flow-records';
 export type { PingSignInState, SignInStep } from './signin/redirectless/sign-in-state';
 export type { ErrorResponseCode, SignInErrorCode } from './core/error-responses';
@@ -20,6 +21,7 @@ export type {
   MisconfigurationMessage,
   PingOneCallMessage,
   PingOneCallStartMessage,
+  ReadBudgetMessage,
   StoreErrorMessage,
   TokenRefreshMessage,
 } from './core/channels';

@@ -12,6 +12,27 @@ const TELL_EVERY_MS = 60_000;
 /** While the shared bucket fails, renewals are not tried for this long. */
 const SHARED_FAILED_PAUSE_MS = 1000;
 
+/** How a budget of `perSecond` reads is kept: see {@link ReadBudget}. */
+export interface BudgetShape {
+  /** Between two reads at the rate. */
+  intervalMs: number;
+  /** How far ahead of the rate a needed read may go: the burst. */
+  neededToleranceMs: number;
+}
+
+export function budgetShape(perSecond: number): BudgetShape {
+  const burst = perSecond >= 2 ? Math.ceil(perSecond / 20) : 0;
+  const margin = perSecond >= 4 ? Math.ceil(perSecond / 20) : 0;
+  const intervalMs = 1000 / (perSecond - burst - margin);
+  return { intervalMs, neededToleranceMs: burst * intervalMs };
+}
+
+/** A renewal's share of the burst: up to half of it, as the answer held nears `maxStaleMs`. */
+export function renewalToleranceMs(shape: BudgetShape, ageMs: number, maxStaleMs: number): number {
+  const staleness = Math.min(1, Math.max(0, ageMs / maxStaleMs));
+  return (shape.neededToleranceMs * staleness) / 2;
+}
+
 /**
  * PingOne session reads, at most `perSecond` in any one second across every instance sharing the
  * bucket. The rate is 90% of the budget; 5% is a burst only reads that are needed may use; the
@@ -28,7 +49,7 @@ const SHARED_FAILED_PAUSE_MS = 1000;
 export class ReadBudget {
   readonly #shared: RateBucket | undefined;
   readonly #local: RateBucket;
-  readonly #neededToleranceMs: number;
+  readonly #shape: BudgetShape;
   readonly #maxStaleMs: number;
   readonly #timeoutMs: number;
   readonly #perSecond: number;
@@ -44,13 +65,10 @@ export class ReadBudget {
     timeoutMs: number,
     logger: PingSessionLogger,
   ) {
-    const burst = perSecond >= 2 ? Math.ceil(perSecond / 20) : 0;
-    const margin = perSecond >= 4 ? Math.ceil(perSecond / 20) : 0;
-    const intervalMs = 1000 / (perSecond - burst - margin);
-    this.#neededToleranceMs = burst * intervalMs;
+    this.#shape = budgetShape(perSecond);
     this.#maxStaleMs = maxStaleMs;
-    this.#shared = store?.rateBucket('session-reads', intervalMs);
-    this.#local = memoryRateBucket(intervalMs);
+    this.#shared = store?.rateBucket('session-reads', this.#shape.intervalMs);
+    this.#local = memoryRateBucket(this.#shape.intervalMs);
     this.#timeoutMs = timeoutMs;
     this.#perSecond = perSecond;
     this.#logger = logger;
@@ -85,10 +103,8 @@ export class ReadBudget {
     return granted;
   }
 
-  /** A share of the needed reads' burst, growing with the age of the answer held. */
   #renewalTolerance(checkedAt: number): number {
-    const staleness = Math.min(1, Math.max(0, (Date.now() - checkedAt) / this.#maxStaleMs));
-    return (this.#neededToleranceMs * staleness) / 2;
+    return renewalToleranceMs(this.#shape, Date.now() - checkedAt, this.#maxStaleMs);
   }
 
   async #renew(now: number, toleranceMs: number): Promise<boolean> {
@@ -109,11 +125,11 @@ export class ReadBudget {
     for (;;) {
       let wait: number;
       try {
-        wait = await this.#take(this.#shared ?? this.#local, this.#neededToleranceMs);
+        wait = await this.#take(this.#shared ?? this.#local, this.#shape.neededToleranceMs);
       } catch {
         // The shared count is away: a needed read is counted by this instance alone, so users
         // still sign in, and each instance keeps to the budget by itself meanwhile.
-        wait = await this.#local.take(this.#neededToleranceMs);
+        wait = await this.#local.take(this.#shape.neededToleranceMs);
       }
       if (wait === 0) return true;
       if (performance.now() + wait - started > NEEDED_WAIT_MS) return false;

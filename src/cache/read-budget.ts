@@ -121,19 +121,31 @@ export class ReadBudget {
     return false;
   }
 
+  /**
+   * A needed read that would wait books its place: taken with its wait added to its tolerance,
+   * it holds the bucket's next slot (renewals and later reads go after it) and is made when the
+   * slot comes. Waiting and asking again instead would be a race that renewals could win.
+   */
   async #need(started: number): Promise<boolean> {
+    const tolerance = this.#shape.neededToleranceMs;
     for (;;) {
-      let wait: number;
-      try {
-        wait = await this.#take(this.#shared ?? this.#local, this.#shape.neededToleranceMs);
-      } catch {
-        // The shared count is away: a needed read is counted by this instance alone, so users
-        // still sign in, and each instance keeps to the budget by itself meanwhile.
-        wait = await this.#local.take(this.#shape.neededToleranceMs);
-      }
+      const wait = await this.#needed(tolerance);
       if (wait === 0) return true;
       if (performance.now() + wait - started > NEEDED_WAIT_MS) return false;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if ((await this.#needed(tolerance + wait)) === 0) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        return true;
+      }
+    }
+  }
+
+  async #needed(toleranceMs: number): Promise<number> {
+    try {
+      return await this.#take(this.#shared ?? this.#local, toleranceMs);
+    } catch {
+      // The shared count is away: a needed read is counted by this instance alone, so users
+      // still sign in, and each instance keeps to the budget by itself meanwhile.
+      return this.#local.take(toleranceMs);
     }
   }
 

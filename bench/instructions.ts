@@ -16,11 +16,23 @@
  * may shrink it; bare Express then counted about 645 000 instructions per request instead of
  * 565 000 (62 000 more in scavenges alone), in three runs of five.
  *
- * Two processes per scenario: even so, a server now and then settles into a state where it
- * counts 60 000 to 80 000 more per request (a one-token hit counted 646 053 in one run, 578 594
- * in the one before), more of each request's garbage surviving its scavenge, as it can when a
- * request takes 50 times as long as outside callgrind. It only ever adds, so the lower of two
- * counts is kept, and both are shown.
+ * Two processes per scenario: a server could settle into a state where it counts 60 000 to
+ * 80 000 more per request, so the lower of two counts is kept, and both are shown.
+ *
+ * Wall time. A count must not depend on how fast the machine runs callgrind, yet some of a
+ * server's work comes by the clock, not by the request: timers (Node's Date header, the store's
+ * heartbeat, and the JIT compiling a timer's callback once it has run often enough), and V8's
+ * collector scheduling by time (the memory reducer, incremental-marking and scavenge tasks).
+ * Another 2-core machine counted a one-token hit at 0.873 × bare Express against 0.968 × here;
+ * with `BENCH_SLOW=1` (callgrind simulating caches too: the same instructions, three times
+ * slower) bare Express counted 684 153 against 651 335, and the slow run's extra was timers
+ * (86 million instructions, 81 million of them a TurboFan compile inside a timer) and GC tasks.
+ * So the servers run with `--no-memory-reducer --no-incremental-marking-task
+ * --no-minor-gc-task` (collection then comes by allocation only, as the request pays it), and
+ * the instructions of timer callbacks (`uv__run_timers`, inclusive) are left out of the count.
+ * Then normal and slow runs agree: bare 571 017 / 566 716, one-token hit 580 982 / 580 204.
+ * `--predictable-gc-schedule` was tried again and left out: it fixes the heap's growth so small
+ * that bare Express counted 827 035.
  */
 import { execFile, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -50,6 +62,16 @@ const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 // BENCH_CALLGRIND_DIR=dir keeps callgrind's files there, for callgrind_annotate.
 const KEEP_DIR = process.env.BENCH_CALLGRIND_DIR;
+// BENCH_SLOW=1 has callgrind simulate caches and branches too: the same instructions, some three
+// times slower, as a slower machine runs them. A count that moves with it depends on wall time.
+const SLOW = process.env.BENCH_SLOW === '1';
+// Node flags of the counted servers (see "Wall time" above).
+const NODE_FLAGS = (
+  process.env.BENCH_NODE_FLAGS ??
+  '--no-memory-reducer --no-incremental-marking-task --no-minor-gc-task'
+)
+  .split(' ')
+  .filter(Boolean);
 const IDS = ONLY
   ? ['bare', ...ONLY.filter((id) => id !== 'bare')]
   : ['bare', 'no-cookie', 'hit', 'hosted-hit', 'hit-10k'];
@@ -102,10 +124,12 @@ async function count(
     [
       '--tool=callgrind',
       '--instr-atstart=no',
+      ...(SLOW ? ['--cache-sim=yes', '--branch-sim=yes'] : []),
       `--callgrind-out-file=${outFile}`,
       process.execPath,
       '--single-threaded',
       '--min-semi-space-size=16',
+      ...NODE_FLAGS,
       path.join(here, 'server.js'),
     ],
     {
@@ -136,7 +160,21 @@ async function count(
   await exited;
   const totals = /^totals:\s*(\d+)/m.exec(await readFile(outFile, 'utf8'));
   if (!totals) throw new Error(`${scenario.id}: callgrind wrote no totals`);
-  return Number(totals[1]) / COUNTED_REQUESTS;
+  return (Number(totals[1]) - (await timerInstructions(outFile))) / COUNTED_REQUESTS;
+}
+
+/**
+ * Instructions spent in timer callbacks (libuv's `uv__run_timers`, inclusive): they fire by the
+ * clock, not by the request, so a slower machine fits more of them into the same requests.
+ */
+async function timerInstructions(outFile: string): Promise<number> {
+  const { stdout } = await control(
+    'callgrind_annotate',
+    ['--inclusive=yes', '--show=Ir', '--threshold=100', outFile],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
+  const line = stdout.split('\n').find((l) => l.includes(':uv__run_timers '));
+  return line === undefined ? 0 : Number(/^\s*([\d,]+)/.exec(line)![1]!.replaceAll(',', ''));
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { FlowStore } from '../cache/flow-store';
-import { withTimeout } from '../cache/guarded-store';
+import { withTimeout } from '../cache/with-timeout';
 import { createSealer } from '../cache/sealed-values';
 import type { PingSession } from '../core/session';
 import { isPingUser, type PingUser } from '../core/user';

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { withTimeout } from './guarded-store';
+import { withTimeout } from './with-timeout';
 
 /** How many attempts of one kind a key may make in a window. */
 export interface AttemptLimit {

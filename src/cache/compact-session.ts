@@ -25,7 +25,7 @@ type Fields = Record<string, unknown>;
 export function compactSession<T>(session: T): T {
   if (!isOpen(session)) return session;
   const fields = session as Fields;
-  const links = derivedLinks(fields);
+  const links = fields._links instanceof DerivedLinks ? fields._links : derivedLinks(fields);
   // A handful of times at most: a scan costs less than hashing each fresh string for a Map.
   const own: string[] = [];
   const ownString = (value: unknown) => {
@@ -137,17 +137,32 @@ const linkDescriptors = new Map<string, PropertyDescriptorMap>();
  * comparison see the same links); else left as they came.
  */
 function derivedLinks(session: Record<string, unknown>): object | undefined {
+  const base = derivableLinksBase(session);
+  return base === undefined ? undefined : linksOf(session, base);
+}
+
+/**
+ * The environment URL the session's `_links` are made of, when they are exactly the three
+ * PingOne sends (see {@link derivedLinks}), so that a store may keep that URL in their place.
+ */
+export function derivableLinksBase(session: Record<string, unknown>): string | undefined {
   const links = session._links as Record<string, { href?: unknown } | undefined> | undefined;
-  const base = links?.environment?.href;
+  if (typeof links !== 'object' || links === null) return undefined;
+  const base = links.environment?.href;
   const userId = (session.user as { id?: unknown } | undefined)?.id;
   if (
     typeof base !== 'string' ||
-    Object.keys(links!).length !== 3 ||
-    links!.self?.href !== `${base}/sessions/${String(session.id)}` ||
-    links!.user?.href !== `${base}/users/${String(userId)}`
+    Object.keys(links).length !== 3 ||
+    links.self?.href !== `${base}/sessions/${String(session.id)}` ||
+    links.user?.href !== `${base}/users/${String(userId)}`
   ) {
     return undefined;
   }
+  return base;
+}
+
+/** The session's `_links`, derived from its IDs and the environment URL `base`. */
+export function linksOf(session: object, base: string): object {
   const descriptors =
     linkDescriptors.get(base) ?? share(linkDescriptors, base, descriptorsFor(base));
   // Frozen now, so that freezing the session does not call the getters to walk their links.

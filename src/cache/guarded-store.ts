@@ -2,6 +2,7 @@ import { storeErrorChannel, type StoreErrorMessage } from '../core/channels';
 import type { PingSessionLogger } from '../core/logger';
 import type { LookupSeal } from './lookup-seal';
 import type { SessionStore, StoredLookup } from './session-store';
+import { withTimeout } from './with-timeout';
 
 /** A shared store whose calls never throw and never take longer than the timeout. */
 export interface GuardedStore {
@@ -84,27 +85,6 @@ export function guardStore(
       if (store.invalidate) await attempt('delete', () => store.invalidate!(key));
     },
   };
-}
-
-class StoreTimeoutError extends Error {
-  override readonly name = 'StoreTimeoutError';
-  readonly code = 'ETIMEDOUT';
-}
-
-/** `call`'s outcome, or a rejection once `timeoutMs` passes without one. */
-export function withTimeout<T>(call: () => T | Promise<T>, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new StoreTimeoutError(`no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    // A store call that throws synchronously, answers late or rejects late is settled here too:
-    // the losing side of the race is never an unhandled rejection.
-    Promise.resolve()
-      .then(call)
-      .then(resolve, reject)
-      .finally(() => clearTimeout(timer));
-  });
 }
 
 function describe(error: unknown): string {

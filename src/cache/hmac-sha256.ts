@@ -10,6 +10,8 @@ const FAST_INPUT_CHARS = 4096;
 export interface HmacSha256 {
   base64url(input: string): string;
   bytes(input: string): Buffer;
+  /** Of bytes already encoded (an entry as a store held it): no UTF-8 encoding of a string. */
+  ofBytes(input: Buffer): Buffer;
 }
 
 /**
@@ -41,7 +43,20 @@ export function createHmacSha256(key: string | Buffer): HmacSha256 {
     return outer;
   }
 
+  function outerInputOfBytes(input: Buffer): Buffer {
+    input.copy(inner, BLOCK_BYTES);
+    const innerDigest = hash('sha256', inner.subarray(0, BLOCK_BYTES + input.length), 'binary');
+    outer.write(innerDigest, BLOCK_BYTES, 'latin1');
+    return outer;
+  }
+
   return {
+    ofBytes(input) {
+      if (input.length > inner.length - BLOCK_BYTES) {
+        return createHmac('sha256', ownKey).update(input).digest();
+      }
+      return hash('sha256', outerInputOfBytes(input), 'buffer');
+    },
     base64url(input) {
       if (input.length > FAST_INPUT_CHARS) {
         return createHmac('sha256', ownKey).update(input).digest('base64url');

@@ -1,6 +1,6 @@
 import { readBudgetChannel, type ReadBudgetMessage } from '../core/channels';
 import type { PingSessionLogger } from '../core/logger';
-import { withTimeout } from './guarded-store';
+import { withTimeout } from './with-timeout';
 import { memoryRateBucket, type RateBucket, type RateBucketStore } from './rate-bucket';
 
 export type ReadPriority = ReadBudgetMessage['priority'];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PingSession } from '../core/session';
-import { withSealedText } from './lookup-seal';
+import { linksOf } from './compact-session';
+import { withSealedBytes } from './lookup-seal';
 import type { StoredLookup } from './session-store';
 
 /*
@@ -100,23 +101,52 @@ export const SESSION_ENDED = 'ended:';
 
 /**
  * How a sealed entry is kept: `s.<seal>.<text>`, the text being what the seal covers
- * (`[key, validUntil, checkedAt, session]` as JSON), so that a lookup checks the seal on the
+ * (`[key, validUntil, checkedAt, session]` as JSON, or with the session's derivable `_links` as
+ * `0` and the environment URL fifth: see lookup-seal.ts), so that a lookup checks the seal on the
  * bytes Redis held and parses them once. Markers, and entries written by earlier versions, are
  * the entry as a JSON object, which starts with `{`.
  */
 export const SEALED = 's.';
 
-/** A sealed entry kept as {@link SEALED} text, carrying that text for its seal to be checked. */
-export function fromSealedText(raw: string): StoredLookup | undefined {
-  const dot = raw.indexOf('.', SEALED.length);
+/** The bytes `s.` that start a sealed entry. */
+const S = 0x73;
+const DOT = 0x2e;
+
+/** An entry as Redis holds it: sealed, or an object (a marker, an earlier version's entry). */
+export function entryOf(raw: Buffer | null): StoredLookup | undefined {
+  if (raw === null) return undefined;
+  try {
+    return raw[0] === S && raw[1] === DOT
+      ? fromSealedBytes(raw)
+      : (JSON.parse(raw.toString('utf8')) as StoredLookup);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A sealed entry kept as {@link SEALED} text, carrying its bytes for its seal to be checked. */
+function fromSealedBytes(raw: Buffer): StoredLookup | undefined {
+  const dot = raw.indexOf(DOT, SEALED.length);
   if (dot === -1) return undefined;
-  const text = raw.slice(dot + 1);
-  const fields: unknown = JSON.parse(text);
-  if (!Array.isArray(fields) || fields.length !== 4) return undefined;
-  const [, validUntil, checkedAt, session] = fields as [string, number, number, PingSession];
-  return withSealedText(
-    { session, validUntil, checkedAt, seal: raw.slice(SEALED.length, dot) },
-    text,
+  const bytes = raw.subarray(dot + 1);
+  const fields: unknown = JSON.parse(bytes.toString('utf8'));
+  if (!Array.isArray(fields) || (fields.length !== 4 && fields.length !== 5)) return undefined;
+  const [key, validUntil, checkedAt, session, base] = fields as [
+    string,
+    number,
+    number,
+    PingSession,
+    string | undefined,
+  ];
+  if (fields.length === 5) {
+    const links = typeof session === 'object' && session !== null ? session._links : undefined;
+    if (typeof base !== 'string' || (links as unknown) !== 0) return undefined;
+    (session as { _links: object })._links = linksOf(session, base);
+  }
+  return withSealedBytes(
+    { session, validUntil, checkedAt, seal: raw.toString('latin1', SEALED.length, dot) },
+    bytes,
+    key,
   );
 }
 

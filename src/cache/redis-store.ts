@@ -12,7 +12,7 @@ import { watchForSilence } from './redis-heartbeat';
 import type { RateBucket, RateBucketStore } from './rate-bucket';
 import {
   digest,
-  fromSealedText,
+  entryOf,
   RATE_BUCKET_SCRIPT,
   SEALED,
   SESSION_ENDED,
@@ -136,14 +136,13 @@ export class RedisStore implements SessionStore, AttemptStore, RateBucketStore {
     if (this.#client.status !== 'ready') this.#firstAttempt = this.#settled(this.#client);
   }
 
-  async get(key: string): Promise<StoredLookup | undefined> {
-    const raw = await (await this.#ready()).get(this.#prefix + key);
-    if (raw === null) return undefined;
-    try {
-      return raw.startsWith(SEALED) ? fromSealedText(raw) : (JSON.parse(raw) as StoredLookup);
-    } catch {
-      return undefined;
-    }
+  get(key: string): Promise<StoredLookup | undefined> {
+    // Straight to the client when it is up: this is every lookup's path.
+    const raw =
+      this.#firstAttempt === undefined && this.#client.status === 'ready'
+        ? this.#client.getBuffer(this.#prefix + key)
+        : this.#ready().then((client) => client.getBuffer(this.#prefix + key));
+    return raw.then(entryOf);
   }
 
   async set(key: string, value: StoredLookup, ttlMs: number): Promise<void> {

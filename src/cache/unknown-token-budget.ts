@@ -37,7 +37,13 @@ export class UnknownTokenBudget {
     this.#buckets = new LRUCache({ max: settings.clients });
   }
 
-  readonly #vouched = new LRUCache<string, true>({ max: VOUCHED_MAX, ttl: VOUCHED_TTL_MS });
+  // ttlResolution 0: lru-cache otherwise arms a timer each millisecond it is used in, and every
+  // lookup from the shared store vouches.
+  readonly #vouched = new LRUCache<string, true>({
+    max: VOUCHED_MAX,
+    ttl: VOUCHED_TTL_MS,
+    ttlResolution: 0,
+  });
 
   /** Whether a read of the token with this cache key is free: it had a session lately. */
   isVouchedFor(key: string): boolean {

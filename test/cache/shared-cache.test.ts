@@ -1,9 +1,15 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { type LogDetails } from '../../src';
 import { signInOptions, signOut } from '../helpers/test-bed';
 import { subscriberCount } from '../helpers/redis-server';
-import { ON_CLUSTER, SIGNED_OUT_CHANNEL, useSharedRedis } from '../helpers/shared-redis';
+import {
+  KEY_SECRET,
+  ON_CLUSTER,
+  SIGNED_OUT_CHANNEL,
+  useSharedRedis,
+} from '../helpers/shared-redis';
 import { sleep, until } from '../helpers/wait';
 
 const shared = useSharedRedis();
@@ -49,6 +55,18 @@ describe('instances sharing a RedisStore', () => {
     const logout = await signOut(b, token);
     expect(logout.status).toBe(204);
     expect((await me(a, token)).body).toBeNull();
+  });
+
+  it('keep a session in Redis without the links PingOne derives from its IDs, and give it back whole', async () => {
+    const [a, b] = [await instance('a'), await instance('b')];
+    const { token, session } = shared.emulator.createSession();
+    await me(a, token);
+    const [key] = await entryKeys();
+    const raw = (await shared.admin.get(key!))!;
+    expect(raw).not.toContain('/sessions/');
+    expect(raw).toContain('"_links":0');
+    expect((await me(b, token)).body).toEqual(session);
+    expect(reads()).toBe(1);
   });
 
   it('store neither the token nor anything but hashed keys in Redis', async () => {
@@ -149,10 +167,22 @@ describe('someone who can write to Redis', () => {
   it('still reads a sealed entry in the format of earlier versions (an upgrade signs no one out)', async () => {
     const a = await instance('a');
     const { victimKey, victim } = await twoUsersIn(a);
-    const { seal, validUntil, checkedAt, session } = await storedParts(victimKey);
+    const { validUntil, checkedAt } = await storedParts(victimKey);
+    // As an earlier version sealed it: over the session with its links in full.
+    const key = victimKey.slice('pingone-session:'.length);
+    const secret = hkdfSync(
+      'sha256',
+      KEY_SECRET,
+      Buffer.alloc(0),
+      'express-pingone-session stored lookups',
+      32,
+    );
+    const seal = createHmac('sha256', Buffer.from(secret))
+      .update(JSON.stringify([key, validUntil, checkedAt, victim.session]))
+      .digest('base64url');
     await shared.admin.set(
       victimKey,
-      JSON.stringify({ session, validUntil, checkedAt, seal }),
+      JSON.stringify({ session: victim.session, validUntil, checkedAt, seal }),
       'PX',
       60_000,
     );

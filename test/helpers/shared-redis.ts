@@ -12,7 +12,7 @@ import {
 } from './redis-server';
 import { until } from './wait';
 
-const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
+export const KEY_SECRET = 'shared-by-every-instance-0123456789abcdef';
 /** RedisStore's sign-out channel under the default prefix. */
 export const SIGNED_OUT_CHANNEL = 'pingone-session:signed-out';
 

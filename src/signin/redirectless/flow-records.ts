@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SerializedCookieJar } from 'tough-cookie';
 import type { FlowStore } from '../../cache/flow-store';
-import { withTimeout } from '../../cache/guarded-store';
+import { withTimeout } from '../../cache/with-timeout';
 import { createSealer } from '../../cache/sealed-values';
 
 /** A device the person may pick, as the browser is told of it: an ID and a name, nothing else. */

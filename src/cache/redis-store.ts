@@ -147,9 +147,9 @@ export class RedisStore implements SessionStore, AttemptStore, RateBucketStore {
 
   async set(key: string, value: StoredLookup, ttlMs: number): Promise<void> {
     const px = Math.max(1, Math.floor(ttlMs));
-    const client = await this.#ready();
+    await this.#ready();
     if (value.session === null) {
-      await client.set(this.#prefix + key, JSON.stringify(value), 'PX', px, 'NX');
+      await this.#writes.setEntry(this.#prefix + key, JSON.stringify(value), px);
       return;
     }
     const text = sealedTextOf(value);

@@ -45,6 +45,12 @@ export interface RedisWrites {
     prefixLength: number,
     endedMessage: string,
   ): Promise<void>;
+  /**
+   * Writes an entry of no session (a read found the token's session ended) unless the key holds
+   * a sign-out's marker: over a session entry kept past its fresh life for the read budget, so
+   * that other instances stop serving it.
+   */
+  setEntry(entry: string, value: string, px: number): Promise<void>;
   /** Writes `value` to `entry` for `px` (or deletes it, with `undefined`), then publishes `message`. */
   replaceAndPublish(
     entry: string,
@@ -93,6 +99,7 @@ export function redisWrites(client: RedisClient): RedisWrites {
 const SERVER_SCRIPTS = {
   pingoneSessionSet: { numberOfKeys: 3, lua: SET_SCRIPT },
   pingoneSessionEnd: { numberOfKeys: 2, lua: END_SESSION_SCRIPT },
+  pingoneEntrySet: { numberOfKeys: 1, lua: ENTRY_SET_SCRIPT },
 };
 const CLUSTER_SCRIPTS = {
   pingoneSessionIndex: { numberOfKeys: 2, lua: SESSION_INDEX_SCRIPT },
@@ -117,6 +124,9 @@ function serverWrites(client: RedisClient & Scripted): RedisWrites {
     async setSession({ entry, index, ended }, value, px) {
       await client.pingoneSessionSet(entry, index, ended, value, px);
     },
+    async setEntry(entry, value, px) {
+      await client.pingoneEntrySet(entry, value, px);
+    },
     async endSession({ index, ended }, marker, px, channel, prefixLength, endedMessage) {
       await client.pingoneSessionEnd(index, ended, marker, px, channel, prefixLength, endedMessage);
     },
@@ -133,6 +143,9 @@ function clusterWrites(client: RedisClient & Scripted): RedisWrites {
   return {
     async setSession({ entry, index, ended }, value, px) {
       if ((await client.pingoneSessionIndex(index, ended, entry, px)) !== 1) return;
+      await client.pingoneEntrySet(entry, value, px);
+    },
+    async setEntry(entry, value, px) {
       await client.pingoneEntrySet(entry, value, px);
     },
     async endSession({ index, ended }, marker, px, channel, prefixLength, endedMessage) {

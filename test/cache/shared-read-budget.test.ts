@@ -81,3 +81,19 @@ describe('instances sharing a read budget in Redis', () => {
     }
   });
 });
+
+describe('a session ended at PingOne while instances hold it past its fresh life', () => {
+  it('is refused by every instance once one instance reads that it ended', async () => {
+    const [a, b] = [await budgeted(FAST), await budgeted(FAST)];
+    const { token } = shared.emulator.createSession();
+    await me(a, token);
+    await me(b, token);
+    // b's renewals are refused for a second: it would serve what it holds.
+    await sleep(150);
+    expect((await me(b, token)).body).not.toBeNull();
+    shared.emulator.resetSession(token);
+    await sleep(1000);
+    expect((await me(a, token)).body).toBeNull();
+    expect((await me(b, token)).body).toBeNull();
+  });
+});

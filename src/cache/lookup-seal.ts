@@ -70,9 +70,9 @@ export function createLookupSeal(keySecret: string): LookupSeal {
       ? undefined
       : JSON.stringify([key, validUntil, checkedAt, { ...session, _links: 0 }, base]);
   };
-  const matches = (seal: string, text: string) => {
+  /** Whether `seal` is the MAC `expected`, compared in constant time. */
+  const matches = (seal: string, expected: Buffer) => {
     const given = Buffer.from(seal, 'base64url');
-    const expected = hmac.bytes(text);
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
   return {
@@ -84,22 +84,18 @@ export function createLookupSeal(keySecret: string): LookupSeal {
       if (typeof entry.seal !== 'string') return false;
       const held = (entry as Carrying)[SEALED_BYTES];
       if (held !== undefined) {
-        const given = Buffer.from(entry.seal, 'base64url');
-        const expected = hmac.ofBytes(held.bytes);
         // The text names its key first: an entry moved to another key is refused.
-        return (
-          held.key === key && given.length === expected.length && timingSafeEqual(given, expected)
-        );
+        return held.key === key && matches(entry.seal, hmac.ofBytes(held.bytes));
       }
       const carried = sealedTextOf(entry);
       // The store parsed the entry from this text; the text names its key first.
       if (carried !== undefined && !carried.startsWith(`[${JSON.stringify(key)},`)) return false;
-      if (carried !== undefined) return matches(entry.seal, carried);
+      if (carried !== undefined) return matches(entry.seal, hmac.bytes(carried));
       const short = shortText(key, entry);
       // An entry kept as an object by an earlier version was sealed over its links in full.
       return (
-        (short !== undefined && matches(entry.seal, short)) ||
-        matches(entry.seal, fullText(key, entry))
+        (short !== undefined && matches(entry.seal, hmac.bytes(short))) ||
+        matches(entry.seal, hmac.bytes(fullText(key, entry)))
       );
     },
   };

@@ -12,6 +12,34 @@ const TELL_EVERY_MS = 60_000;
 /** While the shared bucket fails, renewals are not tried for this long. */
 const SHARED_FAILED_PAUSE_MS = 1000;
 
+/**
+ * The time the budget keeps: a monotonic clock for the rate, the epoch for the age of answers
+ * (`checkedAt`), and a way to wait. Tests step one by hand; the process's own is the default.
+ */
+export interface BudgetClock {
+  now(): number;
+  epochNow(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const processClock: BudgetClock = {
+  now: () => performance.now(),
+  epochNow: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface ReadBudgetOptions {
+  /** Reads a second, across every instance sharing `store`. */
+  perSecond: number;
+  maxStaleMs: number;
+  /** Where instances share the bucket; without one, this instance counts alone. */
+  store: RateBucketStore | undefined;
+  /** How long the shared bucket may take to answer before this instance counts alone. */
+  timeoutMs: number;
+  logger: PingSessionLogger;
+  clock?: BudgetClock;
+}
+
 /** How a budget of `perSecond` reads is kept: see {@link ReadBudget}. */
 export interface BudgetShape {
   /** Between two reads at the rate. */
@@ -54,21 +82,17 @@ export class ReadBudget {
   readonly #timeoutMs: number;
   readonly #perSecond: number;
   readonly #logger: PingSessionLogger;
+  readonly #clock: BudgetClock;
   /** Until then, the bucket has no room for a renewal without tolerance. */
   #renewalsFrom = 0;
   #toldAt = -Infinity;
 
-  constructor(
-    perSecond: number,
-    maxStaleMs: number,
-    store: RateBucketStore | undefined,
-    timeoutMs: number,
-    logger: PingSessionLogger,
-  ) {
+  constructor({ perSecond, maxStaleMs, store, timeoutMs, logger, clock }: ReadBudgetOptions) {
+    this.#clock = clock ?? processClock;
     this.#shape = budgetShape(perSecond);
     this.#maxStaleMs = maxStaleMs;
     this.#shared = store?.rateBucket('session-reads', this.#shape.intervalMs);
-    this.#local = memoryRateBucket(this.#shape.intervalMs);
+    this.#local = memoryRateBucket(this.#shape.intervalMs, this.#clock.now);
     this.#timeoutMs = timeoutMs;
     this.#perSecond = perSecond;
     this.#logger = logger;
@@ -79,7 +103,7 @@ export class ReadBudget {
    * refused now: the budget was spent a moment ago.
    */
   defersRenewalOf(checkedAt: number): boolean {
-    return performance.now() + this.#renewalTolerance(checkedAt) < this.#renewalsFrom;
+    return this.#clock.now() + this.#renewalTolerance(checkedAt) < this.#renewalsFrom;
   }
 
   /**
@@ -87,7 +111,7 @@ export class ReadBudget {
    * gives when the answer it would replace was given (`checkedAt`, epoch milliseconds).
    */
   async spend(priority: ReadPriority, checkedAt = 0): Promise<boolean> {
-    const started = performance.now();
+    const started = this.#clock.now();
     const granted =
       priority === 'renewal'
         ? await this.#renew(started, this.#renewalTolerance(checkedAt))
@@ -96,7 +120,7 @@ export class ReadBudget {
       readBudgetChannel.publish({
         priority,
         granted,
-        waitedMs: performance.now() - started,
+        waitedMs: this.#clock.now() - started,
       } satisfies ReadBudgetMessage);
     }
     if (!granted) this.#tell(priority);
@@ -104,7 +128,7 @@ export class ReadBudget {
   }
 
   #renewalTolerance(checkedAt: number): number {
-    return renewalToleranceMs(this.#shape, Date.now() - checkedAt, this.#maxStaleMs);
+    return renewalToleranceMs(this.#shape, this.#clock.epochNow() - checkedAt, this.#maxStaleMs);
   }
 
   async #renew(now: number, toleranceMs: number): Promise<boolean> {
@@ -117,7 +141,7 @@ export class ReadBudget {
       wait = SHARED_FAILED_PAUSE_MS;
     }
     if (wait === 0) return true;
-    this.#renewalsFrom = Math.max(this.#renewalsFrom, performance.now() + wait + toleranceMs);
+    this.#renewalsFrom = Math.max(this.#renewalsFrom, this.#clock.now() + wait + toleranceMs);
     return false;
   }
 
@@ -131,9 +155,9 @@ export class ReadBudget {
     for (;;) {
       const wait = await this.#needed(tolerance);
       if (wait === 0) return true;
-      if (performance.now() + wait - started > NEEDED_WAIT_MS) return false;
+      if (this.#clock.now() + wait - started > NEEDED_WAIT_MS) return false;
       if ((await this.#needed(tolerance + wait)) === 0) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await this.#clock.sleep(wait);
         return true;
       }
     }
@@ -156,7 +180,7 @@ export class ReadBudget {
   }
 
   #tell(priority: ReadPriority): void {
-    const now = performance.now();
+    const now = this.#clock.now();
     if (now - this.#toldAt < TELL_EVERY_MS) return;
     this.#toldAt = now;
     this.#logger.warn(

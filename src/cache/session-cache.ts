@@ -120,13 +120,13 @@ export function createSessionCache(
     budget: unknownTokenBudget ? new UnknownTokenBudget(unknownTokenBudget, logger) : undefined,
     readBudget:
       cache && cache.pingOneReadsPerSecond !== undefined
-        ? new ReadBudget(
-            cache.pingOneReadsPerSecond,
-            cache.maxStaleMs,
-            isRateBucketStore(cache.store) ? cache.store : undefined,
-            cache.storeTimeoutMs,
+        ? new ReadBudget({
+            perSecond: cache.pingOneReadsPerSecond,
+            maxStaleMs: cache.maxStaleMs,
+            store: isRateBucketStore(cache.store) ? cache.store : undefined,
+            timeoutMs: cache.storeTimeoutMs,
             logger,
-          )
+          })
         : undefined,
     keepStaleMs: !cache
       ? 0

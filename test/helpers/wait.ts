@@ -33,3 +33,27 @@ export function frozenClock(): { advance(ms: number): void } {
   });
   return { advance: (ms) => jest.setSystemTime(Date.now() + ms) };
 }
+
+/**
+ * A clock only the test moves, for code that takes one (`BudgetClock`): `sleep` resolves when
+ * `advance` passes its time, and `advance` lets the awaiting code run before it returns.
+ */
+export function manualClock(epoch = Date.UTC(2026, 0, 1)) {
+  let now = 0;
+  let sleepers: { at: number; wake: () => void }[] = [];
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    now: () => now,
+    epochNow: () => epoch + now,
+    sleep: (ms: number) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })),
+    /** Sleeps not yet over. */
+    sleeping: () => sleepers.length,
+    async advance(ms: number): Promise<void> {
+      now += ms;
+      const due = sleepers.filter((s) => s.at <= now);
+      sleepers = sleepers.filter((s) => s.at > now);
+      for (const sleeper of due) sleeper.wake();
+      await settle();
+    },
+  };
+}

@@ -5,8 +5,8 @@ class StoreTimeoutError extends Error {
 
 interface Waiting {
   deadline: number;
-  settled: boolean;
-  reject: (error: Error) => void;
+  /** Until the call settles: the promise's, which holds its answer once it has one. */
+  reject: ((error: Error) => void) | undefined;
 }
 
 /**
@@ -25,8 +25,17 @@ class Deadlines {
   }
 
   add(reject: (error: Error) => void): Waiting {
-    const waiting = { deadline: performance.now() + this.#timeoutMs, settled: false, reject };
-    this.#waiting.push(waiting);
+    const waiting: Waiting = { deadline: performance.now() + this.#timeoutMs, reject };
+    // Calls mostly settle in the order they started: those at the head that have are let go
+    // now, not when the timer comes, so that no answer is kept for the length of the timeout
+    // (long enough, under load, for the collector to move it to the old generation).
+    const queue = this.#waiting;
+    while (this.#first < queue.length && queue[this.#first]!.reject === undefined) this.#first += 1;
+    if (this.#first === queue.length) {
+      queue.length = 0;
+      this.#first = 0;
+    }
+    queue.push(waiting);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
     return waiting;
   }
@@ -43,11 +52,12 @@ class Deadlines {
     const waiting = this.#waiting;
     while (this.#first < waiting.length) {
       const oldest = waiting[this.#first]!;
-      if (!oldest.settled && oldest.deadline > now) break;
+      const { reject } = oldest;
+      if (reject !== undefined && oldest.deadline > now) break;
       this.#first += 1;
-      if (!oldest.settled) {
-        oldest.settled = true;
-        oldest.reject(new StoreTimeoutError(`no answer within ${this.#timeoutMs} ms`));
+      if (reject !== undefined) {
+        oldest.reject = undefined;
+        reject(new StoreTimeoutError(`no answer within ${this.#timeoutMs} ms`));
       }
     }
     if (this.#first === waiting.length) {
@@ -80,18 +90,18 @@ export function withTimeout<T>(call: () => T | Promise<T>, timeoutMs: number): P
     try {
       result = call();
     } catch (error) {
-      waiting.settled = true;
+      waiting.reject = undefined;
       reject(error);
       return;
     }
     // Settling a promise a second time does nothing: past its deadline, the answer is dropped.
     Promise.resolve(result).then(
       (value) => {
-        waiting.settled = true;
+        waiting.reject = undefined;
         resolve(value);
       },
       (error: unknown) => {
-        waiting.settled = true;
+        waiting.reject = undefined;
         reject(error);
       },
     );

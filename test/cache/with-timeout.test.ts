@@ -1,5 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { withTimeout } from '../../src/cache/with-timeout';
 import { sleep } from '../helpers/wait';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -43,5 +48,17 @@ describe('withTimeout', () => {
     const late = withTimeout(() => sleep(80).then(() => 'answer'), 30);
     await expect(late).rejects.toMatchObject({ code: 'ETIMEDOUT' });
     await sleep(100);
+  });
+
+  it('lets go of an answer once it is given, not when the timeout passes', async () => {
+    const answered = await (async () => {
+      const answer = { session: 'x'.repeat(1000) };
+      await withTimeout(async () => answer, 60_000);
+      return new WeakRef(answer);
+    })();
+    // A WeakRef holds its target until the job that made it is over.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(answered.deref()).toBeUndefined();
   });
 });

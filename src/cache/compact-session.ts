@@ -1,3 +1,5 @@
+import { deepFreeze } from './deep-freeze';
+
 /**
  * The sessions of one tenant repeat most of their content: the environment, the sign-on
  * policies, browsers, operating systems, places and user agents; and one session repeats its own
@@ -17,68 +19,127 @@ const sharedStrings = new Map<string, string>();
 type Fields = Record<string, unknown>;
 
 /**
- * `session`, its repeated parts shared; a frozen session (already compacted) as it is. Directed
- * by PingOne's session shape rather than a walk of every field, since it runs on every read from
- * PingOne or the shared store: fields it does not know, or that are not shaped as documented,
- * are left as they came.
+ * `session`, its repeated parts shared and every object in it frozen (one session object serves
+ * every request that hits its entry: see deepFreeze); a frozen session (already kept) as it is.
+ * One walk over each object's own fields does both, directed by PingOne's session shape: fields
+ * it does not know, or not shaped as documented, are frozen as they came. It runs on every read
+ * from PingOne or the shared store: sharing, then freezing in a second walk, read every field
+ * twice, by a name that varies, the costliest kind of property read.
  */
 export function compactSession<T>(session: T): T {
   if (!isOpen(session)) return session;
   const fields = session as Fields;
   const links = fields._links instanceof DerivedLinks ? fields._links : derivedLinks(fields);
-  // A handful of times at most: a scan costs less than hashing each fresh string for a Map.
   const own: string[] = [];
-  const ownString = (value: unknown) => {
-    if (typeof value !== 'string') return value;
-    for (const known of own) if (known === value) return known;
-    own.push(value);
-    return value;
-  };
-  for (const name of ['environment', 'browser', 'operatingSystem', 'device']) {
-    replace(fields, name, (value) => sharedObject(name, value));
+  const names = Object.keys(fields);
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i]!;
+    const value = fields[name];
+    switch (name) {
+      case 'environment':
+      case 'browser':
+      case 'operatingSystem':
+      case 'device':
+        fields[name] = sharedObject(name, value);
+        break;
+      case 'userAgent':
+        fields[name] = sharedString(value);
+        break;
+      case 'createdAt':
+      case 'activeAt':
+        fields[name] = ownString(own, value);
+        break;
+      case 'locations':
+        if (Array.isArray(value) && !Object.isFrozen(value)) {
+          for (const location of value) {
+            if (isOpen(location)) compactLocation(location, own);
+          }
+        }
+        break;
+      case 'lastSignOn':
+        if (isOpen(value)) compactLastSignOn(value, own);
+        break;
+      case '_links':
+        if (links !== undefined) fields._links = links;
+        break;
+    }
+    deepFreeze(fields[name]);
   }
-  replace(fields, 'userAgent', sharedString);
-  replace(fields, 'createdAt', ownString);
-  replace(fields, 'activeAt', ownString);
-  const locations = fields.locations;
-  if (Array.isArray(locations) && !Object.isFrozen(locations)) {
-    for (const location of locations) {
-      if (!isOpen(location)) continue;
-      replace(location, 'at', ownString);
-      replace(location, 'remoteIp', ownString);
-      for (const name of ['city', 'state', 'region', 'country']) {
-        replace(location, name, sharedString);
-      }
+  return Object.freeze(session);
+}
+
+/** A handful of times at most: a scan costs less than hashing each fresh string for a Map. */
+function ownString(own: string[], value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  for (const known of own) if (known === value) return known;
+  own.push(value);
+  return value;
+}
+
+function compactLocation(location: Fields, own: string[]): void {
+  const names = Object.keys(location);
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i]!;
+    switch (name) {
+      case 'at':
+      case 'remoteIp':
+        location[name] = ownString(own, location[name]);
+        break;
+      case 'city':
+      case 'state':
+      case 'region':
+      case 'country':
+        location[name] = sharedString(location[name]);
+        break;
+      default:
+        deepFreeze(location[name]);
     }
   }
-  const last = fields.lastSignOn;
-  if (isOpen(last)) {
-    replace(last, 'at', ownString);
-    replace(last, 'remoteIp', ownString);
-    replace(last, 'policy', (value) => sharedObject('policy', value));
-    replace(last, 'authenticators', (value) => sharedObject('authenticators', value));
-    const used = last.withAuthenticator;
-    if (isOpen(used)) {
-      for (const name of Object.keys(used)) {
-        const authenticator = used[name];
-        if (!isOpen(authenticator)) continue;
-        replace(authenticator, 'at', ownString);
-        replace(authenticator, 'policy', (value) => sharedObject('policy', value));
-      }
+  Object.freeze(location);
+}
+
+function compactLastSignOn(last: Fields, own: string[]): void {
+  const names = Object.keys(last);
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i]!;
+    const value = last[name];
+    switch (name) {
+      case 'at':
+      case 'remoteIp':
+        last[name] = ownString(own, value);
+        break;
+      case 'policy':
+      case 'authenticators':
+        last[name] = sharedObject(name, value);
+        break;
+      case 'withAuthenticator':
+        if (isOpen(value)) {
+          for (const method of Object.keys(value)) {
+            const authenticator = value[method];
+            if (isOpen(authenticator)) compactAuthenticator(authenticator, own);
+          }
+        }
+        break;
     }
+    deepFreeze(last[name]);
   }
-  if (links !== undefined) fields._links = links;
-  return session;
+  Object.freeze(last);
+}
+
+function compactAuthenticator(authenticator: Fields, own: string[]): void {
+  const names = Object.keys(authenticator);
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i]!;
+    if (name === 'at') authenticator.at = ownString(own, authenticator.at);
+    else if (name === 'policy') authenticator.policy = sharedObject('policy', authenticator.policy);
+    deepFreeze(authenticator[name]);
+  }
+  Object.freeze(authenticator);
 }
 
 /** An object (or array) not yet frozen: one this function may change. */
 function isOpen(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Object.isFrozen(value);
-}
-
-/** Replaces a field that is there; adding one would change the session's JSON and shape. */
-function replace(fields: Fields, name: string, by: (value: unknown) => unknown): void {
-  if (Object.hasOwn(fields, name)) fields[name] = by(fields[name]);
 }
 
 function sharedString(value: unknown): unknown {
@@ -126,8 +187,6 @@ function sameFlat({ shared, keys }: Recent, value: Fields): boolean {
   return i === keys.length;
 }
 
-/** The session that `_links` objects made by {@link derivedLinks} describe. */
-const OWNER = Symbol('session');
 const linkDescriptors = new Map<string, PropertyDescriptorMap>();
 
 /**
@@ -164,38 +223,42 @@ export function derivableLinksBase(session: Record<string, unknown>): string | u
 /** The session's `_links`, derived from its IDs and the environment URL `base`. */
 export function linksOf(session: object, base: string): object {
   const descriptors =
-    linkDescriptors.get(base) ?? share(linkDescriptors, base, descriptorsFor(base));
+    linkDescriptors.get(base) ?? share(linkDescriptors, base, DerivedLinks.descriptorsFor(base));
   // Frozen now, so that freezing the session does not call the getters to walk their links.
   return Object.freeze(Object.defineProperties(new DerivedLinks(session), descriptors));
 }
 
-/** Holds only its session (an object literal would reserve room for four properties). */
+type LinkedSession = { id: string; user: { id: string } };
+
+/**
+ * Holds only the session its links describe (an object literal would reserve room for four
+ * properties), in a private field: JSON, spreading and reflection see the three links only.
+ */
 class DerivedLinks {
-  declare readonly [OWNER]: object;
+  readonly #session: LinkedSession;
 
   constructor(session: object) {
-    Object.defineProperty(this, OWNER, { value: session });
+    this.#session = session as LinkedSession;
   }
-}
 
-function descriptorsFor(base: string): PropertyDescriptorMap {
-  type Derived = { [OWNER]: { id: string; user: { id: string } } };
-  const link = (href: string) => Object.freeze({ href });
-  return {
-    self: {
-      enumerable: true,
-      get(this: Derived) {
-        return link(`${base}/sessions/${this[OWNER].id}`);
+  static descriptorsFor(base: string): PropertyDescriptorMap {
+    const link = (href: string) => Object.freeze({ href });
+    return {
+      self: {
+        enumerable: true,
+        get(this: DerivedLinks) {
+          return link(`${base}/sessions/${this.#session.id}`);
+        },
       },
-    },
-    environment: { enumerable: true, get: () => link(base) },
-    user: {
-      enumerable: true,
-      get(this: Derived) {
-        return link(`${base}/users/${this[OWNER].user.id}`);
+      environment: { enumerable: true, get: () => link(base) },
+      user: {
+        enumerable: true,
+        get(this: DerivedLinks) {
+          return link(`${base}/users/${this.#session.user.id}`);
+        },
       },
-    },
-  };
+    };
+  }
 }
 
 /** An object or array of primitives only. */

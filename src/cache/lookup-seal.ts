@@ -27,26 +27,65 @@ export interface LookupSeal {
  * is serialised to be checked.
  */
 const SEALED_TEXT = Symbol('sealed text');
-/**
- * Or, on an entry read back, the bytes the store held (the text's UTF-8) and the key they name:
- * sealed as they are, without encoding the text again (a fifth of a lookup from Redis, when it
- * was encoded into the MAC's buffer).
- */
-const SEALED_BYTES = Symbol('sealed bytes');
+type Carrying = StoredLookup & { [SEALED_TEXT]?: string };
 
-type Carrying = StoredLookup & {
-  [SEALED_TEXT]?: string;
-  [SEALED_BYTES]?: { bytes: Buffer; key: unknown };
-};
+/**
+ * An entry read back: with the bytes the store held (the text's UTF-8) and the key they name, so
+ * that its seal is checked on them as they are, without encoding the text again (a fifth of a
+ * lookup from Redis, when it was encoded into the MAC's buffer). Private fields: neither
+ * spreading, JSON nor reflection sees them, and making one is no slower than an object literal.
+ */
+class HeldEntry implements StoredLookup {
+  readonly #bytes: Buffer;
+  readonly #key: unknown;
+
+  constructor(
+    readonly session: StoredLookup['session'],
+    readonly validUntil: number,
+    readonly checkedAt: number,
+    readonly seal: string,
+    bytes: Buffer,
+    key: unknown,
+  ) {
+    this.#bytes = bytes;
+    this.#key = key;
+  }
+
+  /** Whether the held bytes name `key` first, and `mac` gives `seal` of them. */
+  static sealedFor(entry: HeldEntry, key: string, mac: (bytes: Buffer) => Buffer): boolean {
+    return entry.#key === key && matches(entry.seal, mac(entry.#bytes));
+  }
+}
+
+/** Whether `seal` is the MAC `expected`, compared in constant time. */
+function matches(seal: unknown, expected: Buffer): boolean {
+  if (typeof seal !== 'string') return false;
+  const given = Buffer.from(seal, 'base64url');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 /** `entry`, carrying the text its seal covers. */
 export function withSealedText<T extends StoredLookup>(entry: T, text: string): T {
   return Object.defineProperty(entry, SEALED_TEXT, { value: text });
 }
 
-/** `entry`, carrying the bytes its seal covers, and the key their text names first. */
-export function withSealedBytes<T extends StoredLookup>(entry: T, bytes: Buffer, key: unknown): T {
-  return Object.defineProperty(entry, SEALED_BYTES, { value: { bytes, key } });
+/**
+ * An entry read back from the bytes `bytes` a store held, whose text names `key` first: its seal
+ * is checked on those bytes.
+ */
+export function heldEntry(
+  fields: Omit<StoredLookup, 'seal'> & { seal: string },
+  bytes: Buffer,
+  key: unknown,
+): StoredLookup {
+  return new HeldEntry(
+    fields.session,
+    fields.validUntil,
+    fields.checkedAt,
+    fields.seal,
+    bytes,
+    key,
+  );
 }
 
 /** The text the entry's seal covers, when the entry carries it. */
@@ -70,11 +109,6 @@ export function createLookupSeal(keySecret: string): LookupSeal {
       ? undefined
       : JSON.stringify([key, validUntil, checkedAt, { ...session, _links: 0 }, base]);
   };
-  /** Whether `seal` is the MAC `expected`, compared in constant time. */
-  const matches = (seal: string, expected: Buffer) => {
-    const given = Buffer.from(seal, 'base64url');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
   return {
     seal(key, entry) {
       const text = shortText(key, entry) ?? fullText(key, entry);
@@ -82,11 +116,8 @@ export function createLookupSeal(keySecret: string): LookupSeal {
     },
     verify(key, entry) {
       if (typeof entry.seal !== 'string') return false;
-      const held = (entry as Carrying)[SEALED_BYTES];
-      if (held !== undefined) {
-        // The text names its key first: an entry moved to another key is refused.
-        return held.key === key && matches(entry.seal, hmac.ofBytes(held.bytes));
-      }
+      // The text names its key first: an entry moved to another key is refused.
+      if (entry instanceof HeldEntry) return HeldEntry.sealedFor(entry, key, hmac.ofBytes);
       const carried = sealedTextOf(entry);
       // The store parsed the entry from this text; the text names its key first.
       if (carried !== undefined && !carried.startsWith(`[${JSON.stringify(key)},`)) return false;

@@ -7,7 +7,6 @@ import type { PingSessionLogger } from '../core/logger';
 import type { PingSession } from '../core/session';
 import { createCacheKey } from './cache-key';
 import { compactSession } from './compact-session';
-import { deepFreeze } from './deep-freeze';
 import { guardStore, type GuardedStore } from './guarded-store';
 import { createLookupSeal } from './lookup-seal';
 import { lookupLifetimeMs } from './lookup-lifetime';
@@ -275,7 +274,7 @@ async function fromSharedStore(layers: Layers, key: string, flight: Flight): Pro
   // Only what memory needs: not the seal, nor the text it covers.
   const { validUntil, checkedAt } = stored;
   const entry = () =>
-    deepFreeze({ session: compactSession(stored.session), validUntil, checkedAt });
+    Object.freeze({ session: compactSession(stored.session), validUntil, checkedAt });
   const ttl = Math.min(validUntil - Date.now(), cache.ttlMs);
   if (ttl <= 0) {
     return layers.readBudget && isRenewable(layers, stored, flight)
@@ -332,7 +331,7 @@ async function fromPingOne(
   }
   let session: PingSession | null;
   try {
-    session = deepFreeze(compactSession(await layers.read(sessionToken)));
+    session = compactSession(await layers.read(sessionToken));
   } catch (error) {
     // PingOne could not say: not the client's doing, and an outage must not use up a browser's
     // budget. Failing calls are bounded by the lanes.

@@ -107,4 +107,25 @@ describe('compactSession()', () => {
     const session = compactSession(answer(1).session);
     expect(Object.isFrozen(session._links)).toBe(true);
   });
+
+  it('freezes every object in the session, fields it does not know included', () => {
+    const session = compactSession(
+      answer(1, { extra: { nested: { deep: [1] } }, user: { id: 'u', name: { given: 'A' } } })
+        .session as PingSession & { extra: { nested: { deep: number[] } } },
+    );
+    const { locations, lastSignOn } = session;
+    for (const part of [
+      session,
+      session.user,
+      session.extra.nested.deep,
+      (session.user as unknown as { name: object }).name,
+      locations,
+      locations![0],
+      lastSignOn,
+      lastSignOn!.withAuthenticator,
+      Object.values(lastSignOn!.withAuthenticator!)[0],
+    ]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+  });
 });

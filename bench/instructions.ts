@@ -45,7 +45,7 @@ import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startRedisServer, type RedisServer } from '../test/helpers/redis-server';
+import { startBenchRedis, type BenchRedis } from './bench-redis';
 import { ask, cookiesFor } from './ipc';
 import {
   INSTRUCTION_TARGETS,
@@ -129,7 +129,7 @@ async function count(
   settings: Record<string, string>,
   tokens: string[],
   dir: string,
-  redis: RedisServer | undefined,
+  redis: BenchRedis,
   run: number,
 ): Promise<number> {
   const outFile = path.join(dir, `callgrind.${scenario.id}.${run + 1}`);
@@ -152,7 +152,7 @@ async function count(
         ...process.env,
         BENCH_SCENARIO: JSON.stringify(withLongLifetime(scenario)),
         BENCH_SETTINGS: JSON.stringify(settings),
-        ...(scenario.redis && redis ? { BENCH_REDIS_URL: redis.url } : {}),
+        ...redis.env(scenario),
       },
     },
   );
@@ -196,7 +196,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const dir = KEEP_DIR ?? (await mkdtemp(path.join(tmpdir(), 'pingone-instructions-')));
   const scenarios = IDS.map((id) => SCENARIOS.find((s) => s.id === id)!);
-  const redis = scenarios.some((s) => s.redis) ? await startRedisServer() : undefined;
+  const redis = await startBenchRedis(scenarios);
   const emulator = fork(path.join(here, 'emulator-process.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     );
   } finally {
     emulator.kill();
-    await redis?.stop();
+    await redis.stop();
     if (!KEEP_DIR) await rm(dir, { recursive: true, force: true });
   }
 }

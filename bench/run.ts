@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import type { Options, Result } from 'autocannon';
 import request from 'supertest';
-import { startRedisServer, type RedisServer } from '../test/helpers/redis-server';
+import { startBenchRedis, type BenchRedis } from './bench-redis';
 import { ask, cookiesFor } from './ipc';
 import { CONNECTIONS, cookieRequests, drive, driveEach, requestsPerSecond } from './load';
 import { child, pin, PINNING, stop } from './processes';
@@ -43,7 +43,7 @@ interface Prepared {
   server: ChildProcess;
 }
 
-async function prepare(scenario: Scenario, redis: RedisServer): Promise<Prepared> {
+async function prepare(scenario: Scenario, redis: BenchRedis): Promise<Prepared> {
   const emulator = child('emulator-process.js', {
     BENCH_UPSTREAM_LATENCY_MS: String(scenario.upstreamLatencyMs ?? 0),
   });
@@ -53,7 +53,7 @@ async function prepare(scenario: Scenario, redis: RedisServer): Promise<Prepared
     {
       BENCH_SCENARIO: JSON.stringify(scenario),
       BENCH_SETTINGS: JSON.stringify(settings),
-      ...(scenario.redis ? { BENCH_REDIS_URL: redis.url } : {}),
+      ...redis.env(scenario),
     },
     PINNING?.server,
   );
@@ -202,18 +202,18 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Children start with this process's CPUs: Redis and the emulators run beside autocannon.
   pin(process.pid, PINNING?.driver);
-  const redis = await startRedisServer();
+  // BENCH_ONLY=bare,hit measures a subset while working on one path (targets need all).
+  const only = process.env.BENCH_ONLY?.split(',');
+  // Bare Express is always measured: every ratio is to it.
+  const chosen = only
+    ? ['bare', ...only.filter((id) => id !== 'bare')].map((id) =>
+        SCENARIOS.find((s) => s.id === id)!,
+      )
+    : SCENARIOS;
+  const redis = await startBenchRedis(chosen);
   const prepared: Prepared[] = [];
   const rows: Row[] = [];
   try {
-    // BENCH_ONLY=bare,hit measures a subset while working on one path (targets need all).
-    const only = process.env.BENCH_ONLY?.split(',');
-    // Bare Express is always measured: every ratio is to it.
-    const chosen = only
-      ? ['bare', ...only.filter((id) => id !== 'bare')].map((id) =>
-          SCENARIOS.find((s) => s.id === id)!,
-        )
-      : SCENARIOS;
     for (const scenario of chosen) {
       process.stderr.write(`starting: ${scenario.title}\n`);
       prepared.push(await prepare(scenario, redis));

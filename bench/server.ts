@@ -41,7 +41,8 @@ function middleware(): RequestHandler[] {
             redis && cache !== false
               ? {
                   ...cache,
-                  store: new RedisStore({ url: redis }),
+                  // A cluster's nodes come comma-separated (bench-redis.ts).
+                  store: new RedisStore({ url: redis.includes(',') ? redis.split(',') : redis }),
                   keySecret: 'bench-key-secret-0123456789abcdefghijkl',
                 }
               : cache,

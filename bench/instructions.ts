@@ -100,7 +100,7 @@ function requireValgrind(): void {
  * and deoptimised HTTP client code, counted as a lookup from Redis), as often as collections
  * happened to fall, which moved redis-only by some 60 000 instructions run to run.
  */
-function withLongLifetime(scenario: Scenario): Scenario {
+function forCallgrind(scenario: Scenario): Scenario {
   if (scenario.app !== 'pingSession') return scenario;
   const cache = (scenario.options?.cache ?? {}) as Record<string, unknown>;
   return {
@@ -150,7 +150,7 @@ async function count(
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       env: {
         ...process.env,
-        BENCH_SCENARIO: JSON.stringify(withLongLifetime(scenario)),
+        BENCH_SCENARIO: JSON.stringify(forCallgrind(scenario)),
         BENCH_SETTINGS: JSON.stringify(settings),
         ...redis.env(scenario),
       },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PingSession } from '../core/session';
 import { linksOf } from './compact-session';
-import { heldEntry } from './lookup-seal';
+import { HeldEntry } from './lookup-seal';
 import type { StoredLookup } from './session-store';
 
 /*
@@ -143,8 +143,11 @@ function fromSealedBytes(raw: Buffer): StoredLookup | undefined {
     if (typeof base !== 'string' || (links as unknown) !== 0) return undefined;
     (session as { _links: object })._links = linksOf(session, base);
   }
-  return heldEntry(
-    { session, validUntil, checkedAt, seal: raw.toString('latin1', SEALED.length, dot) },
+  return new HeldEntry(
+    session,
+    validUntil,
+    checkedAt,
+    raw.toString('latin1', SEALED.length, dot),
     bytes,
     key,
   );

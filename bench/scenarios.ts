@@ -111,6 +111,15 @@ export const SCENARIOS: Scenario[] = [
     cookies: 'one-token',
     redis: true,
   },
+  {
+    // The same on the cluster: what an ioredis Cluster adds to a GET (routing by slot), which
+    // redis-only-cluster pays too.
+    id: 'redis-read-cluster',
+    title: 'reference: one ioredis Cluster GET and JSON.parse of the session per request',
+    app: 'redis-read',
+    cookies: 'one-token',
+    redis: 'cluster',
+  },
 ];
 
 /** Targets for requests per second relative to bare Express (issues 6 and 19). */

@@ -7,7 +7,7 @@ import axios from 'axios';
 import express, { type RequestHandler } from 'express';
 import session from 'express-session';
 import { auth } from 'express-openid-connect';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { pingSession } from 'express-pingone-session';
 import { RedisStore } from 'express-pingone-session/redis';
 import { realisticSessionJson } from './realistic-session';
@@ -129,7 +129,8 @@ function naiveSessionCheck(): RequestHandler {
  * and parse it. Every request reads the same key; Redis's cost does not depend on which.
  */
 function redisRead(): RequestHandler {
-  const client = new Redis(process.env.BENCH_REDIS_URL!);
+  const url = process.env.BENCH_REDIS_URL!;
+  const client = url.includes(',') ? new Cluster(url.split(',')) : new Redis(url);
   const key = 'bench:redis-read';
   // Sent before any GET on the same connection, so every GET finds it.
   void client.set(key, realisticSessionJson(1));

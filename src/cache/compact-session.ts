@@ -35,6 +35,8 @@ export function compactSession<T>(session: T): T {
   for (let i = 0; i < names.length; i += 1) {
     const name = names[i]!;
     const value = fields[name];
+    // Each branch leaves its field frozen, and nothing it froze is asked again: asking whether
+    // an object is frozen walks its properties, and shared parts are frozen long before.
     switch (name) {
       case 'environment':
       case 'browser':
@@ -54,23 +56,26 @@ export function compactSession<T>(session: T): T {
           for (const location of value) {
             if (isOpen(location)) compactLocation(location, own);
           }
-        }
+          Object.freeze(value);
+        } else deepFreeze(value);
         break;
       case 'lastSignOn':
         if (isOpen(value)) compactLastSignOn(value, own);
         break;
       case '_links':
         if (links !== undefined) fields._links = links;
+        else deepFreeze(value);
         break;
+      default:
+        deepFreeze(value);
     }
-    deepFreeze(fields[name]);
   }
   return Object.freeze(session);
 }
 
 /** A handful of times at most: a scan costs less than hashing each fresh string for a Map. */
 function ownString(own: string[], value: unknown): unknown {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string') return deepFreeze(value);
   for (const known of own) if (known === value) return known;
   own.push(value);
   return value;
@@ -118,10 +123,12 @@ function compactLastSignOn(last: Fields, own: string[]): void {
             const authenticator = value[method];
             if (isOpen(authenticator)) compactAuthenticator(authenticator, own);
           }
+          Object.freeze(value);
         }
         break;
+      default:
+        deepFreeze(value);
     }
-    deepFreeze(last[name]);
   }
   Object.freeze(last);
 }
@@ -132,7 +139,7 @@ function compactAuthenticator(authenticator: Fields, own: string[]): void {
     const name = names[i]!;
     if (name === 'at') authenticator.at = ownString(own, authenticator.at);
     else if (name === 'policy') authenticator.policy = sharedObject('policy', authenticator.policy);
-    deepFreeze(authenticator[name]);
+    else deepFreeze(authenticator[name]);
   }
   Object.freeze(authenticator);
 }
@@ -143,7 +150,7 @@ function isOpen(value: unknown): value is Fields {
 }
 
 function sharedString(value: unknown): unknown {
-  return typeof value === 'string' ? share(sharedStrings, value, value) : value;
+  return typeof value === 'string' ? share(sharedStrings, value, value) : deepFreeze(value);
 }
 
 /** A shared object, with its own keys in order, as compared by {@link sameFlat}. */
@@ -160,10 +167,11 @@ const recentObjects = new Map<string, Recent[]>();
  * One frozen copy of a small object of primitives, such as a browser or a sign-on policy. The
  * few last shared under its name are compared field by field first: a tenant's sessions mostly
  * repeat a few of each, and the comparison costs a fraction of the JSON text and its lookup.
+ * Anything else is frozen as it is.
  */
 function sharedObject(name: string, value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value) || !isFlat(value)) {
-    return value;
+    return deepFreeze(value);
   }
   let recent = recentObjects.get(name);
   if (recent === undefined) recentObjects.set(name, (recent = []));

@@ -128,4 +128,30 @@ describe('compactSession()', () => {
       expect(Object.isFrozen(part)).toBe(true);
     }
   });
+
+  it('freezes every object in a session shaped unlike PingOne documents it', () => {
+    const odd = { odd: { nested: [{}] } };
+    const session = compactSession(
+      answer(1, {
+        _links: { self: odd },
+        userAgent: odd,
+        createdAt: odd,
+        browser: { name: odd },
+        locations: [{ at: odd, remoteIp: odd, city: odd, extra: odd }],
+        lastSignOn: {
+          at: odd,
+          policy: { id: odd },
+          withAuthenticator: { pwd: { at: odd, policy: odd, extra: odd } },
+          extra: odd,
+        },
+      }).session,
+    );
+    const open: string[] = [];
+    (function walk(value: unknown, path: string) {
+      if (typeof value !== 'object' || value === null) return;
+      if (!Object.isFrozen(value)) open.push(path);
+      for (const [name, child] of Object.entries(value)) walk(child, `${path}.${name}`);
+    })(session, 'session');
+    expect(open).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { storeErrorChannel, type StoreErrorMessage } from '../core/channels';
 import type { PingSessionLogger } from '../core/logger';
-import type { LookupSeal } from './lookup-seal';
+import { HeldEntry, type LookupSeal } from './lookup-seal';
 import type { SessionStore, StoredLookup } from './session-store';
 import { withTimeout } from './with-timeout';
 
@@ -30,46 +30,67 @@ export function guardStore(
 ): GuardedStore {
   let down = false;
 
+  function succeeded(): void {
+    if (!down) return;
+    down = false;
+    logger.info('Session store is back; using it again.', { event: 'session_store_recovered' });
+  }
+
+  function failed(operation: StoreErrorMessage['operation'], error: unknown): undefined {
+    storeErrorChannel.publish({ operation, error: describe(error) } satisfies StoreErrorMessage);
+    if (!down) {
+      down = true;
+      // Only the error's name and code: a store's message may quote what it was sent.
+      logger.warn('Session store unavailable; asking PingOne directly until it is back.', {
+        event: 'session_store_unavailable',
+        operation,
+        error: describe(error),
+      });
+    }
+    return undefined;
+  }
+
   async function attempt<T>(
     operation: StoreErrorMessage['operation'],
     call: () => T | Promise<T>,
   ): Promise<T | undefined> {
     try {
       const result = await withTimeout(call, timeoutMs);
-      if (down) {
-        down = false;
-        logger.info('Session store is back; using it again.', {
-          event: 'session_store_recovered',
-        });
-      }
+      succeeded();
       return result;
     } catch (error) {
-      storeErrorChannel.publish({ operation, error: describe(error) } satisfies StoreErrorMessage);
-      if (!down) {
-        down = true;
-        // Only the error's name and code: a store's message may quote what it was sent.
-        logger.warn('Session store unavailable; asking PingOne directly until it is back.', {
-          event: 'session_store_unavailable',
-          operation,
-          error: describe(error),
-        });
-      }
-      return undefined;
+      return failed(operation, error);
     }
   }
 
+  /** The entry if it is sealed for `key` (or a marker); else deleted, as at a sign-out. */
+  function checked(key: string, value: StoredLookup | undefined) {
+    if (value === undefined) return undefined;
+    // A valid seal says an instance wrote the entry from a session it had checked: the session's
+    // shape is not checked again (its timestamps' parsing was a tenth of a Redis lookup).
+    const taken =
+      value instanceof HeldEntry
+        ? seal.open(key, value)
+        : isMarker(value) || (hasTimes(value) && seal.verify(key, value))
+          ? value
+          : undefined;
+    if (taken !== undefined) return taken;
+    logger.warn('A session store entry failed its check; deleted as if signed out.', {
+      event: 'session_store_entry_rejected',
+    });
+    return attempt('delete', () => store.delete(key)).then(() => undefined);
+  }
+
   return {
-    async get(key) {
-      const value = await attempt('get', () => store.get(key));
-      if (value === undefined) return undefined;
-      // A valid seal says an instance wrote the entry from a session it had checked: the session's
-      // shape is not checked again (its timestamps' parsing was a tenth of a Redis lookup).
-      if (isMarker(value) || (hasTimes(value) && seal.verify(key, value))) return value;
-      logger.warn('A session store entry failed its check; deleted as if signed out.', {
-        event: 'session_store_entry_rejected',
-      });
-      await attempt('delete', () => store.delete(key));
-      return undefined;
+    // Every lookup's path: one promise on the store's, not the two of awaiting attempt().
+    get(key) {
+      return withTimeout(() => store.get(key), timeoutMs).then(
+        (value) => {
+          succeeded();
+          return checked(key, value);
+        },
+        (error: unknown) => failed('get', error),
+      );
     },
     async set(key, value, ttlMs) {
       const sealed = value.session === null ? value : seal.seal(key, value);

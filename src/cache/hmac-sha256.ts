@@ -10,8 +10,11 @@ const FAST_INPUT_CHARS = 4096;
 export interface HmacSha256 {
   base64url(input: string): string;
   bytes(input: string): Buffer;
-  /** Of bytes already encoded (an entry as a store held it): no UTF-8 encoding of a string. */
-  ofBytes(input: Buffer): Buffer;
+  /**
+   * Of the bytes from `start` on, already encoded (an entry as a store held it, after its
+   * prefix): no UTF-8 encoding of a string, and no view of them made.
+   */
+  ofBytes(input: Buffer, start: number): string;
 }
 
 /**
@@ -43,19 +46,19 @@ export function createHmacSha256(key: string | Buffer): HmacSha256 {
     return outer;
   }
 
-  function outerInputOfBytes(input: Buffer): Buffer {
-    input.copy(inner, BLOCK_BYTES);
-    const innerDigest = hash('sha256', inner.subarray(0, BLOCK_BYTES + input.length), 'binary');
+  function outerInputOfBytes(input: Buffer, start: number): Buffer {
+    const end = BLOCK_BYTES + input.copy(inner, BLOCK_BYTES, start);
+    const innerDigest = hash('sha256', inner.subarray(0, end), 'binary');
     outer.write(innerDigest, BLOCK_BYTES, 'latin1');
     return outer;
   }
 
   return {
-    ofBytes(input) {
-      if (input.length > inner.length - BLOCK_BYTES) {
-        return createHmac('sha256', ownKey).update(input).digest();
+    ofBytes(input, start) {
+      if (input.length - start > inner.length - BLOCK_BYTES) {
+        return createHmac('sha256', ownKey).update(input.subarray(start)).digest('base64url');
       }
-      return hash('sha256', outerInputOfBytes(input), 'buffer');
+      return hash('sha256', outerInputOfBytes(input, start), 'base64url');
     },
     base64url(input) {
       if (input.length > FAST_INPUT_CHARS) {

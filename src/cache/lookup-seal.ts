@@ -1,5 +1,6 @@
 import { hkdfSync, timingSafeEqual } from 'node:crypto';
-import { derivableLinksBase } from './compact-session';
+import type { PingSession } from '../core/session';
+import { derivableLinksBase, linksOf } from './compact-session';
 import { createHmacSha256 } from './hmac-sha256';
 import type { StoredLookup } from './session-store';
 
@@ -13,6 +14,8 @@ export interface LookupSeal {
   seal(key: string, entry: StoredLookup): StoredLookup;
   /** Whether `entry` was sealed here (or by an instance with the same `keySecret`) for `key`. */
   verify(key: string, entry: StoredLookup): boolean;
+  /** An entry read back as its bytes, parsed if {@link verify} would take it; else undefined. */
+  open(key: string, entry: HeldEntry): StoredLookup | undefined;
 }
 
 /**
@@ -29,33 +32,102 @@ export interface LookupSeal {
 const SEALED_TEXT = Symbol('sealed text');
 type Carrying = StoredLookup & { [SEALED_TEXT]?: string };
 
+/** Where the seal starts in a held entry: after `s.`. */
+const SEAL_START = 2;
+
 /**
- * An entry read back, holding the bytes the store held (the text's UTF-8) and the key their text
- * names first, so that its seal is checked on them as they are, without encoding the text again
- * (a fifth of a lookup from Redis, when it was encoded into the MAC's buffer). Private fields:
- * neither spreading, JSON nor reflection sees them, and making one is no slower than an object
- * literal.
+ * An entry read back as the bytes the store held (`s.<seal>.<text>`, see redis-format.ts), not
+ * yet parsed: its seal is checked on those bytes as they are ({@link LookupSeal.open}), and only
+ * then are they parsed: a sealed-form entry written by whoever else can write to the store never
+ * reaches `JSON.parse`, nor the session's code. Read as a `StoredLookup` without that check (a
+ * caller of `RedisStore.get`), it parses itself on first read; a text that does not parse reads
+ * as an entry long expired.
  */
 export class HeldEntry implements StoredLookup {
-  readonly #bytes: Buffer;
-  readonly #key: unknown;
+  readonly #raw: Buffer;
+  /** Where the text starts, after the seal and its dot. */
+  readonly #text: number;
+  #fields: SealedFields | null | undefined;
 
-  constructor(
-    readonly session: StoredLookup['session'],
-    readonly validUntil: number,
-    readonly checkedAt: number,
-    readonly seal: string,
-    bytes: Buffer,
-    key: unknown,
-  ) {
-    this.#bytes = bytes;
-    this.#key = key;
+  constructor(raw: Buffer, text: number) {
+    this.#raw = raw;
+    this.#text = text;
   }
 
-  /** Whether the held bytes name `key` first, and `mac` gives `seal` of them. */
-  static sealedFor(entry: HeldEntry, key: string, mac: (bytes: Buffer) => Buffer): boolean {
-    return entry.#key === key && matches(entry.seal, mac(entry.#bytes));
+  get seal(): string {
+    return this.#raw.toString('latin1', SEAL_START, this.#text - 1);
   }
+
+  get session(): StoredLookup['session'] {
+    return this.#parsed()?.lookup.session ?? null;
+  }
+
+  get validUntil(): number {
+    return this.#parsed()?.lookup.validUntil ?? 0;
+  }
+
+  get checkedAt(): number {
+    return this.#parsed()?.lookup.checkedAt ?? 0;
+  }
+
+  /**
+   * The entry, if `mac` of its text gives its seal and the text names `key` first. The seal is
+   * compared where it lies in the held bytes, in time that does not depend on where it differs:
+   * no string, buffer or C++ call for it on every lookup from the store.
+   */
+  static opened(
+    entry: HeldEntry,
+    key: string,
+    mac: (bytes: Buffer, start: number) => string,
+  ): StoredLookup | undefined {
+    const raw = entry.#raw;
+    const expected = mac(raw, entry.#text);
+    if (entry.#text - 1 - SEAL_START !== expected.length) return undefined;
+    let differs = 0;
+    for (let i = 0; i < expected.length; i += 1) {
+      differs |= raw[SEAL_START + i]! ^ expected.charCodeAt(i);
+    }
+    if (differs !== 0) return undefined;
+    const fields = entry.#parsed();
+    return fields?.key === key ? fields.lookup : undefined;
+  }
+
+  #parsed(): SealedFields | null {
+    if (this.#fields === undefined) this.#fields = parseSealedText(this.#raw, this.#text);
+    return this.#fields;
+  }
+}
+
+interface SealedFields {
+  key: unknown;
+  lookup: StoredLookup;
+}
+
+/**
+ * The fields of a sealed text (see {@link SEALED_TEXT}), its session's `_links` derived again
+ * when it holds the environment URL in their place; `null` when it is not such a text.
+ */
+function parseSealedText(raw: Buffer, start: number): SealedFields | null {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(raw.toString('utf8', start));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(fields) || (fields.length !== 4 && fields.length !== 5)) return null;
+  const [key, validUntil, checkedAt, session, base] = fields as [
+    unknown,
+    number,
+    number,
+    PingSession | null,
+    unknown,
+  ];
+  if (fields.length === 5) {
+    const links = typeof session === 'object' && session !== null ? session._links : undefined;
+    if (typeof base !== 'string' || (links as unknown) !== 0) return null;
+    (session as { _links: object })._links = linksOf(session!, base);
+  }
+  return { key, lookup: { session, validUntil, checkedAt } };
 }
 
 /** Whether `seal` is the MAC `expected`, compared in constant time. */
@@ -91,6 +163,9 @@ export function createLookupSeal(keySecret: string): LookupSeal {
       : JSON.stringify([key, validUntil, checkedAt, { ...session, _links: 0 }, base]);
   };
   return {
+    open(key, entry) {
+      return HeldEntry.opened(entry, key, hmac.ofBytes);
+    },
     seal(key, entry) {
       const text = shortText(key, entry) ?? fullText(key, entry);
       return withSealedText({ ...entry, seal: hmac.base64url(text) }, text);
@@ -98,7 +173,8 @@ export function createLookupSeal(keySecret: string): LookupSeal {
     verify(key, entry) {
       if (typeof entry.seal !== 'string') return false;
       // The text names its key first: an entry moved to another key is refused.
-      if (entry instanceof HeldEntry) return HeldEntry.sealedFor(entry, key, hmac.ofBytes);
+      if (entry instanceof HeldEntry)
+        return HeldEntry.opened(entry, key, hmac.ofBytes) !== undefined;
       const carried = sealedTextOf(entry);
       // The store parsed the entry from this text; the text names its key first.
       if (carried !== undefined && !carried.startsWith(`[${JSON.stringify(key)},`)) return false;

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { PingSession } from '../core/session';
-import { linksOf } from './compact-session';
 import { HeldEntry } from './lookup-seal';
 import type { StoredLookup } from './session-store';
 
@@ -103,8 +101,9 @@ export const SESSION_ENDED = 'ended:';
  * How a sealed entry is kept: `s.<seal>.<text>`, the text being what the seal covers
  * (`[key, validUntil, checkedAt, session]` as JSON, or with the session's derivable `_links` as
  * `0` and the environment URL fifth: see lookup-seal.ts), so that a lookup checks the seal on the
- * bytes Redis held and parses them once. Markers, and entries written by earlier versions, are
- * the entry as a JSON object, which starts with `{`.
+ * bytes Redis held before it parses them, once. Markers, and entries written by earlier versions,
+ * are the entry as a JSON object, which starts with `{` (parsed to be told apart: a marker is
+ * unsealed and can only deny, and an earlier entry's seal is checked on the parsed object).
  */
 export const SEALED = 's.';
 
@@ -124,33 +123,10 @@ export function entryOf(raw: Buffer | null): StoredLookup | undefined {
   }
 }
 
-/** A sealed entry kept as {@link SEALED} text, carrying its bytes for its seal to be checked. */
+/** A sealed entry kept as {@link SEALED} text: held as Redis gave it, not yet parsed. */
 function fromSealedBytes(raw: Buffer): StoredLookup | undefined {
   const dot = raw.indexOf(DOT, SEALED.length);
-  if (dot === -1) return undefined;
-  const bytes = raw.subarray(dot + 1);
-  const fields: unknown = JSON.parse(bytes.toString('utf8'));
-  if (!Array.isArray(fields) || (fields.length !== 4 && fields.length !== 5)) return undefined;
-  const [key, validUntil, checkedAt, session, base] = fields as [
-    string,
-    number,
-    number,
-    PingSession,
-    string | undefined,
-  ];
-  if (fields.length === 5) {
-    const links = typeof session === 'object' && session !== null ? session._links : undefined;
-    if (typeof base !== 'string' || (links as unknown) !== 0) return undefined;
-    (session as { _links: object })._links = linksOf(session, base);
-  }
-  return new HeldEntry(
-    session,
-    validUntil,
-    checkedAt,
-    raw.toString('latin1', SEALED.length, dot),
-    bytes,
-    key,
-  );
+  return dot === -1 ? undefined : new HeldEntry(raw, dot + 1);
 }
 
 /** The entry of a signed-out token (or ended session), for `ttlMs`: no session. */

@@ -199,9 +199,20 @@ function lookup(
     return hit.session;
   }
   const flight = { forgotten: false, served: undefined } as Flight;
-  flight.promise = fly(layers, key, sessionToken, flight, hit, requester).finally(() => {
+  const landed = () => {
     if (flights.get(key) === flight) flights.delete(key);
-  });
+  };
+  // Not `finally`, which chains two more promises on every lookup that leaves memory.
+  flight.promise = fly(layers, key, sessionToken, flight, hit, requester).then(
+    (session) => {
+      landed();
+      return session;
+    },
+    (error: unknown) => {
+      landed();
+      throw error;
+    },
+  );
   flights.set(key, flight);
   if (lookupChannel.hasSubscribers) publishWhenSettled(flight, 'miss');
   return flight.promise;
@@ -263,11 +274,23 @@ function listenToOtherInstances(layers: Layers, cache: ResolvedCache, store: Ses
  */
 type SharedAnswer = { found: PingSession | null } | { stale: StoredLookup } | undefined;
 
-async function fromSharedStore(layers: Layers, key: string, flight: Flight): Promise<SharedAnswer> {
-  const { shared, memory, cache } = layers;
-  if (!shared || !memory || !cache) return undefined;
-  const stored = await shared.get(key);
-  if (stored === undefined || flight.forgotten) return undefined;
+function fromSharedStore(
+  layers: Layers,
+  key: string,
+  flight: Flight,
+): Promise<SharedAnswer> | undefined {
+  // A `then`, not an `await`: every lookup from the store takes this path.
+  return layers.shared?.get(key).then((stored) => sharedAnswer(layers, key, flight, stored));
+}
+
+function sharedAnswer(
+  layers: Layers,
+  key: string,
+  flight: Flight,
+  stored: StoredLookup | undefined,
+): SharedAnswer {
+  const { memory, cache } = layers;
+  if (!memory || !cache || stored === undefined || flight.forgotten) return undefined;
   if (stored.session !== null && layers.endedSessions?.has(stored.session.id)) {
     return { found: null };
   }
@@ -378,27 +401,36 @@ function keep(layers: Layers, key: string, entry: StoredLookup, ttl: number): vo
   layers.memory!.set(key, entry, keepMs(entry, ttl, layers.keepStaleMs));
 }
 
-async function fly(
+/**
+ * The shared store's answer, else PingOne's; when that fails, the stale answer if it may be
+ * served. Chained, not awaited: a lookup from the store, which every request of a token this
+ * instance's memory does not hold makes, takes one `then` here.
+ */
+function fly(
   layers: Layers,
   key: string,
   sessionToken: string,
   flight: Flight,
   stale: StoredLookup | undefined,
   requester: Requester | undefined,
-) {
-  try {
-    const shared = await fromSharedStore(layers, key, flight);
-    if (shared !== undefined && 'found' in shared) return shared.found;
-    const held = newer(stale, shared?.stale);
-    return await fromPingOne(layers, key, sessionToken, flight, requester, held);
-  } catch (error) {
+): Promise<PingSession | null> {
+  const orStale = (error: unknown) => {
     const { cache } = layers;
     if (stale && cache && isServableStale(stale, cache.staleIfErrorMs, flight)) {
       flight.served = { outcome: 'stale', checkedAt: stale.checkedAt };
       return stale.session;
     }
     throw error;
+  };
+  const shared = fromSharedStore(layers, key, flight);
+  if (shared === undefined) {
+    return fromPingOne(layers, key, sessionToken, flight, requester, stale).catch(orStale);
   }
+  return shared.then((answer) => {
+    if (answer !== undefined && 'found' in answer) return answer.found;
+    const held = newer(stale, answer?.stale);
+    return fromPingOne(layers, key, sessionToken, flight, requester, held).catch(orStale);
+  }, orStale);
 }
 
 /** Of two answers held, the one PingOne gave last. */

@@ -29,6 +29,25 @@ describe('HMAC-SHA-256', () => {
     );
   });
 
+  it('gives createHmac of the bytes from an offset on, as base64url, for any bytes', () => {
+    fc.assert(
+      fc.property(anyKey, fc.uint8Array({ maxLength: 300 }), fc.nat(20), (key, bytes, skip) => {
+        const held = Buffer.concat([randomBytes(skip), bytes]);
+        const mac = createHmac('sha256', key).update(bytes).digest('base64url');
+        expect(createHmacSha256(key).ofBytes(held, skip)).toBe(mac);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives createHmac of held bytes longer than its scratch buffer', () => {
+    const key = randomBytes(32);
+    const held = Buffer.concat([Buffer.from('s.seal.'), randomBytes(20_000)]);
+    expect(createHmacSha256(key).ofBytes(held, 7)).toBe(
+      createHmac('sha256', key).update(held.subarray(7)).digest('base64url'),
+    );
+  });
+
   it('gives createHmac bytes for keys of one block, and one byte either side', () => {
     for (const length of [63, 64, 65]) {
       const key = randomBytes(length);

@@ -164,6 +164,29 @@ describe('someone who can write to Redis', () => {
     await expectRefusedAndDeleted(victimKey, victim);
   });
 
+  it('never has a sealed entry parsed before its seal is checked', async () => {
+    const a = await instance('a');
+    const { malloryKey, victimKey, victim } = await twoUsersIn(a);
+    const { seal, text } = await storedParts(malloryKey);
+    const forged = text.replace('"_links":0', '"_links":0,"forged":"never parsed"');
+    await shared.admin.set(victimKey, `s.${seal}.${forged}`, 'PX', 60_000);
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      await expectRefusedAndDeleted(victimKey, victim);
+      expect(parse.mock.calls.filter(([t]) => String(t).includes('never parsed'))).toEqual([]);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('has a sealed-form entry that is not JSON refused and deleted, not taken for a miss', async () => {
+    const a = await instance('a');
+    const { malloryKey, victimKey, victim } = await twoUsersIn(a);
+    const { seal } = await storedParts(malloryKey);
+    await shared.admin.set(victimKey, `s.${seal}.{not json`, 'PX', 60_000);
+    await expectRefusedAndDeleted(victimKey, victim);
+  });
+
   it('still reads a sealed entry in the format of earlier versions (an upgrade signs no one out)', async () => {
     const a = await instance('a');
     const { victimKey, victim } = await twoUsersIn(a);

@@ -12,9 +12,12 @@ import type { StoredLookup } from './session-store';
  */
 export interface LookupSeal {
   seal(key: string, entry: StoredLookup): StoredLookup;
-  /** Whether `entry` was sealed here (or by an instance with the same `keySecret`) for `key`. */
+  /**
+   * Whether `entry`, an object (a store of your own's, or an earlier version's in Redis), was
+   * sealed here (or by an instance with the same `keySecret`) for `key`.
+   */
   verify(key: string, entry: StoredLookup): boolean;
-  /** An entry read back as its bytes, parsed if {@link verify} would take it; else undefined. */
+  /** An entry read back as its bytes, parsed if sealed for `key`; else undefined. */
   open(key: string, entry: HeldEntry): StoredLookup | undefined;
 }
 
@@ -32,9 +35,6 @@ export interface LookupSeal {
 const SEALED_TEXT = Symbol('sealed text');
 type Carrying = StoredLookup & { [SEALED_TEXT]?: string };
 
-/** Where the seal starts in a held entry: after `s.`. */
-const SEAL_START = 2;
-
 /**
  * An entry read back as the bytes the store held (`s.<seal>.<text>`, see redis-format.ts), not
  * yet parsed: its seal is checked on those bytes as they are ({@link LookupSeal.open}), and only
@@ -45,17 +45,22 @@ const SEAL_START = 2;
  */
 export class HeldEntry implements StoredLookup {
   readonly #raw: Buffer;
-  /** Where the text starts, after the seal and its dot. */
+  /** Where the seal starts and ends (the store's framing around them is its own). */
+  readonly #seal: number;
+  readonly #sealEnd: number;
+  /** Where the text starts: the rest of the bytes. */
   readonly #text: number;
   #fields: SealedFields | null | undefined;
 
-  constructor(raw: Buffer, text: number) {
+  constructor(raw: Buffer, seal: number, sealEnd: number, text: number) {
     this.#raw = raw;
+    this.#seal = seal;
+    this.#sealEnd = sealEnd;
     this.#text = text;
   }
 
   get seal(): string {
-    return this.#raw.toString('latin1', SEAL_START, this.#text - 1);
+    return this.#raw.toString('latin1', this.#seal, this.#sealEnd);
   }
 
   get session(): StoredLookup['session'] {
@@ -81,11 +86,12 @@ export class HeldEntry implements StoredLookup {
     mac: (bytes: Buffer, start: number) => string,
   ): StoredLookup | undefined {
     const raw = entry.#raw;
+    const start = entry.#seal;
     const expected = mac(raw, entry.#text);
-    if (entry.#text - 1 - SEAL_START !== expected.length) return undefined;
+    if (entry.#sealEnd - start !== expected.length) return undefined;
     let differs = 0;
     for (let i = 0; i < expected.length; i += 1) {
-      differs |= raw[SEAL_START + i]! ^ expected.charCodeAt(i);
+      differs |= raw[start + i]! ^ expected.charCodeAt(i);
     }
     if (differs !== 0) return undefined;
     const fields = entry.#parsed();
@@ -172,9 +178,6 @@ export function createLookupSeal(keySecret: string): LookupSeal {
     },
     verify(key, entry) {
       if (typeof entry.seal !== 'string') return false;
-      // The text names its key first: an entry moved to another key is refused.
-      if (entry instanceof HeldEntry)
-        return HeldEntry.opened(entry, key, hmac.ofBytes) !== undefined;
       const carried = sealedTextOf(entry);
       // The store parsed the entry from this text; the text names its key first.
       if (carried !== undefined && !carried.startsWith(`[${JSON.stringify(key)},`)) return false;

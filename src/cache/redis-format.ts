@@ -126,7 +126,7 @@ export function entryOf(raw: Buffer | null): StoredLookup | undefined {
 /** A sealed entry kept as {@link SEALED} text: held as Redis gave it, not yet parsed. */
 function fromSealedBytes(raw: Buffer): StoredLookup | undefined {
   const dot = raw.indexOf(DOT, SEALED.length);
-  return dot === -1 ? undefined : new HeldEntry(raw, dot + 1);
+  return dot === -1 ? undefined : new HeldEntry(raw, SEALED.length, dot, dot + 1);
 }
 
 /** The entry of a signed-out token (or ended session), for `ttlMs`: no session. */
